@@ -1,0 +1,3 @@
+#include "paperpulse/cli/cli.h"
+
+int main(int argc, char** argv) { return paperpulse::cli::Main(argc, argv); }

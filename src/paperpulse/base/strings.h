@@ -1,0 +1,40 @@
+// Small string helpers shared by every layer. All functions treat text as
+// UTF-8 bytes and never allocate unless they return a std::string.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paperpulse {
+
+// `s` without leading and trailing ASCII white space.
+std::string_view TrimView(std::string_view s);
+
+// Trims and folds every run of ASCII white space (incl. newlines from
+// line-wrapped arXiv metadata) into one space.
+std::string CollapseWhitespace(std::string_view s);
+
+// ASCII lower-casing; bytes >= 0x80 are left as they are.
+std::string AsciiLower(std::string_view s);
+
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+
+// Byte offset of the first invalid UTF-8 sequence, or npos when valid.
+size_t FirstInvalidUtf8(std::string_view s);
+
+// Splits on `sep`, keeping empty fields.
+std::vector<std::string_view> Split(std::string_view s, char sep);
+
+bool StartsWith(std::string_view s, std::string_view prefix);
+bool EndsWith(std::string_view s, std::string_view suffix);
+
+// Appends `s` to `out` as the body of a JSON string literal (no quotes added).
+// Precondition: `s` is valid UTF-8.
+void AppendJsonEscaped(std::string& out, std::string_view s);
+
+// `s` as a quoted JSON string.
+std::string JsonQuote(std::string_view s);
+
+}  // namespace paperpulse

@@ -1,0 +1,462 @@
+#include "paperpulse/storage/soci/soci_store.h"
+
+#include <soci/soci.h>
+
+#include <simdjson.h>
+
+#include <algorithm>
+
+#include "paperpulse/base/strings.h"
+
+namespace paperpulse::storage {
+namespace {
+
+std::string JoinCategories(const std::vector<std::string>& cats) {
+  std::string out;
+  for (const auto& c : cats) {
+    if (!out.empty()) out.push_back(' ');
+    out += c;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitCategories(const std::string& s) {
+  std::vector<std::string> out;
+  for (auto part : Split(s, ' '))
+    if (!part.empty()) out.emplace_back(part);
+  return out;
+}
+
+std::string EncodeStringArray(const std::vector<std::string>& v) {
+  std::string out = "[";
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) out.push_back(',');
+    out += JsonQuote(v[i]);
+  }
+  out.push_back(']');
+  return out;
+}
+
+// Converts a SOCI/database exception into an Error; `what` says what we did.
+Error DbError(const std::exception& e, const std::string& what) {
+  return Error{ErrorCode::kInternal, what + ": " + e.what()};
+}
+
+class SociStore final : public Store {
+ public:
+  SociStore(std::unique_ptr<soci::session> sql, Dialect dialect)
+      : sql_(std::move(sql)), dialect_(std::move(dialect)) {}
+
+  ~SociStore() override {
+    if (in_tx_) {
+      try {
+        *sql_ << "ROLLBACK";
+      } catch (const std::exception&) {
+        // Nothing more to do: the connection is going away anyway.
+      }
+    }
+  }
+
+  Status Init() {
+    try {
+      *sql_ << "CREATE TABLE IF NOT EXISTS schema_migrations ("
+               " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+      for (const Migration& m : AllMigrations(dialect_)) {
+        *sql_ << dialect_.begin_write;
+        try {
+          if (!dialect_.migration_lock.empty()) *sql_ << dialect_.migration_lock;
+          int count = 0;
+          *sql_ << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(m.version),
+              soci::into(count);
+          if (count == 0) {
+            for (const std::string& stmt : m.statements) *sql_ << stmt;
+            std::string name = m.name;
+            *sql_ << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, "
+                     "CAST(CURRENT_TIMESTAMP AS TEXT))",
+                soci::use(m.version), soci::use(name);
+          }
+          *sql_ << "COMMIT";
+        } catch (...) {
+          *sql_ << "ROLLBACK";
+          throw;
+        }
+      }
+    } catch (const std::exception& e) {
+      return tl::unexpected(DbError(e, "applying migrations"));
+    }
+    return Ok();
+  }
+
+  std::string_view Backend() const override { return dialect_.name; }
+
+  Result<int> SchemaVersion() override {
+    try {
+      int v = 0;
+      soci::indicator ind;
+      *sql_ << "SELECT MAX(version) FROM schema_migrations", soci::into(v, ind);
+      return ind == soci::i_ok ? v : 0;
+    } catch (const std::exception& e) {
+      return tl::unexpected(DbError(e, "reading schema version"));
+    }
+  }
+
+  Status Begin() override {
+    if (in_tx_) return Fail(ErrorCode::kInternal, "Begin() inside a transaction");
+    try {
+      *sql_ << dialect_.begin_write;
+    } catch (const std::exception& e) {
+      return tl::unexpected(DbError(e, "begin"));
+    }
+    in_tx_ = true;
+    seq_loaded_ = false;
+    return Ok();
+  }
+
+  Status Commit() override {
+    if (!in_tx_) return Fail(ErrorCode::kInternal, "Commit() without Begin()");
+    try {
+      if (seq_dirty_) {
+        std::string value = std::to_string(next_seq_);
+        *sql_ << "UPDATE meta SET value = :v WHERE key = 'change_seq'", soci::use(value);
+      }
+      *sql_ << "COMMIT";
+    } catch (const std::exception& e) {
+      in_tx_ = false;
+      seq_loaded_ = seq_dirty_ = false;
+      try {
+        *sql_ << "ROLLBACK";
+      } catch (const std::exception&) {
+        // The commit failure is the error to report.
+      }
+      return tl::unexpected(DbError(e, "commit"));
+    }
+    in_tx_ = false;
+    seq_loaded_ = seq_dirty_ = false;
+    return Ok();
+  }
+
+  Status Rollback() override {
+    if (!in_tx_) return Fail(ErrorCode::kInternal, "Rollback() without Begin()");
+    in_tx_ = false;
+    seq_loaded_ = seq_dirty_ = false;
+    try {
+      *sql_ << "ROLLBACK";
+    } catch (const std::exception& e) {
+      return tl::unexpected(DbError(e, "rollback"));
+    }
+    return Ok();
+  }
+
+  Result<WriteOutcome> UpsertPaper(const Paper& paper) override {
+    return InTransaction<WriteOutcome>([&]() -> Result<WriteOutcome> {
+      ASSIGN_OR_RETURN(std::optional<Paper> stored, ReadPaper(paper.id, /*lock=*/true));
+      Paper base;
+      base.id = paper.id;
+      Paper merged = MergePaper(stored ? *stored : base, paper);
+      if (stored && merged == *stored) return WriteOutcome::kUnchanged;
+      ASSIGN_OR_RETURN(int64_t seq, NextSeq());
+      RETURN_IF_ERROR(WritePaper(merged, stored.has_value(), seq));
+      return stored ? WriteOutcome::kUpdated : WriteOutcome::kInserted;
+    });
+  }
+
+  Result<WriteOutcome> UpsertDailyEntry(const DailyEntry& entry) override {
+    return InTransaction<WriteOutcome>([&]() -> Result<WriteOutcome> {
+      try {
+        DailyEntry stored;
+        std::string date = entry.date, pid = entry.paper_id;
+        soci::indicator stars_ind = soci::i_null;
+        long long stars = 0, upvotes = 0, comments = 0;
+        *sql_ << "SELECT submitted_by, submitted_at, upvotes, num_comments, github_repo, "
+                 "github_stars, project_page, source FROM daily_entries WHERE date = :d AND "
+                 "paper_id = :p" + dialect_.select_for_update,
+            soci::use(date), soci::use(pid), soci::into(stored.submitted_by),
+            soci::into(stored.submitted_at), soci::into(upvotes), soci::into(comments),
+            soci::into(stored.github_repo), soci::into(stars, stars_ind),
+            soci::into(stored.project_page), soci::into(stored.source);
+        bool exists = sql_->got_data();
+        DailyEntry merged = entry;
+        if (exists) {
+          stored.date = date;
+          stored.paper_id = pid;
+          stored.upvotes = upvotes;
+          stored.num_comments = comments;
+          if (stars_ind == soci::i_ok) stored.github_stars = stars;
+          merged = MergeDailyEntry(stored, entry);
+          if (merged == stored) return WriteOutcome::kUnchanged;
+        }
+        long long up = merged.upvotes, nc = merged.num_comments;
+        long long st = merged.github_stars.value_or(0);
+        soci::indicator st_ind = merged.github_stars ? soci::i_ok : soci::i_null;
+        if (exists) {
+          *sql_ << "UPDATE daily_entries SET submitted_by = :sb, submitted_at = :sa, upvotes = :u, "
+                   "num_comments = :c, github_repo = :gr, github_stars = :gs, project_page = :pp, "
+                   "source = :src WHERE date = :d AND paper_id = :p",
+              soci::use(merged.submitted_by), soci::use(merged.submitted_at), soci::use(up),
+              soci::use(nc), soci::use(merged.github_repo), soci::use(st, st_ind),
+              soci::use(merged.project_page), soci::use(merged.source), soci::use(date),
+              soci::use(pid);
+          return WriteOutcome::kUpdated;
+        }
+        *sql_ << "INSERT INTO daily_entries (date, paper_id, submitted_by, submitted_at, upvotes, "
+                 "num_comments, github_repo, github_stars, project_page, source) VALUES (:d, :p, "
+                 ":sb, :sa, :u, :c, :gr, :gs, :pp, :src)",
+            soci::use(date), soci::use(pid), soci::use(merged.submitted_by),
+            soci::use(merged.submitted_at), soci::use(up), soci::use(nc),
+            soci::use(merged.github_repo), soci::use(st, st_ind), soci::use(merged.project_page),
+            soci::use(merged.source);
+        return WriteOutcome::kInserted;
+      } catch (const std::exception& e) {
+        return tl::unexpected(DbError(e, "writing daily entry " + entry.date + " " + entry.paper_id));
+      }
+    });
+  }
+
+  Result<std::optional<Paper>> GetPaper(std::string_view id) override {
+    return ReadPaper(std::string(id), /*lock=*/false);
+  }
+
+  Result<std::vector<ChangedPaper>> PapersChangedSince(int64_t after, int limit) override {
+    std::vector<ChangedPaper> out;
+    try {
+      long long from = after;
+      std::vector<std::string> ids(std::max(limit, 1));
+      std::vector<long long> seqs(std::max(limit, 1));
+      *sql_ << "SELECT id, change_seq FROM papers WHERE change_seq > :a ORDER BY change_seq LIMIT "
+                   + std::to_string(limit),
+          soci::use(from), soci::into(ids), soci::into(seqs);
+      for (size_t i = 0; i < ids.size(); ++i) {
+        ASSIGN_OR_RETURN(std::optional<Paper> p, ReadPaper(ids[i], false));
+        if (p) out.push_back({seqs[i], std::move(*p)});
+      }
+    } catch (const std::exception& e) {
+      return tl::unexpected(DbError(e, "listing changed papers"));
+    }
+    return out;
+  }
+
+  Result<std::vector<DailyEntry>> DailyEntriesBetween(std::string_view from,
+                                                      std::string_view to) override {
+    std::vector<DailyEntry> out;
+    try {
+      std::string f(from), t(to);
+      soci::rowset<soci::row> rows =
+          (sql_->prepare << "SELECT date, paper_id, submitted_by, submitted_at, upvotes, "
+                            "num_comments, github_repo, github_stars, project_page, source FROM "
+                            "daily_entries WHERE date >= :f AND date <= :t ORDER BY date, upvotes "
+                            "DESC, submitted_at, paper_id",
+           soci::use(f), soci::use(t));
+      for (const soci::row& r : rows) {
+        DailyEntry e;
+        e.date = r.get<std::string>(0);
+        e.paper_id = r.get<std::string>(1);
+        e.submitted_by = r.get<std::string>(2);
+        e.submitted_at = r.get<std::string>(3);
+        e.upvotes = GetInt(r, 4);
+        e.num_comments = GetInt(r, 5);
+        e.github_repo = r.get<std::string>(6);
+        if (r.get_indicator(7) == soci::i_ok) e.github_stars = GetInt(r, 7);
+        e.project_page = r.get<std::string>(8);
+        e.source = r.get<std::string>(9);
+        out.push_back(std::move(e));
+      }
+    } catch (const std::exception& e) {
+      return tl::unexpected(DbError(e, "listing daily entries"));
+    }
+    return out;
+  }
+
+  Result<StoreStats> Stats() override {
+    StoreStats s;
+    try {
+      long long n = 0;
+      *sql_ << "SELECT COUNT(*) FROM papers", soci::into(n);
+      s.papers = n;
+      *sql_ << "SELECT COUNT(*) FROM paper_versions", soci::into(n);
+      s.versions = n;
+      *sql_ << "SELECT COUNT(*) FROM daily_entries", soci::into(n);
+      s.daily_entries = n;
+      *sql_ << "SELECT COUNT(*) FROM users", soci::into(n);
+      s.users = n;
+      std::string seq;
+      *sql_ << "SELECT value FROM meta WHERE key = 'change_seq'", soci::into(seq);
+      s.change_seq = std::stoll(seq);
+    } catch (const std::exception& e) {
+      return tl::unexpected(DbError(e, "reading stats"));
+    }
+    return s;
+  }
+
+  Result<std::optional<std::string>> GetMeta(std::string_view key) override {
+    try {
+      std::string k(key), v;
+      *sql_ << "SELECT value FROM meta WHERE key = :k", soci::use(k), soci::into(v);
+      if (!sql_->got_data()) return std::optional<std::string>();
+      return std::optional<std::string>(std::move(v));
+    } catch (const std::exception& e) {
+      return tl::unexpected(DbError(e, "reading meta"));
+    }
+  }
+
+  Status SetMeta(std::string_view key, std::string_view value) override {
+    return InTransaction<bool>([&]() -> Result<bool> {
+             try {
+               std::string k(key), v(value);
+               *sql_ << "INSERT INTO meta (key, value) VALUES (:k, :v) ON CONFLICT (key) DO UPDATE "
+                        "SET value = excluded.value",
+                   soci::use(k), soci::use(v);
+             } catch (const std::exception& e) {
+               return tl::unexpected(DbError(e, "writing meta"));
+             }
+             return true;
+           })
+        .map([](bool) {});
+  }
+
+ private:
+  static int64_t GetInt(const soci::row& r, size_t i) {
+    switch (r.get_properties(i).get_data_type()) {
+      case soci::dt_integer: return r.get<int>(i);
+      case soci::dt_long_long: return r.get<long long>(i);
+      case soci::dt_unsigned_long_long: return static_cast<int64_t>(r.get<unsigned long long>(i));
+      case soci::dt_double: return static_cast<int64_t>(r.get<double>(i));
+      default: return std::stoll(r.get<std::string>(i));
+    }
+  }
+
+  // Runs `fn` inside the current transaction, or inside one of its own.
+  template <typename T, typename Fn>
+  Result<T> InTransaction(Fn&& fn) {
+    if (in_tx_) return fn();
+    RETURN_IF_ERROR(Begin());
+    Result<T> r = fn();
+    if (!r) {
+      (void)Rollback();
+      return r;
+    }
+    RETURN_IF_ERROR(Commit());
+    return r;
+  }
+
+  // Change sequence numbers are handed out from a counter row read once per
+  // transaction (and locked on PostgreSQL until commit), so numbers follow
+  // commit order: a reader that has seen seq N never misses a later commit <= N.
+  Result<int64_t> NextSeq() {
+    try {
+      if (!seq_loaded_) {
+        std::string v;
+        *sql_ << "SELECT value FROM meta WHERE key = 'change_seq'" + dialect_.select_for_update,
+            soci::into(v);
+        next_seq_ = std::stoll(v);
+        seq_loaded_ = true;
+      }
+    } catch (const std::exception& e) {
+      return tl::unexpected(DbError(e, "reading change_seq"));
+    }
+    seq_dirty_ = true;
+    return ++next_seq_;
+  }
+
+  Result<std::optional<Paper>> ReadPaper(const std::string& id, bool lock) {
+    try {
+      Paper p;
+      std::string authors, categories;
+      std::string key = id;
+      *sql_ << "SELECT title, abstract, authors, categories, comments, journal_ref, doi, license, "
+               "submitted, updated, latest_version FROM papers WHERE id = :id" +
+                   (lock && in_tx_ ? dialect_.select_for_update : std::string()),
+          soci::use(key), soci::into(p.title), soci::into(p.abstract), soci::into(authors),
+          soci::into(categories), soci::into(p.comments), soci::into(p.journal_ref),
+          soci::into(p.doi), soci::into(p.license), soci::into(p.submitted), soci::into(p.updated),
+          soci::into(p.latest_version);
+      if (!sql_->got_data()) return std::optional<Paper>();
+      p.id = id;
+      ASSIGN_OR_RETURN(p.authors, DecodeStringArray(authors));
+      p.categories = SplitCategories(categories);
+      std::vector<int> numbers(64);
+      std::vector<std::string> dates(64), sizes(64);
+      *sql_ << "SELECT version, created, size FROM paper_versions WHERE paper_id = :id ORDER BY "
+               "version LIMIT 64",
+          soci::use(key), soci::into(numbers), soci::into(dates), soci::into(sizes);
+      for (size_t i = 0; i < numbers.size(); ++i) {
+        p.versions.push_back({numbers[i], dates[i], sizes[i]});
+      }
+      return std::optional<Paper>(std::move(p));
+    } catch (const std::exception& e) {
+      return tl::unexpected(DbError(e, "reading paper " + id));
+    }
+  }
+
+  Status WritePaper(const Paper& p, bool exists, int64_t seq) {
+    try {
+      std::string authors = EncodeStringArray(p.authors);
+      std::string categories = JoinCategories(p.categories);
+      std::string primary = p.categories.empty() ? std::string() : p.categories.front();
+      long long s = seq;
+      int latest = p.latest_version;
+      std::string id = p.id;
+      if (exists) {
+        *sql_ << "UPDATE papers SET title = :t, abstract = :a, authors = :au, categories = :c, "
+                 "primary_category = :pc, comments = :cm, journal_ref = :j, doi = :doi, license "
+                 "= :l, submitted = :s, updated = :u, latest_version = :lv, change_seq = :seq "
+                 "WHERE id = :id",
+            soci::use(p.title), soci::use(p.abstract), soci::use(authors), soci::use(categories),
+            soci::use(primary), soci::use(p.comments), soci::use(p.journal_ref), soci::use(p.doi),
+            soci::use(p.license), soci::use(p.submitted), soci::use(p.updated), soci::use(latest),
+            soci::use(s), soci::use(id);
+        *sql_ << "DELETE FROM paper_versions WHERE paper_id = :id", soci::use(id);
+      } else {
+        *sql_ << "INSERT INTO papers (id, title, abstract, authors, categories, primary_category, "
+                 "comments, journal_ref, doi, license, submitted, updated, latest_version, "
+                 "change_seq) VALUES (:id, :t, :a, :au, :c, :pc, :cm, :j, :doi, :l, :s, :u, :lv, "
+                 ":seq)",
+            soci::use(id), soci::use(p.title), soci::use(p.abstract), soci::use(authors),
+            soci::use(categories), soci::use(primary), soci::use(p.comments),
+            soci::use(p.journal_ref), soci::use(p.doi), soci::use(p.license),
+            soci::use(p.submitted), soci::use(p.updated), soci::use(latest), soci::use(s);
+      }
+      for (const PaperVersion& v : p.versions) {
+        int n = v.number;
+        *sql_ << "INSERT INTO paper_versions (paper_id, version, created, size) VALUES (:id, :v, "
+                 ":c, :s)",
+            soci::use(id), soci::use(n), soci::use(v.date), soci::use(v.size);
+      }
+    } catch (const std::exception& e) {
+      return tl::unexpected(DbError(e, "writing paper " + p.id));
+    }
+    return Ok();
+  }
+
+  Result<std::vector<std::string>> DecodeStringArray(const std::string& json) {
+    std::vector<std::string> out;
+    simdjson::padded_string padded(json);
+    simdjson::dom::array arr;
+    if (json_.parse(padded).get_array().get(arr)) {
+      return Fail(ErrorCode::kInternal, "corrupt authors column: " + json.substr(0, 80));
+    }
+    for (auto el : arr) {
+      std::string_view s;
+      if (el.get_string().get(s)) return Fail(ErrorCode::kInternal, "corrupt authors column");
+      out.emplace_back(s);
+    }
+    return out;
+  }
+
+  std::unique_ptr<soci::session> sql_;
+  Dialect dialect_;
+  simdjson::dom::parser json_;
+  bool in_tx_ = false;
+  bool seq_loaded_ = false;
+  bool seq_dirty_ = false;
+  int64_t next_seq_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> MakeSociStore(std::unique_ptr<soci::session> session, Dialect dialect) {
+  auto store = std::make_unique<SociStore>(std::move(session), std::move(dialect));
+  RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace paperpulse::storage
