@@ -3,14 +3,49 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
+#include <libpq-fe.h>
+
 #include "paperpulse/storage/soci/soci_store.h"
 
 namespace paperpulse::storage {
+namespace {
+
+// SOCI 4.0 re-tokenises the connection string as space-separated key=value
+// pairs (to pick out its own options), which breaks libpq URIs. So parse the
+// URI (or conninfo) with libpq and hand SOCI the key=value form.
+Result<std::string> ToKeyValueConninfo(const std::string& conninfo) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
+  if (opts == nullptr) {
+    std::string msg = err ? err : "unparseable";
+    if (err) PQfreemem(err);
+    return Fail(ErrorCode::kInvalidArgument, "bad PostgreSQL connection string: " + msg);
+  }
+  std::string out;
+  for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr || *o->val == '\0') continue;
+    std::string value;
+    for (const char* c = o->val; *c; ++c) {
+      if (*c == '\'' || *c == '\\') value.push_back('\\');
+      value.push_back(*c);
+    }
+    if (!out.empty()) out.push_back(' ');
+    out.append(o->keyword);
+    out.append("='");
+    out.append(value);
+    out.push_back('\'');
+  }
+  PQconninfoFree(opts);
+  return out;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo) {
+  ASSIGN_OR_RETURN(std::string kv, ToKeyValueConninfo(conninfo));
   auto session = std::make_unique<soci::session>();
   try {
-    session->open(soci::postgresql, conninfo);
+    session->open(soci::postgresql, kv);
     *session << "SET client_min_messages = WARNING";
   } catch (const std::exception& e) {
     return Fail(ErrorCode::kIo, std::string("connecting to PostgreSQL: ") + e.what());
