@@ -61,13 +61,16 @@ void CollectFiles(const std::string& path, std::vector<std::string>& out,
 std::string CountsText(const Counts& c) {
   return std::to_string(c.read) + " read, " + std::to_string(c.inserted) + " inserted, " +
          std::to_string(c.updated) + " updated, " + std::to_string(c.unchanged) + " unchanged, " +
-         std::to_string(c.rejected) + " rejected";
+         std::to_string(c.rejected) + " rejected" +
+         (c.held ? ", " + std::to_string(c.held) + " held without arXiv id" : std::string());
 }
 
 std::string CountsJson(const Counts& c) {
   return "{\"read\": " + std::to_string(c.read) + ", \"inserted\": " + std::to_string(c.inserted) +
-         ", \"updated\": " + std::to_string(c.updated) + ", \"unchanged\": " +
-         std::to_string(c.unchanged) + ", \"rejected\": " + std::to_string(c.rejected) + "}";
+         ", \"updated\": " + std::to_string(c.updated) +
+         ", \"unchanged\": " + std::to_string(c.unchanged) +
+         ", \"rejected\": " + std::to_string(c.rejected) + ", \"held\": " + std::to_string(c.held) +
+         "}";
 }
 
 }  // namespace

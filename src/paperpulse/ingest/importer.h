@@ -19,20 +19,20 @@ namespace paperpulse::ingest {
 
 struct ImportOptions {
   size_t batch_size = 5000;
-  bool progress = false;            // draw a progress line on stderr
-  FILE* reject_log = stderr;        // where rejected records are listed (nullptr: nowhere)
+  bool progress = false;              // draw a progress line on stderr
+  FILE* reject_log = stderr;          // where rejected records are listed (nullptr: nowhere)
   size_t max_rejects_printed = 1000;  // past that, only counted (all go to error_log)
-  FILE* error_log = nullptr;        // every rejected record, without limit
-  std::string format;               // force a reader by name; empty = detect
+  FILE* error_log = nullptr;          // every rejected record, without limit
+  std::string format;                 // force a reader by name; empty = detect
 };
 
 struct ImportSummary {
   std::map<std::string, Counts> per_format;  // by reader name
   Counts total;
-  Counts daily;                       // daily entries (HF) among the records
-  int64_t files = 0;                  // files read
-  std::vector<std::string> skipped;   // "path: why" for files that hold no metadata
-  std::vector<std::string> failed;    // "path: error" for files that could not be read
+  Counts daily;                      // daily entries (HF) among the records
+  int64_t files = 0;                 // files read
+  std::vector<std::string> skipped;  // "path: why" for files that hold no metadata
+  std::vector<std::string> failed;   // "path: error" for files that could not be read
   double seconds = 0;
 
   // The one-line summaries printed at the end, one per format and a total.

@@ -33,6 +33,8 @@ class RecordSink {
   virtual ~RecordSink() = default;
   // A (possibly partial) paper record. `paper.id` is a base id already
   // validated with ParseArxivId; fields the source lacks are left empty.
+  // A record whose source names no arXiv id at all (abstract datasets) comes
+  // with an empty id and is held apart by the import (not rejected).
   // `paper.latest_version` is the version the record describes (0 = unknown).
   virtual void OnPaper(Paper paper, const SourcePos& pos) = 0;
   // A community pick (HF daily papers) together with the paper it is about.

@@ -23,7 +23,19 @@ std::string SourcePos::ToString() const {
 std::vector<std::unique_ptr<Reader>> AllReaders() {
   std::vector<std::unique_ptr<Reader>> readers;
   // Most specific first: a reader listed earlier wins when two would accept.
+  // Before the JSON data readers: a recording is a JSON object/array too.
+  readers.push_back(MakeHttpRecordingReader());
   readers.push_back(MakeHfDailyJsonReader());
+  readers.push_back(MakeKaggleJsonlReader());
+  readers.push_back(MakeDailyListingJsonlReader());
+  readers.push_back(MakeOaiDcJsonlReader());
+  readers.push_back(MakeOaiPmhReader());
+  readers.push_back(MakeArxivAtomReader());
+  readers.push_back(MakeKaggleCsvReader());
+  readers.push_back(MakePaperPopularityCsvReader());
+  readers.push_back(MakeGithubStarsCsvReader());
+  readers.push_back(MakeAbstractsCsvReader());
+  readers.push_back(MakeArxivAbsReader());
   return readers;
 }
 

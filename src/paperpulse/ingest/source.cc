@@ -1,16 +1,17 @@
 #include "paperpulse/ingest/source.h"
 
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <cstring>
-#include <sys/stat.h>
 
 namespace paperpulse::ingest {
 namespace {
 
 class GzFileSource final : public ByteSource {
  public:
-  GzFileSource(std::string name, gzFile f, int64_t size) : ByteSource(std::move(name)), f_(f), size_(size) {}
+  GzFileSource(std::string name, gzFile f, int64_t size)
+      : ByteSource(std::move(name)), f_(f), size_(size) {}
   ~GzFileSource() override { gzclose(f_); }
 
   Result<size_t> Read(char* buf, size_t n) override {
@@ -61,7 +62,8 @@ class GzFileSource final : public ByteSource {
 
 class StringSource final : public ByteSource {
  public:
-  StringSource(std::string data, std::string name) : ByteSource(std::move(name)), data_(std::move(data)) {}
+  StringSource(std::string data, std::string name)
+      : ByteSource(std::move(name)), data_(std::move(data)) {}
   Result<size_t> Read(char* buf, size_t n) override {
     size_t k = std::min(n, data_.size() - pos_);
     std::memcpy(buf, data_.data() + pos_, k);
@@ -97,7 +99,8 @@ std::unique_ptr<ByteSource> ByteSource::FromString(std::string data, std::string
   return std::make_unique<StringSource>(std::move(data), std::move(name));
 }
 
-LineReader::LineReader(ByteSource& source, size_t max_line) : source_(source), max_line_(max_line) {}
+LineReader::LineReader(ByteSource& source, size_t max_line)
+    : source_(source), max_line_(max_line) {}
 
 Result<bool> LineReader::Fill() {
   if (eof_) return false;

@@ -34,6 +34,7 @@ Counts& Counts::operator+=(const Counts& o) {
   updated += o.updated;
   unchanged += o.unchanged;
   rejected += o.rejected;
+  held += o.held;
   return *this;
 }
 
@@ -46,7 +47,8 @@ std::optional<std::string> ValidatePaper(Paper& p) {
   if (p.title.empty()) return "missing title";
   if (auto e = CheckText("abstract", p.abstract, kMaxAbstractBytes)) return e;
   p.abstract = std::string(TrimView(p.abstract));
-  if (p.authors.size() > kMaxAuthors) return "too many authors (" + std::to_string(p.authors.size()) + ")";
+  if (p.authors.size() > kMaxAuthors)
+    return "too many authors (" + std::to_string(p.authors.size()) + ")";
   std::vector<std::string> authors;
   authors.reserve(p.authors.size());
   for (const std::string& a : p.authors) {
@@ -85,8 +87,8 @@ std::optional<std::string> ValidateDailyEntry(DailyEntry& e) {
   return std::nullopt;
 }
 
-StoreSink::StoreSink(storage::Store& store, Counts* counts, Counts* daily_counts, RejectFn on_reject,
-                     std::function<Status()> after_record)
+StoreSink::StoreSink(storage::Store& store, Counts* counts, Counts* daily_counts,
+                     RejectFn on_reject, std::function<Status()> after_record)
     : store_(store),
       counts_(counts),
       daily_counts_(daily_counts),
@@ -95,9 +97,15 @@ StoreSink::StoreSink(storage::Store& store, Counts* counts, Counts* daily_counts
 
 void StoreSink::Count(storage::WriteOutcome outcome, Counts* counts) {
   switch (outcome) {
-    case storage::WriteOutcome::kInserted: ++counts->inserted; break;
-    case storage::WriteOutcome::kUpdated: ++counts->updated; break;
-    case storage::WriteOutcome::kUnchanged: ++counts->unchanged; break;
+    case storage::WriteOutcome::kInserted:
+      ++counts->inserted;
+      break;
+    case storage::WriteOutcome::kUpdated:
+      ++counts->updated;
+      break;
+    case storage::WriteOutcome::kUnchanged:
+      ++counts->unchanged;
+      break;
   }
 }
 
@@ -108,6 +116,10 @@ void StoreSink::AfterRecord() {
 void StoreSink::OnPaper(Paper paper, const SourcePos& pos) {
   if (!status_) return;
   ++counts_->read;
+  if (paper.id.empty() && !paper.title.empty()) {
+    HoldUnkeyed(std::move(paper), pos);
+    return;
+  }
   if (auto reason = ValidatePaper(paper)) {
     OnReject(pos, *reason);
     --counts_->read;  // OnReject counted it already
@@ -119,6 +131,23 @@ void StoreSink::OnPaper(Paper paper, const SourcePos& pos) {
     return;
   }
   Count(*outcome, counts_);
+  AfterRecord();
+}
+
+void StoreSink::HoldUnkeyed(Paper paper, const SourcePos& pos) {
+  paper.id = "0704.0001";  // any valid id: ValidatePaper checks the other fields
+  if (auto reason = ValidatePaper(paper)) {
+    OnReject(pos, *reason);
+    --counts_->read;
+    return;
+  }
+  paper.id.clear();
+  auto outcome = store_.UpsertUnkeyedPaper(paper, pos.file);
+  if (!outcome) {
+    status_ = tl::unexpected(outcome.error());
+    return;
+  }
+  ++counts_->held;
   AfterRecord();
 }
 
@@ -150,11 +179,10 @@ void StoreSink::OnDailyEntry(DailyEntry entry, Paper paper, const SourcePos& pos
   // The record counts as what happened to it as a whole: new if either the
   // paper or its entry is new, changed if either changed.
   using storage::WriteOutcome;
-  WriteOutcome combined = (*p == WriteOutcome::kInserted || *e == WriteOutcome::kInserted)
-                              ? WriteOutcome::kInserted
-                          : (*p == WriteOutcome::kUpdated || *e == WriteOutcome::kUpdated)
-                              ? WriteOutcome::kUpdated
-                              : WriteOutcome::kUnchanged;
+  WriteOutcome combined =
+      (*p == WriteOutcome::kInserted || *e == WriteOutcome::kInserted) ? WriteOutcome::kInserted
+      : (*p == WriteOutcome::kUpdated || *e == WriteOutcome::kUpdated) ? WriteOutcome::kUpdated
+                                                                       : WriteOutcome::kUnchanged;
   Count(combined, counts_);
   AfterRecord();
 }

@@ -20,6 +20,7 @@ struct Counts {
   int64_t updated = 0;
   int64_t unchanged = 0;
   int64_t rejected = 0;
+  int64_t held = 0;  // kept without an arXiv id (Store::UpsertUnkeyedPaper)
   Counts& operator+=(const Counts& o);
 };
 
@@ -59,6 +60,9 @@ class StoreSink : public RecordSink {
 
  private:
   void Count(storage::WriteOutcome outcome, Counts* counts);
+  // Keeps a record that names no arXiv id (abstract datasets) instead of
+  // rejecting it: nothing read is lost.
+  void HoldUnkeyed(Paper paper, const SourcePos& pos);
   void AfterRecord();
 
   storage::Store& store_;

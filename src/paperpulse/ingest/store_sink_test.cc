@@ -37,11 +37,15 @@ TEST(ValidatePaper, RejectsWithReasons) {
   EXPECT_NE(reason([](Paper& p) { p.title = "   "; }).find("missing title"), std::string::npos);
   EXPECT_NE(reason([](Paper& p) { p.title = std::string(10 << 20, 'x'); }).find("title too long"),
             std::string::npos);
-  EXPECT_NE(reason([](Paper& p) { p.title = "bad \xff byte"; }).find("invalid UTF-8 in title at byte 4"),
-            std::string::npos);
+  EXPECT_NE(
+      reason([](Paper& p) { p.title = "bad \xff byte"; }).find("invalid UTF-8 in title at byte 4"),
+      std::string::npos);
   EXPECT_NE(reason([](Paper& p) { p.abstract = std::string("nul\0here", 8); }).find("NUL"),
             std::string::npos);
-  EXPECT_NE(reason([](Paper& p) { p.versions = {{0, "", ""}}; }).find("version"), std::string::npos);
+  EXPECT_NE(reason([](Paper& p) {
+              p.versions = {{0, "", ""}};
+            }).find("version"),
+            std::string::npos);
 }
 
 TEST(ValidateDailyEntry, ChecksDateAndDropsNonHttpUrls) {

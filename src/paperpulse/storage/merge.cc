@@ -20,6 +20,15 @@ Paper MergePaper(const Paper& stored, const Paper& incoming) {
   Take(out.abstract, incoming.abstract, newer);
   Take(out.authors, incoming.authors, newer);
   Take(out.categories, incoming.categories, newer);
+  if (!newer && incoming.latest_version == stored.latest_version) {
+    // A cross-list adds categories without a new version: keep the stored
+    // order (primary first) and append what is new.
+    for (const std::string& c : incoming.categories) {
+      if (std::find(out.categories.begin(), out.categories.end(), c) == out.categories.end()) {
+        out.categories.push_back(c);
+      }
+    }
+  }
   Take(out.comments, incoming.comments, newer);
   Take(out.journal_ref, incoming.journal_ref, newer);
   Take(out.doi, incoming.doi, newer);
@@ -51,6 +60,28 @@ Paper MergePaper(const Paper& stored, const Paper& incoming) {
   }
   out.updated = std::max(stored.updated, incoming.updated);
   if (!out.versions.empty()) out.updated = std::max(out.updated, out.versions.back().date);
+  return out;
+}
+
+std::string TitleKey(std::string_view title) {
+  std::string out;
+  out.reserve(title.size());
+  bool space = false;
+  for (char ch : title) {
+    auto c = static_cast<unsigned char>(ch);
+    bool keep = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c >= 0x80;
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<unsigned char>(c - 'A' + 'a');
+      keep = true;
+    }
+    if (!keep) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(static_cast<char>(c));
+  }
   return out;
 }
 

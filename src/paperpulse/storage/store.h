@@ -35,6 +35,7 @@ struct StoreStats {
   int64_t daily_entries = 0;
   int64_t users = 0;
   int64_t change_seq = 0;
+  int64_t unkeyed = 0;  // records held without an arXiv id (see UpsertUnkeyedPaper)
 };
 
 // A paper as the index sees it: the record plus the sequence number of its
@@ -70,6 +71,11 @@ class Store {
   // Precondition: paper.id is a valid base id.
   virtual Result<WriteOutcome> UpsertPaper(const Paper& paper) = 0;
 
+  // Holds a record that names no arXiv id (some abstract datasets carry only
+  // title and abstract) so that nothing read is lost; keyed by its
+  // normalised title (TitleKey) within `source`. Idempotent.
+  virtual Result<WriteOutcome> UpsertUnkeyedPaper(const Paper& paper, std::string_view source) = 0;
+
   // Records `entry` (idempotent, see MergeDailyEntry). The paper must exist.
   virtual Result<WriteOutcome> UpsertDailyEntry(const DailyEntry& entry) = 0;
 
@@ -83,6 +89,16 @@ class Store {
   // upvotes descending, then submission time.
   virtual Result<std::vector<DailyEntry>> DailyEntriesBetween(std::string_view from,
                                                               std::string_view to) = 0;
+
+  // The nearest date strictly before (kBefore) or after (kAfter) `date`
+  // ("YYYY-MM-DD") that has daily entries, or nullopt when there is none.
+  // AdjacentDailyDate("9999-12-31", kBefore) is the latest day with entries.
+  enum class Direction { kBefore, kAfter };
+  virtual Result<std::optional<std::string>> AdjacentDailyDate(std::string_view date,
+                                                               Direction direction) = 0;
+
+  // Every daily entry of paper `paper_id` (base id), newest date first.
+  virtual Result<std::vector<DailyEntry>> DailyEntriesForPaper(std::string_view paper_id) = 0;
 
   virtual Result<StoreStats> Stats() = 0;
 
@@ -101,6 +117,10 @@ class Store {
 // still empty. Versions are united by number. The result does not depend on
 // how often a record is merged (idempotent).
 Paper MergePaper(const Paper& stored, const Paper& incoming);
+
+// A title reduced to lower-case ASCII letters/digits and single spaces
+// (other UTF-8 kept), for matching the same title across sources.
+std::string TitleKey(std::string_view title);
 
 // Daily entries merge by keeping the largest counters (upvotes, comments and
 // stars only grow; re-fetches of a day may be older or newer) and filling

@@ -162,6 +162,48 @@ TEST_P(StoreTest, DailyEntriesMergeByMaxCounters) {
   EXPECT_EQ(store_->Stats()->daily_entries, 1);
 }
 
+TEST_P(StoreTest, AdjacentDailyDatesSkipDaysWithoutEntries) {
+  using Direction = Store::Direction;
+  EXPECT_FALSE(*store_->AdjacentDailyDate("9999-12-31", Direction::kBefore));
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.04517", 1)));
+  for (const char* date : {"2024-05-03", "2024-05-06", "2024-05-07"}) {
+    DailyEntry e;
+    e.date = date;
+    e.paper_id = "2405.04517";
+    ASSERT_TRUE(store_->UpsertDailyEntry(e));
+  }
+  EXPECT_EQ(*store_->AdjacentDailyDate("9999-12-31", Direction::kBefore), "2024-05-07");
+  EXPECT_EQ(*store_->AdjacentDailyDate("2024-05-06", Direction::kBefore), "2024-05-03");
+  EXPECT_EQ(*store_->AdjacentDailyDate("2024-05-04", Direction::kBefore), "2024-05-03");
+  EXPECT_EQ(*store_->AdjacentDailyDate("2024-05-03", Direction::kAfter), "2024-05-06");
+  EXPECT_FALSE(*store_->AdjacentDailyDate("2024-05-03", Direction::kBefore));
+  EXPECT_FALSE(*store_->AdjacentDailyDate("2024-05-07", Direction::kAfter));
+}
+
+TEST_P(StoreTest, DailyEntriesForPaperNewestFirst) {
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.04517", 1)));
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.00001", 1)));
+  for (const char* date : {"2024-05-03", "2024-05-07"}) {
+    DailyEntry e;
+    e.date = date;
+    e.paper_id = "2405.04517";
+    e.upvotes = 5;
+    e.github_stars = 7;
+    ASSERT_TRUE(store_->UpsertDailyEntry(e));
+  }
+  DailyEntry other;
+  other.date = "2024-05-05";
+  other.paper_id = "2405.00001";
+  ASSERT_TRUE(store_->UpsertDailyEntry(other));
+  auto list = store_->DailyEntriesForPaper("2405.04517");
+  ASSERT_TRUE(list) << list.error().ToString();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].date, "2024-05-07");
+  EXPECT_EQ((*list)[1].date, "2024-05-03");
+  EXPECT_EQ((*list)[0].github_stars, 7);
+  EXPECT_TRUE(store_->DailyEntriesForPaper("2405.99999")->empty());
+}
+
 TEST_P(StoreTest, DailyEntryForUnknownPaperFails) {
   DailyEntry e;
   e.date = "2024-05-08";
@@ -192,6 +234,27 @@ TEST_P(StoreTest, TextIsStoredVerbatim) {
   p.authors = {"O'Brien, \"Q\"", "[weird]", "{\"json\": 1}"};
   ASSERT_TRUE(store_->UpsertPaper(p));
   EXPECT_EQ(**store_->GetPaper(p.id), p);
+}
+
+TEST_P(StoreTest, RecordsWithoutIdsAreHeldIdempotently) {
+  Paper p;
+  p.title = "Attention Is All You Need";
+  p.abstract = "";
+  ASSERT_EQ(*store_->UpsertUnkeyedPaper(p, "a.csv"), WriteOutcome::kInserted);
+  Paper variant = p;
+  variant.title = "attention is all you need!";
+  variant.abstract = "The dominant sequence transduction models...";
+  EXPECT_EQ(*store_->UpsertUnkeyedPaper(variant, "a.csv"), WriteOutcome::kUpdated);
+  EXPECT_EQ(*store_->UpsertUnkeyedPaper(variant, "a.csv"), WriteOutcome::kUnchanged);
+  EXPECT_EQ(*store_->UpsertUnkeyedPaper(p, "b.csv"), WriteOutcome::kInserted);
+  EXPECT_EQ(store_->Stats()->unkeyed, 2);
+  EXPECT_EQ(store_->Stats()->papers, 0);
+}
+
+TEST(TitleKey, FoldsCasePunctuationAndSpace) {
+  EXPECT_EQ(TitleKey("  Attention Is All You Need! "), "attention is all you need");
+  EXPECT_EQ(TitleKey("BERT: Pre-training of Deep\nBidirectional"), "bert pre training of deep bidirectional");
+  EXPECT_EQ(TitleKey("Schrödinger's cat"), "schrödinger s cat");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing::BackendsUnderTest()),

@@ -91,6 +91,19 @@ std::vector<Migration> AllMigrations(const Dialect& d) {
              " created_at TEXT NOT NULL,"
              " UNIQUE (user_id, frequency))"),
   }});
+  m.push_back({2, "records without arXiv ids", {
+      // Rows of abstract datasets that carry no arXiv id: kept, not dropped,
+      // until a source names their id. title_key = TitleKey(title).
+      Sql(d, "CREATE TABLE unkeyed_papers ("
+             " source TEXT NOT NULL,"
+             " title_key TEXT NOT NULL,"
+             " title TEXT NOT NULL,"
+             " abstract TEXT NOT NULL DEFAULT '',"
+             " authors TEXT NOT NULL DEFAULT '[]',"
+             " categories TEXT NOT NULL DEFAULT '',"
+             " PRIMARY KEY (source, title_key))"),
+      Sql(d, "CREATE INDEX unkeyed_papers_title ON unkeyed_papers (title_key)"),
+  }});
   return m;
 }
 

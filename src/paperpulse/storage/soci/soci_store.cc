@@ -212,6 +212,48 @@ class SociStore final : public Store {
     });
   }
 
+  Result<WriteOutcome> UpsertUnkeyedPaper(const Paper& paper, std::string_view source) override {
+    return InTransaction<WriteOutcome>([&]() -> Result<WriteOutcome> {
+      try {
+        std::string src(source), key = TitleKey(paper.title);
+        std::string abstract, authors, categories;
+        *sql_ << "SELECT abstract, authors, categories FROM unkeyed_papers WHERE source = :s AND "
+                 "title_key = :k" + dialect_.select_for_update,
+            soci::use(src), soci::use(key), soci::into(abstract), soci::into(authors),
+            soci::into(categories);
+        bool exists = sql_->got_data();
+        std::string new_authors = EncodeStringArray(paper.authors);
+        std::string new_categories = JoinCategories(paper.categories);
+        if (exists) {
+          // First record wins; later ones only fill what is empty.
+          bool changed = false;
+          auto fill = [&](std::string& field, const std::string& value, const char* empty) {
+            if ((field.empty() || field == empty) && !value.empty() && value != empty) {
+              field = value;
+              changed = true;
+            }
+          };
+          fill(abstract, paper.abstract, "");
+          fill(authors, new_authors, "[]");
+          fill(categories, new_categories, "");
+          if (!changed) return WriteOutcome::kUnchanged;
+          *sql_ << "UPDATE unkeyed_papers SET abstract = :a, authors = :au, categories = :c WHERE "
+                   "source = :s AND title_key = :k",
+              soci::use(abstract), soci::use(authors), soci::use(categories), soci::use(src),
+              soci::use(key);
+          return WriteOutcome::kUpdated;
+        }
+        *sql_ << "INSERT INTO unkeyed_papers (source, title_key, title, abstract, authors, "
+                 "categories) VALUES (:s, :k, :t, :a, :au, :c)",
+            soci::use(src), soci::use(key), soci::use(paper.title), soci::use(paper.abstract),
+            soci::use(new_authors), soci::use(new_categories);
+        return WriteOutcome::kInserted;
+      } catch (const std::exception& e) {
+        return tl::unexpected(DbError(e, "writing record without id"));
+      }
+    });
+  }
+
   Result<std::optional<Paper>> GetPaper(std::string_view id) override {
     return ReadPaper(std::string(id), /*lock=*/false);
   }
@@ -241,27 +283,48 @@ class SociStore final : public Store {
     try {
       std::string f(from), t(to);
       soci::rowset<soci::row> rows =
-          (sql_->prepare << "SELECT date, paper_id, submitted_by, submitted_at, upvotes, "
-                            "num_comments, github_repo, github_stars, project_page, source FROM "
-                            "daily_entries WHERE date >= :f AND date <= :t ORDER BY date, upvotes "
-                            "DESC, submitted_at, paper_id",
+          (sql_->prepare << "SELECT " + std::string(kDailyColumns) +
+                                " FROM daily_entries WHERE date >= :f AND date <= :t ORDER BY "
+                                "date, upvotes DESC, submitted_at, paper_id",
            soci::use(f), soci::use(t));
-      for (const soci::row& r : rows) {
-        DailyEntry e;
-        e.date = r.get<std::string>(0);
-        e.paper_id = r.get<std::string>(1);
-        e.submitted_by = r.get<std::string>(2);
-        e.submitted_at = r.get<std::string>(3);
-        e.upvotes = GetInt(r, 4);
-        e.num_comments = GetInt(r, 5);
-        e.github_repo = r.get<std::string>(6);
-        if (r.get_indicator(7) == soci::i_ok) e.github_stars = GetInt(r, 7);
-        e.project_page = r.get<std::string>(8);
-        e.source = r.get<std::string>(9);
-        out.push_back(std::move(e));
-      }
+      for (const soci::row& r : rows) out.push_back(ReadDailyEntry(r));
     } catch (const std::exception& e) {
       return tl::unexpected(DbError(e, "listing daily entries"));
+    }
+    return out;
+  }
+
+  Result<std::optional<std::string>> AdjacentDailyDate(std::string_view date,
+                                                       Direction direction) override {
+    try {
+      std::string d(date), found;
+      soci::indicator ind = soci::i_null;
+      // MIN/MAX over the (date, paper_id) primary key: an index seek.
+      if (direction == Direction::kBefore) {
+        *sql_ << "SELECT MAX(date) FROM daily_entries WHERE date < :d", soci::use(d),
+            soci::into(found, ind);
+      } else {
+        *sql_ << "SELECT MIN(date) FROM daily_entries WHERE date > :d", soci::use(d),
+            soci::into(found, ind);
+      }
+      if (ind != soci::i_ok) return std::optional<std::string>();
+      return std::optional<std::string>(std::move(found));
+    } catch (const std::exception& e) {
+      return tl::unexpected(DbError(e, "finding adjacent daily date"));
+    }
+  }
+
+  Result<std::vector<DailyEntry>> DailyEntriesForPaper(std::string_view paper_id) override {
+    std::vector<DailyEntry> out;
+    try {
+      std::string id(paper_id);
+      soci::rowset<soci::row> rows =
+          (sql_->prepare << "SELECT " + std::string(kDailyColumns) +
+                                " FROM daily_entries WHERE paper_id = :p ORDER BY date DESC",
+           soci::use(id));
+      for (const soci::row& r : rows) out.push_back(ReadDailyEntry(r));
+    } catch (const std::exception& e) {
+      return tl::unexpected(DbError(e, "listing daily entries of " + std::string(paper_id)));
     }
     return out;
   }
@@ -278,6 +341,8 @@ class SociStore final : public Store {
       s.daily_entries = n;
       *sql_ << "SELECT COUNT(*) FROM users", soci::into(n);
       s.users = n;
+      *sql_ << "SELECT COUNT(*) FROM unkeyed_papers", soci::into(n);
+      s.unkeyed = n;
       std::string seq;
       *sql_ << "SELECT value FROM meta WHERE key = 'change_seq'", soci::into(seq);
       s.change_seq = std::stoll(seq);
@@ -314,6 +379,26 @@ class SociStore final : public Store {
   }
 
  private:
+  // The columns ReadDailyEntry expects, in its order.
+  static constexpr std::string_view kDailyColumns =
+      "date, paper_id, submitted_by, submitted_at, upvotes, num_comments, github_repo, "
+      "github_stars, project_page, source";
+
+  static DailyEntry ReadDailyEntry(const soci::row& r) {
+    DailyEntry e;
+    e.date = r.get<std::string>(0);
+    e.paper_id = r.get<std::string>(1);
+    e.submitted_by = r.get<std::string>(2);
+    e.submitted_at = r.get<std::string>(3);
+    e.upvotes = GetInt(r, 4);
+    e.num_comments = GetInt(r, 5);
+    e.github_repo = r.get<std::string>(6);
+    if (r.get_indicator(7) == soci::i_ok) e.github_stars = GetInt(r, 7);
+    e.project_page = r.get<std::string>(8);
+    e.source = r.get<std::string>(9);
+    return e;
+  }
+
   static int64_t GetInt(const soci::row& r, size_t i) {
     switch (r.get_properties(i).get_data_type()) {
       case soci::dt_integer: return r.get<int>(i);

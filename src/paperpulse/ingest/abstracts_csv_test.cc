@@ -1,0 +1,153 @@
+#include "paperpulse/ingest/abstracts_csv.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "paperpulse/base/test_paths.h"
+#include "paperpulse/ingest/collecting_sink.h"
+#include "paperpulse/ingest/readers.h"
+
+namespace paperpulse::ingest {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string DataPath(const std::string& name) {
+  return testing::SharedDataDir() + "/arxiv-abstracts-csv/" + name;
+}
+
+CollectingSink ReadFile(const std::string& path) {
+  CollectingSink sink;
+  auto source = ByteSource::Open(path);
+  EXPECT_TRUE(source.has_value()) << path;
+  if (!source) return sink;
+  AbstractsCsvReader reader;
+  auto head = (*source)->Peek(64 << 10);
+  EXPECT_TRUE(head.has_value());
+  EXPECT_TRUE(reader.Sniff(*head, path)) << path;
+  auto status = reader.Read(**source, sink);
+  EXPECT_TRUE(status.has_value()) << path << ": " << status.error().ToString();
+  return sink;
+}
+
+CollectingSink ReadString(std::string data) {
+  CollectingSink sink;
+  auto source = ByteSource::FromString(std::move(data), "a.csv");
+  AbstractsCsvReader reader;
+  auto status = reader.Read(*source, sink);
+  EXPECT_TRUE(status.has_value()) << status.error().ToString();
+  return sink;
+}
+
+TEST(AbstractsCsvTest, LayoutWithIdsGivesPapers) {
+  CollectingSink sink = ReadFile(DataPath("albertoMontero__arxiv-cs_sample.csv"));
+  EXPECT_TRUE(sink.rejects.empty());
+  ASSERT_EQ(sink.papers.size(), 100u);
+  std::set<std::string> ids;
+  for (const Paper& p : sink.papers) {
+    ids.insert(p.id);
+    EXPECT_FALSE(p.title.empty()) << p.id;
+    EXPECT_FALSE(p.abstract.empty()) << p.id;
+    // A cs sample: every paper is in a cs category, primary or cross-listed.
+    EXPECT_TRUE(std::any_of(p.categories.begin(), p.categories.end(), [](const std::string& c) {
+      return c.starts_with("cs.");
+    })) << p.id;
+  }
+  EXPECT_EQ(ids.size(), 100u);
+  const Paper& first = sink.papers[0];
+  EXPECT_EQ(first.id, "1801.00779");
+  EXPECT_EQ(first.title,
+            "Machine Learning for Building Energy and Indoor Environment: A Perspective");
+  EXPECT_THAT(first.categories, ElementsAre("cs.CY", "cs.LG"));
+  EXPECT_TRUE(first.abstract.starts_with("Machine learning is a promising technique"));
+  // An old-style id in the same column.
+  const Paper& last = sink.papers.back();
+  EXPECT_EQ(last.id, "cs/0410056");
+  EXPECT_EQ(last.title, "Interval Neutrosophic Logics: Theory and Applications");
+}
+
+// The other two layouts have no id column, and no row carries its own id
+// anywhere (ids in their abstracts and comments cite other papers): every
+// row is reported.
+TEST(AbstractsCsvTest, LayoutsWithoutIdsRejectEveryRow) {
+  CollectingSink b = ReadFile(DataPath("AmirYunus__arxiv_lite.csv"));
+  EXPECT_TRUE(b.papers.empty());
+  ASSERT_EQ(b.rejects.size(), 1550u);
+  EXPECT_EQ(b.rejects[0].reason, "no arXiv id: the title/summary/category layout has no id column");
+  EXPECT_EQ(b.rejects[0].pos.line, 2);
+  EXPECT_THAT(b.rejects[0].pos.file, HasSubstr("AmirYunus__arxiv_lite.csv"));
+
+  CollectingSink c = ReadFile(DataPath("tiagoft__arxiv_data_keras-style.csv"));
+  EXPECT_TRUE(c.papers.empty());
+  ASSERT_EQ(c.rejects.size(), 1000u);
+  EXPECT_EQ(c.rejects[0].reason, "no arXiv id: the titles/summaries/terms layout has no id column");
+  EXPECT_EQ(c.rejects[0].pos.line, 2);
+  // The second record starts after the 12-line abstract of the first.
+  EXPECT_EQ(c.rejects[1].pos.line, 14);
+}
+
+TEST(AbstractsCsvTest, BadRowsNamedWithLines) {
+  CollectingSink sink = ReadString(
+      "id,title,abstract,categories\n"
+      "1801.00779,Good,\"Two\nlines\",cs.LG\n"        // line 2
+      "not-an-id,Bad id,x,cs.LG\n"                    // line 4
+      "1801.00780,Too,few\n"                          // line 5
+      "1801.0078,\"Mangled \\'e\",x,cs.AI cs.LG\n");  // line 6
+  ASSERT_EQ(sink.papers.size(), 2u);
+  EXPECT_EQ(sink.papers[0].abstract, "Two\nlines");
+  EXPECT_EQ(sink.papers[1].id, "1801.00780");  // trailing zero lost to a float
+  EXPECT_EQ(sink.papers[1].title, "Mangled é");
+  ASSERT_EQ(sink.rejects.size(), 2u);
+  EXPECT_EQ(sink.rejects[0].pos.line, 4);
+  EXPECT_THAT(sink.rejects[0].reason, HasSubstr("invalid arXiv id \"not-an-id\""));
+  EXPECT_EQ(sink.rejects[1].pos.line, 5);
+  EXPECT_EQ(sink.rejects[1].reason, "expected 4 columns, got 3");
+}
+
+TEST(AbstractsCsvTest, SniffIsSpecific) {
+  AbstractsCsvReader reader;
+  EXPECT_TRUE(reader.Sniff("id,title,abstract,categories\n", "a.csv"));
+  EXPECT_TRUE(reader.Sniff(",id,title,abstract,categories\n", "a.csv"));
+  EXPECT_TRUE(reader.Sniff("title,summary,comment,authors,category,split\n", "a.csv"));
+  EXPECT_TRUE(reader.Sniff("titles,summaries,terms\n", "a.csv"));
+  EXPECT_TRUE(reader.Sniff("titles,summaries,terms,word_count,unique_word_count\n", "a.csv"));
+  // Kaggle CSV has these columns and more: not ours.
+  EXPECT_FALSE(reader.Sniff(
+      "id,submitter,authors,title,comments,journal-ref,doi,report-no,categories,license,abstract,"
+      "versions,update_date,authors_parsed\n",
+      "k.csv"));
+  EXPECT_FALSE(reader.Sniff("titles,summaries,terms,citations\n", "a.csv"));
+  EXPECT_FALSE(reader.Sniff("Arxiv_ID,Title,Pdf_Link,Published_Date\n", "a.csv"));
+  EXPECT_FALSE(reader.Sniff("", "a.csv"));
+}
+
+TEST(AbstractsCsvTest, UnknownHeaderIsAnError) {
+  CollectingSink sink;
+  auto source = ByteSource::FromString("a,b\n1,2\n", "x.csv");
+  AbstractsCsvReader reader;
+  auto status = reader.Read(*source, sink);
+  ASSERT_FALSE(status.has_value());
+  EXPECT_THAT(status.error().message, HasSubstr("not an abstracts-csv file"));
+}
+
+TEST(AbstractsCsvTest, RegisteredAndDetected) {
+  auto readers = AllReaders();
+  for (const char* name : {"AmirYunus__arxiv_lite.csv", "albertoMontero__arxiv-cs_sample.csv",
+                           "tiagoft__arxiv_data_keras-style.csv"}) {
+    auto source = ByteSource::Open(DataPath(name));
+    ASSERT_TRUE(source.has_value());
+    auto head = (*source)->Peek(64 << 10);
+    ASSERT_TRUE(head.has_value());
+    Reader* r = DetectReader(readers, *head, name);
+    ASSERT_NE(r, nullptr) << name;
+    EXPECT_EQ(r->Name(), "abstracts-csv") << name;
+  }
+}
+
+}  // namespace
+}  // namespace paperpulse::ingest
