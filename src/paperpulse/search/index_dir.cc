@@ -1,0 +1,156 @@
+#include "paperpulse/search/index_dir.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+#include <vector>
+
+namespace paperpulse::search {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kCurrent = "CURRENT";
+constexpr std::string_view kGenPrefix = "gen-";
+constexpr std::string_view kTmpMarker = ".tmp-";
+
+tl::unexpected<Error> IoError(const std::string& what, const std::error_code& ec) {
+  return Fail(ErrorCode::kIo, what + ": " + ec.message());
+}
+
+// Generation number of a published directory name ("gen-000007" -> 7), or -1.
+long GenerationNumber(const std::string& name) {
+  if (name.rfind(kGenPrefix, 0) != 0 || name.find(kTmpMarker) != std::string::npos) return -1;
+  std::string digits = name.substr(kGenPrefix.size());
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
+  return std::stol(digits);
+}
+
+std::string GenerationName(long n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "gen-%06ld", n);
+  return buf;
+}
+
+Status FsyncPath(const fs::path& p, bool directory) {
+  int fd = ::open(p.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+  if (fd < 0) return Fail(ErrorCode::kIo, "open " + p.string() + ": " + std::strerror(errno));
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) return Fail(ErrorCode::kIo, "fsync " + p.string() + ": " + std::strerror(err));
+  return Ok();
+}
+
+}  // namespace
+
+std::optional<std::string> LiveGeneration(std::string_view index_dir) {
+  fs::path dir(index_dir);
+  std::ifstream in(dir / kCurrent);
+  std::string name;
+  if (!in || !std::getline(in, name) || GenerationNumber(name) < 0) return std::nullopt;
+  std::error_code ec;
+  if (!fs::is_directory(dir / name, ec)) return std::nullopt;
+  return (dir / name).string();
+}
+
+Result<std::string> NewBuildDirectory(std::string_view index_dir) {
+  fs::path dir(index_dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return IoError("creating " + dir.string(), ec);
+  // Builds of processes that died are leftovers; builds of live processes
+  // (a `reindex` next to `serve`) are theirs to finish.
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    size_t marker = name.find(kTmpMarker);
+    if (marker == std::string::npos) continue;
+    pid_t pid = static_cast<pid_t>(std::atol(name.c_str() + marker + kTmpMarker.size()));
+    if (pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM)) continue;
+    std::error_code rm_ec;
+    fs::remove_all(entry.path(), rm_ec);
+  }
+  if (ec) return IoError("listing " + dir.string(), ec);
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    std::string name = "build-";
+    name += std::to_string(attempt);
+    name += kTmpMarker;
+    name += std::to_string(::getpid());
+    fs::path build = dir / name;
+    if (fs::create_directory(build, ec)) return build.string();
+    if (ec) return IoError("creating " + build.string(), ec);
+  }
+  return Fail(ErrorCode::kIo, "no free build directory name in " + dir.string());
+}
+
+Result<std::string> PublishBuild(std::string_view index_dir, std::string_view build_dir) {
+  fs::path dir(index_dir);
+  std::error_code ec;
+  for (const auto& entry : fs::recursive_directory_iterator(build_dir, ec)) {
+    if (entry.is_regular_file()) RETURN_IF_ERROR(FsyncPath(entry.path(), false));
+  }
+  if (ec) return IoError("listing " + std::string(build_dir), ec);
+  RETURN_IF_ERROR(FsyncPath(build_dir, true));
+
+  long newest = 0;
+  std::optional<std::string> previous = LiveGeneration(index_dir);
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    newest = std::max(newest, GenerationNumber(entry.path().filename().string()));
+  if (ec) return IoError("listing " + dir.string(), ec);
+  // Another process may publish at the same moment: take the next free number.
+  fs::path target;
+  for (long n = newest + 1;; ++n) {
+    target = dir / GenerationName(n);
+    if (::rename(std::string(build_dir).c_str(), target.c_str()) == 0) break;
+    if (errno != EEXIST && errno != ENOTEMPTY) {
+      return Fail(ErrorCode::kIo, "renaming " + std::string(build_dir) + ": " + std::strerror(errno));
+    }
+  }
+
+  fs::path tmp = dir / "CURRENT.tmp";
+  tmp += std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << target.filename().string() << "\n";
+    out.flush();
+    if (!out) return Fail(ErrorCode::kIo, "writing " + tmp.string());
+  }
+  RETURN_IF_ERROR(FsyncPath(tmp, false));
+  fs::rename(tmp, dir / kCurrent, ec);
+  if (ec) return IoError("replacing " + (dir / kCurrent).string(), ec);
+  RETURN_IF_ERROR(FsyncPath(dir, true));
+
+  // Readers and the Indexer of a running `serve` may still be on the
+  // previous generation for a moment: keep it until the next publish.
+  std::string keep_previous = previous ? fs::path(*previous).filename().string() : std::string();
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (GenerationNumber(name) < 0 || name == target.filename() || name == keep_previous) continue;
+    std::error_code rm_ec;
+    fs::remove_all(entry.path(), rm_ec);
+  }
+  return target.string();
+}
+
+int64_t DirectorySize(std::string_view path) {
+  std::error_code ec;
+  int64_t total = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
+    std::error_code size_ec;
+    if (entry.is_regular_file(size_ec)) {
+      auto size = entry.file_size(size_ec);
+      if (!size_ec) total += static_cast<int64_t>(size);
+    }
+  }
+  return total;
+}
+
+}  // namespace paperpulse::search

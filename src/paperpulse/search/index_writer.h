@@ -1,0 +1,74 @@
+// The write side of the index, used by the Indexer and the benchmark. Two
+// ways in: a fresh build (into a new directory, published atomically when
+// complete) and incremental updates of the live index (each Commit atomic).
+// Implemented in search/xapian/.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "paperpulse/base/result.h"
+#include "paperpulse/model/paper.h"
+
+namespace paperpulse::search {
+
+// What the index holds about a paper: the record and its popularity.
+struct IndexDocument {
+  Paper paper;
+  int64_t upvotes = 0;  // sum over the daily lists
+  // Sort key of "trending" (TrendingScore), higher = hotter.
+  double trending = 0;
+};
+
+// "Hot" ranking that needs no periodic refresh: a paper listed a week later
+// needs half the upvotes of an older one to rank the same (log2(1 + upvotes)
+// + days / 7, days counted from 1970 to `date`, "YYYY-MM-DD..."; the newest
+// daily list of the paper, or its submission when it was never listed).
+double TrendingScore(int64_t upvotes, std::string_view date);
+
+class IndexWriter {
+ public:
+  virtual ~IndexWriter() = default;
+
+  // Adds `doc`, replacing any earlier document of the same paper id.
+  // Errors: kInternal from the index.
+  virtual Status Put(const IndexDocument& doc) = 0;
+
+  // Changes the popularity of an indexed paper (no-op when it is not indexed).
+  virtual Status SetPopularity(std::string_view id, int64_t upvotes, double trending) = 0;
+
+  // Makes everything Put so far visible to readers of the live index, in one
+  // atomic step that also records `change_seq` as the index's progress.
+  // For a fresh build nothing is visible before Publish.
+  virtual Status Commit(int64_t change_seq) = 0;
+
+  // The change_seq of the last Commit (or of the index as opened).
+  virtual int64_t last_change_seq() const = 0;
+
+  // The index directory this writer writes.
+  virtual const std::string& path() const = 0;
+};
+
+// Opens the live index under `data_dir` for incremental updates.
+// Errors: kNotFound when there is no live index; kParse when it is corrupt,
+// half-built or of another format (rebuild it); kUnavailable when another
+// writer holds its lock; kIo / kInternal otherwise.
+Result<std::unique_ptr<IndexWriter>> OpenLiveIndexWriter(std::string_view data_dir);
+
+// A writer that builds a new index next to the live one (readers keep using
+// the live one). `Publish` replaces the live index with it.
+class FreshIndexWriter : public IndexWriter {
+ public:
+  // Commits with `change_seq` and swaps the new index in as the live one;
+  // older generations except the previous one are removed. The writer is
+  // unusable afterwards. Errors: kIo / kInternal.
+  virtual Status Publish(int64_t change_seq) = 0;
+};
+
+// Starts a fresh build under `data_dir` (removing leftovers of builds that
+// never finished). Errors: kIo / kInternal.
+Result<std::unique_ptr<FreshIndexWriter>> CreateFreshIndexWriter(std::string_view data_dir);
+
+}  // namespace paperpulse::search

@@ -1,0 +1,114 @@
+// The Indexer keeps the search index under <data_dir>/search in step with
+// the Store. It follows the Store's change sequence (PapersChangedSince), so
+// whatever `import`, harvest or a submission writes becomes searchable within
+// one poll interval while `serve` runs.
+//
+// The index is never served half-built: a full build goes into a fresh
+// directory that replaces the live one only once it is complete, and every
+// incremental batch is one atomic commit that also records the last indexed
+// change_seq. A missing, corrupt, half-built or foreign index (one that is
+// ahead of the Store, or of an older format) is rebuilt from the Store.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "paperpulse/base/result.h"
+#include "paperpulse/storage/store.h"
+
+namespace paperpulse::search {
+
+class IndexWriter;
+
+struct IndexerOptions {
+  // Where the Store is and where the index goes (<data_dir>/search).
+  storage::StoreOptions store;
+  // Papers per commit. Larger batches index faster; each commit is what
+  // readers see, so this also bounds how stale a busy index can be.
+  int batch_size = 5000;
+  // How often the background thread asks the Store for changes.
+  std::chrono::milliseconds poll_interval{1000};
+  // How often upvote counts (which change without a paper change) are
+  // re-read from the daily lists and re-applied to the index.
+  std::chrono::milliseconds upvotes_interval{60000};
+};
+
+class Indexer {
+ public:
+  // Opens the Store named by `options.store` (the Indexer owns its own
+  // connection: Stores are not thread-safe). Does not touch the index yet.
+  // Errors: those of Store::Open.
+  static Result<std::unique_ptr<Indexer>> Create(const IndexerOptions& options);
+
+  // Stops the background thread if it runs.
+  ~Indexer();
+  Indexer(const Indexer&) = delete;
+  Indexer& operator=(const Indexer&) = delete;
+
+  // Brings the index up to the Store's current change_seq on the calling
+  // thread: rebuilds it first when it is missing, corrupt, half-built or
+  // foreign. Must not be called while the background thread runs.
+  // Errors: kUnavailable when another process holds the index's write lock
+  // (e.g. `serve` is running: its indexer keeps the index current);
+  // kIo / kInternal from the Store or the index.
+  Status CatchUp();
+
+  // Discards the index and builds a new one from the Store; readers keep
+  // seeing the old one until the new one is complete. Same preconditions and
+  // errors as CatchUp.
+  Status Rebuild();
+
+  // Starts a background thread that runs CatchUp and then polls the Store
+  // every poll_interval. Errors are logged and retried on the next poll.
+  // Calling Start twice is a no-op.
+  void Start();
+
+  // Asks the background thread to finish its current batch and joins it.
+  // Safe to call when not started, and more than once.
+  void Stop();
+
+  // The Store's change_seq minus the last indexed one, as of the latest poll
+  // (0 when up to date; the whole Store before the first build). For
+  // /healthz and /metrics; thread-safe.
+  int64_t lag() const { return lag_.load(); }
+  // The last change_seq committed to the index; thread-safe.
+  int64_t indexed_seq() const { return indexed_seq_.load(); }
+  // Papers indexed since this Indexer was created; thread-safe.
+  int64_t documents_indexed() const { return documents_indexed_.load(); }
+
+ private:
+  Indexer(IndexerOptions options, std::unique_ptr<storage::Store> store);
+
+  // Opens the live index for writing, rebuilding it when it is not usable.
+  Status EnsureWriter();
+  // Indexes one batch of changes; sets *done when there were none left.
+  Status IndexBatch(bool* done);
+  // Re-reads upvotes and re-applies those that changed.
+  Status RefreshUpvotes();
+  void Run();
+
+  struct State;
+
+  IndexerOptions options_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<IndexWriter> writer_;
+  std::unique_ptr<State> state_;
+  std::chrono::steady_clock::time_point next_upvotes_refresh_{};
+
+  std::atomic<int64_t> lag_{0};
+  std::atomic<int64_t> indexed_seq_{0};
+  std::atomic<int64_t> documents_indexed_{0};
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;  // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace paperpulse::search
