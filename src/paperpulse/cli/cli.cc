@@ -32,6 +32,9 @@ int Main(int argc, char** argv) {
   RegisterServe(app, &run);
   RegisterImport(app, &run);
   RegisterStats(app, &run);
+  RegisterSearch(app, &run);
+  RegisterReindex(app, &run);
+  RegisterHarvest(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

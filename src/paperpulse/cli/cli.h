@@ -36,6 +36,9 @@ using Command = std::function<int()>;
 void RegisterImport(CLI::App& app, Command* run);
 void RegisterStats(CLI::App& app, Command* run);
 void RegisterServe(CLI::App& app, Command* run);
+void RegisterSearch(CLI::App& app, Command* run);
+void RegisterReindex(CLI::App& app, Command* run);
+void RegisterHarvest(CLI::App& app, Command* run);
 
 // Entry point of the binary.
 int Main(int argc, char** argv);

@@ -26,16 +26,18 @@ void RegisterStats(CLI::App& app, Command* run) {
       if (*json) {
         std::printf(
             "{\"papers\": %lld, \"versions\": %lld, \"daily_entries\": %lld, \"users\": %lld, "
-            "\"change_seq\": %lld, \"backend\": \"%s\"}\n",
+            "\"change_seq\": %lld, \"unkeyed\": %lld, \"backend\": \"%s\"}\n",
             static_cast<long long>(s.papers), static_cast<long long>(s.versions),
             static_cast<long long>(s.daily_entries), static_cast<long long>(s.users),
-            static_cast<long long>(s.change_seq), std::string((*store)->Backend()).c_str());
+            static_cast<long long>(s.change_seq), static_cast<long long>(s.unkeyed),
+            std::string((*store)->Backend()).c_str());
       } else {
         std::printf("papers         %lld\nversions       %lld\ndaily entries  %lld\nusers          "
-                    "%lld\nchange seq     %lld\nbackend        %s\n",
+                    "%lld\nchange seq     %lld\nwithout id     %lld\nbackend        %s\n",
                     static_cast<long long>(s.papers), static_cast<long long>(s.versions),
                     static_cast<long long>(s.daily_entries), static_cast<long long>(s.users),
-                    static_cast<long long>(s.change_seq), std::string((*store)->Backend()).c_str());
+                    static_cast<long long>(s.change_seq), static_cast<long long>(s.unkeyed),
+                    std::string((*store)->Backend()).c_str());
       }
       return 0;
     };

@@ -1,0 +1,130 @@
+#include "paperpulse/http/api/api.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "paperpulse/base/arxiv_id.h"
+#include "paperpulse/http/api/hf_json.h"
+#include "paperpulse/http/api/params.h"
+#include "paperpulse/http/daily.h"
+#include "paperpulse/http/json_writer.h"
+
+namespace paperpulse::http {
+namespace {
+
+constexpr int64_t kDefaultLimit = 50;
+constexpr int64_t kMaxLimit = 100;
+constexpr int64_t kMaxPage = 10000;
+
+Response JsonOk(std::string body) { return MakeResponse(200, "application/json", std::move(body)); }
+
+// Maps a failed Result to the API's error response. Store failures are
+// logged and answered 503: the client may retry, and the details stay in the log.
+Response FromError(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::kInvalidArgument: return JsonError(400, e.message);
+    case ErrorCode::kNotFound: return JsonError(404, e.message);
+    default:
+      spdlog::error("api: {}", e.ToString());
+      return JsonError(503, "temporarily unavailable");
+  }
+}
+
+// The period a /api/daily_papers request asks for; nullopt = the latest day.
+Result<std::optional<Period>> RequestedPeriod(const Request& req) {
+  int given = req.HasParam("date") + req.HasParam("week") + req.HasParam("month");
+  if (given > 1) return Fail(ErrorCode::kInvalidArgument, "give only one of date, week, month");
+  if (req.HasParam("date")) {
+    ASSIGN_OR_RETURN(Period p, DayPeriod(req.Param("date")));
+    return std::optional<Period>(p);
+  }
+  if (req.HasParam("week")) {
+    ASSIGN_OR_RETURN(Period p, WeekPeriod(req.Param("week")));
+    return std::optional<Period>(p);
+  }
+  if (req.HasParam("month")) {
+    ASSIGN_OR_RETURN(Period p, MonthPeriod(req.Param("month")));
+    return std::optional<Period>(p);
+  }
+  return std::optional<Period>();
+}
+
+Result<std::string> DailyPapers(const Context& ctx, const Request& req) {
+  ASSIGN_OR_RETURN(std::optional<Period> period, RequestedPeriod(req));
+  ASSIGN_OR_RETURN(int64_t limit, IntParam(req, "limit", kDefaultLimit, 1, 1000));
+  limit = std::min(limit, kMaxLimit);
+  ASSIGN_OR_RETURN(int64_t page, IntParam(req, "p", 0, 0, kMaxPage));
+  std::string_view sort = req.Param("sort");
+  if (!sort.empty() && sort != "publishedAt" && sort != "trending" && sort != "upvotes") {
+    return Fail(ErrorCode::kInvalidArgument, "invalid sort: expected publishedAt or trending");
+  }
+  ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
+  if (!period) {
+    ASSIGN_OR_RETURN(auto latest, LatestDay(*store));
+    if (!latest) return std::string("[]");
+    period = Period{Period::Kind::kDay, *latest, *latest};
+  }
+  ASSIGN_OR_RETURN(auto items, LoadPeriod(*store, *period));
+  if (sort == "publishedAt") {
+    std::stable_sort(items.begin(), items.end(), [](const DailyItem& a, const DailyItem& b) {
+      return a.paper.submitted > b.paper.submitted;
+    });
+  } else if (sort == "trending") {
+    std::stable_sort(items.begin(), items.end(), [&](const DailyItem& a, const DailyItem& b) {
+      return TrendingScore(a.entry, period->last) > TrendingScore(b.entry, period->last);
+    });
+  }
+  JsonWriter w;
+  w.BeginArray();
+  size_t begin = static_cast<size_t>(page * limit);
+  for (size_t i = begin; i < items.size() && i < begin + static_cast<size_t>(limit); ++i) {
+    WriteHfDailyItem(w, items[i]);
+  }
+  w.EndArray();
+  return w.Take();
+}
+
+Result<std::string> PaperJson(const Context& ctx, std::string_view raw_id) {
+  auto id = ParseArxivId(raw_id);
+  if (!id) return Fail(ErrorCode::kNotFound, "no paper with id " + std::string(raw_id.substr(0, 64)));
+  ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
+  ASSIGN_OR_RETURN(std::optional<Paper> paper, store->GetPaper(id->base));
+  if (!paper) return Fail(ErrorCode::kNotFound, "no paper with id " + id->base);
+  ASSIGN_OR_RETURN(auto entries, store->DailyEntriesForPaper(id->base));
+  // HF shows one upvote count per paper: the best of its daily entries.
+  const DailyEntry* best = nullptr;
+  for (const DailyEntry& e : entries) {
+    if (!best || e.upvotes > best->upvotes) best = &e;
+  }
+  JsonWriter w;
+  WriteHfPaper(w, *paper, best);
+  return w.Take();
+}
+
+}  // namespace
+
+Response JsonError(int status, std::string_view message) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("error");
+  w.String(message);
+  w.EndObject();
+  return MakeResponse(status, "application/json", w.Take());
+}
+
+void AddApiRoutes(Router& router, const Context& ctx) {
+  router.Add({"api_daily_papers", "/api/daily_papers", [&ctx](const Request& req, const PathParams&) {
+                auto body = DailyPapers(ctx, req);
+                return body ? JsonOk(std::move(*body)) : FromError(body.error());
+              }});
+  router.Add({"api_paper", "/api/papers/{id...}", [&ctx](const Request&, const PathParams& params) {
+                auto body = PaperJson(ctx, params.Get("id"));
+                return body ? JsonOk(std::move(*body)) : FromError(body.error());
+              }});
+  router.Add({"api_unknown", "/api/{rest...}", [](const Request&, const PathParams&) {
+                return JsonError(404, "no such API endpoint");
+              }});
+}
+
+}  // namespace paperpulse::http

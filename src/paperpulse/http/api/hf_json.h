@@ -1,0 +1,28 @@
+// The Hugging Face daily-papers JSON shape (GET /api/daily_papers of
+// huggingface.co), written from our model so HF clients work unchanged.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "paperpulse/http/daily.h"
+#include "paperpulse/http/json_writer.h"
+#include "paperpulse/model/paper.h"
+
+namespace paperpulse::http {
+
+// A stored timestamp ("2026-06-25T08:00:00Z" or "2026-06-25") in HF's form
+// "2026-06-25T08:00:00.000Z"; `fallback` (a date or timestamp) when `ts` is
+// empty or unrecognised.
+std::string HfTimestamp(std::string_view ts, std::string_view fallback);
+
+// The "paper" object: id, authors [{name, hidden}], publishedAt,
+// submittedOnDailyAt (when `entry`), title, summary, upvotes, and githubRepo /
+// githubStars / projectPage when known and valid.
+void WriteHfPaper(JsonWriter& w, const Paper& paper, const DailyEntry* entry);
+
+// One item of /api/daily_papers: {paper, publishedAt, title, summary,
+// numComments, submittedBy: {name}}.
+void WriteHfDailyItem(JsonWriter& w, const DailyItem& item);
+
+}  // namespace paperpulse::http

@@ -1,0 +1,233 @@
+#include "paperpulse/http/daily.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <unordered_map>
+
+#include "paperpulse/base/strings.h"
+
+namespace paperpulse::http {
+namespace {
+
+Error Invalid(std::string_view what, std::string_view input, std::string_view expected) {
+  std::string msg = "invalid ";
+  msg += what;
+  msg += " \"";
+  msg += input.substr(0, 64);
+  msg += "\": expected ";
+  msg += expected;
+  return Error{ErrorCode::kInvalidArgument, std::move(msg)};
+}
+
+CivilDate AddDays(CivilDate d, int64_t n) { return CivilFromDays(DaysFromCivil(d) + n); }
+
+CivilDate LastOfMonth(int year, int month) {
+  CivilDate next = month == 12 ? CivilDate{year + 1, 1, 1} : CivilDate{year, month + 1, 1};
+  return AddDays(next, -1);
+}
+
+bool Earlier(const DailyItem& a, const DailyItem& b) {
+  if (a.entry.upvotes != b.entry.upvotes) return a.entry.upvotes > b.entry.upvotes;
+  if (a.entry.submitted_at != b.entry.submitted_at) return a.entry.submitted_at < b.entry.submitted_at;
+  return a.entry.paper_id < b.entry.paper_id;
+}
+
+// Attaches papers to entries, keeping one entry per paper (the best by `better`).
+template <typename Better>
+Result<std::vector<DailyItem>> WithPapers(storage::Store& store, std::vector<DailyEntry> entries,
+                                          Better better) {
+  std::unordered_map<std::string, size_t> best;  // paper id -> index into entries
+  std::vector<size_t> order;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    auto [it, inserted] = best.emplace(entries[i].paper_id, i);
+    if (inserted) {
+      order.push_back(i);
+    } else if (better(entries[i], entries[it->second])) {
+      it->second = i;
+    }
+  }
+  std::vector<DailyItem> items;
+  items.reserve(order.size());
+  for (size_t i : order) {
+    DailyEntry& e = entries[best[entries[i].paper_id]];
+    ASSIGN_OR_RETURN(std::optional<Paper> paper, store.GetPaper(e.paper_id));
+    if (!paper) continue;
+    items.push_back({std::move(e), std::move(*paper)});
+  }
+  return items;
+}
+
+}  // namespace
+
+Result<CivilDate> ParseDay(std::string_view s) {
+  s = TrimView(s);
+  if (s.size() > 10 && (s[10] == 'T' || s[10] == 't' || s[10] == ' ')) {
+    // A full timestamp: the day is its UTC date, as a JavaScript client's
+    // Date.toISOString() would give.
+    if (!ParseIsoDate(s.substr(0, 10))) {
+      return tl::unexpected(Invalid("date", s, "a timestamp on a day that exists"));
+    }
+    auto normalized = NormalizeTimestamp(s.substr(0, 64));
+    if (!normalized) return tl::unexpected(Invalid("date", s, "YYYY-MM-DD or an ISO timestamp"));
+    auto d = ParseIsoDate(std::string_view(*normalized).substr(0, 10));
+    if (!d) return tl::unexpected(Invalid("date", s, "a date that exists"));
+    return *d;
+  }
+  auto d = ParseIsoDate(s);
+  if (!d) {
+    // Distinguish "2026-02-30" (no such day) from garbage for a clearer message.
+    return tl::unexpected(Invalid("date", s, "YYYY-MM-DD, a day that exists"));
+  }
+  return *d;
+}
+
+Result<Period> DayPeriod(std::string_view s) {
+  ASSIGN_OR_RETURN(CivilDate d, ParseDay(s));
+  return Period{Period::Kind::kDay, d, d};
+}
+
+Result<Period> WeekPeriod(std::string_view s) {
+  s = TrimView(s);
+  auto monday = ParseIsoWeek(s.substr(0, 16));
+  if (!monday) return tl::unexpected(Invalid("week", s, "YYYY-Www, e.g. 2026-W05"));
+  if (monday->year < 1 || monday->year > 9998) {
+    return tl::unexpected(Invalid("week", s, "a year from 0001 to 9998"));
+  }
+  return Period{Period::Kind::kWeek, *monday, AddDays(*monday, 6)};
+}
+
+Result<Period> MonthPeriod(std::string_view s) {
+  s = TrimView(s);
+  auto parts = Split(s, '-');
+  auto digits = [](std::string_view p, size_t min, size_t max) {
+    return p.size() >= min && p.size() <= max &&
+           p.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (parts.size() != 2 || !digits(parts[0], 4, 4) || !digits(parts[1], 1, 2)) {
+    return tl::unexpected(Invalid("month", s, "YYYY-MM"));
+  }
+  int year = std::stoi(std::string(parts[0]));
+  int month = std::stoi(std::string(parts[1]));
+  if (!IsValidDate(year, month, 1)) return tl::unexpected(Invalid("month", s, "a month 01..12"));
+  return Period{Period::Kind::kMonth, {year, month, 1}, LastOfMonth(year, month)};
+}
+
+Period PeriodContaining(Period::Kind kind, CivilDate d) {
+  switch (kind) {
+    case Period::Kind::kDay: return {kind, d, d};
+    case Period::Kind::kWeek: {
+      int64_t days = DaysFromCivil(d);
+      int64_t weekday = ((days % 7) + 7 + 3) % 7;  // 0 = Monday
+      CivilDate monday = CivilFromDays(days - weekday);
+      return {kind, monday, AddDays(monday, 6)};
+    }
+    case Period::Kind::kMonth: return {kind, {d.year, d.month, 1}, LastOfMonth(d.year, d.month)};
+  }
+  return {kind, d, d};
+}
+
+std::string PeriodKey(const Period& p) {
+  switch (p.kind) {
+    case Period::Kind::kDay: return FormatDate(p.first);
+    case Period::Kind::kWeek: return IsoWeekOf(p.first);
+    case Period::Kind::kMonth: {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%04d-%02d", p.first.year, p.first.month);
+      return buf;
+    }
+  }
+  return {};
+}
+
+std::string PeriodPath(const Period& p) {
+  std::string path;
+  switch (p.kind) {
+    case Period::Kind::kDay: path = "/papers/date/"; break;
+    case Period::Kind::kWeek: path = "/papers/week/"; break;
+    case Period::Kind::kMonth: path = "/papers/month/"; break;
+  }
+  path += PeriodKey(p);
+  return path;
+}
+
+std::string PeriodLabel(const Period& p) {
+  static constexpr const char* kMonthNames[] = {"January", "February", "March",     "April",
+                                                "May",     "June",     "July",      "August",
+                                                "September", "October", "November", "December"};
+  static constexpr const char* kShort[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  char buf[64];
+  switch (p.kind) {
+    case Period::Kind::kDay:
+      std::snprintf(buf, sizeof buf, "%s %d, %04d", kShort[p.first.month - 1], p.first.day,
+                    p.first.year);
+      return buf;
+    case Period::Kind::kWeek: {
+      std::string key = IsoWeekOf(p.first);  // "2026-W27"
+      std::snprintf(buf, sizeof buf, "Week %d, %s", std::stoi(key.substr(6)), key.substr(0, 4).c_str());
+      return buf;
+    }
+    case Period::Kind::kMonth:
+      std::snprintf(buf, sizeof buf, "%s %04d", kMonthNames[p.first.month - 1], p.first.year);
+      return buf;
+  }
+  return {};
+}
+
+Result<std::vector<DailyItem>> LoadPeriod(storage::Store& store, const Period& period) {
+  ASSIGN_OR_RETURN(auto entries,
+                   store.DailyEntriesBetween(FormatDate(period.first), FormatDate(period.last)));
+  auto more_upvotes = [](const DailyEntry& a, const DailyEntry& b) { return a.upvotes > b.upvotes; };
+  ASSIGN_OR_RETURN(auto items, WithPapers(store, std::move(entries), more_upvotes));
+  std::stable_sort(items.begin(), items.end(), Earlier);
+  return items;
+}
+
+Result<std::optional<CivilDate>> LatestDay(storage::Store& store) {
+  ASSIGN_OR_RETURN(auto date, store.AdjacentDailyDate("9999-12-31", storage::Store::Direction::kBefore));
+  if (!date) return std::optional<CivilDate>();
+  auto d = ParseIsoDate(*date);
+  if (!d) return std::optional<CivilDate>();
+  return std::optional<CivilDate>(*d);
+}
+
+Result<std::optional<Period>> AdjacentPeriod(storage::Store& store, const Period& period,
+                                             storage::Store::Direction direction) {
+  bool before = direction == storage::Store::Direction::kBefore;
+  std::string edge = FormatDate(before ? period.first : period.last);
+  ASSIGN_OR_RETURN(auto date, store.AdjacentDailyDate(edge, direction));
+  if (!date) return std::optional<Period>();
+  auto d = ParseIsoDate(*date);
+  if (!d) return std::optional<Period>();
+  return std::optional<Period>(PeriodContaining(period.kind, *d));
+}
+
+double TrendingScore(const DailyEntry& entry, CivilDate today) {
+  auto day = ParseIsoDate(entry.date);
+  double age_days = day ? static_cast<double>(DaysFromCivil(today) - DaysFromCivil(*day)) : 30.0;
+  if (age_days < 0) age_days = 0;
+  return static_cast<double>(entry.upvotes) / std::pow(age_days + 2.0, 1.5);
+}
+
+Result<std::vector<DailyItem>> LoadTrending(storage::Store& store, CivilDate until, int days,
+                                            std::vector<double>* scores) {
+  CivilDate from = AddDays(until, -(days - 1));
+  ASSIGN_OR_RETURN(auto entries, store.DailyEntriesBetween(FormatDate(from), FormatDate(until)));
+  auto higher = [until](const DailyEntry& a, const DailyEntry& b) {
+    return TrendingScore(a, until) > TrendingScore(b, until);
+  };
+  ASSIGN_OR_RETURN(auto items, WithPapers(store, std::move(entries), higher));
+  std::stable_sort(items.begin(), items.end(), [until](const DailyItem& a, const DailyItem& b) {
+    double sa = TrendingScore(a.entry, until), sb = TrendingScore(b.entry, until);
+    if (sa != sb) return sa > sb;
+    return Earlier(a, b);
+  });
+  if (scores) {
+    scores->clear();
+    for (const auto& it : items) scores->push_back(TrendingScore(it.entry, until));
+  }
+  return items;
+}
+
+}  // namespace paperpulse::http

@@ -1,0 +1,76 @@
+// The daily lists as the web shows them: periods (a day, an ISO week, a
+// month) parsed from URLs and query parameters, the papers of a period, and
+// trending papers. Shared by pages, the JSON API and feeds.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "paperpulse/base/result.h"
+#include "paperpulse/base/time.h"
+#include "paperpulse/model/paper.h"
+#include "paperpulse/storage/store.h"
+
+namespace paperpulse::http {
+
+struct Period {
+  enum class Kind { kDay, kWeek, kMonth };
+  Kind kind = Kind::kDay;
+  CivilDate first;  // inclusive
+  CivilDate last;   // inclusive
+};
+
+// A day as clients write it, like Hugging Face accepts it: "2026-06-30", the
+// unpadded "2026-6-30", or an ISO timestamp ("2026-06-30T08:00:00.000Z",
+// taken in UTC). Errors: kInvalidArgument naming the input.
+Result<CivilDate> ParseDay(std::string_view s);
+
+// "YYYY-MM-DD" (or unpadded / timestamp, see ParseDay), "YYYY-Www" and
+// "YYYY-MM" (or "YYYY-M") as periods. Errors: kInvalidArgument.
+Result<Period> DayPeriod(std::string_view s);
+Result<Period> WeekPeriod(std::string_view s);
+Result<Period> MonthPeriod(std::string_view s);
+
+// The period of `kind` that contains `d`.
+Period PeriodContaining(Period::Kind kind, CivilDate d);
+
+// Canonical key and page path: "2026-06-30" / "/papers/date/2026-06-30",
+// "2026-W27" / "/papers/week/2026-W27", "2026-06" / "/papers/month/2026-06".
+std::string PeriodKey(const Period& p);
+std::string PeriodPath(const Period& p);
+
+// "Jun 30, 2026", "Week 27, 2026", "June 2026".
+std::string PeriodLabel(const Period& p);
+
+// A daily entry with its paper.
+struct DailyItem {
+  DailyEntry entry;
+  Paper paper;
+};
+
+// The papers listed in `period`, most upvoted first, then earliest
+// submitted. A paper listed on several days of the period appears once, with
+// its most upvoted entry. Entries whose paper is missing are skipped.
+// Errors: those of the Store.
+Result<std::vector<DailyItem>> LoadPeriod(storage::Store& store, const Period& period);
+
+// The latest day that has entries, or nullopt when there are none at all.
+Result<std::optional<CivilDate>> LatestDay(storage::Store& store);
+
+// The nearest period of the same kind before / after `period` that has
+// entries (skipping empty weekends and gaps), or nullopt.
+Result<std::optional<Period>> AdjacentPeriod(storage::Store& store, const Period& period,
+                                             storage::Store::Direction direction);
+
+// Trending: papers listed in the `days` days up to and including `until`,
+// ranked by upvotes discounted by age (Hacker News' gravity: a paper needs
+// ever more votes to stay on top as it ages), so fresh, fast-rising papers
+// lead. `score` of each item is returned through `scores` when non-null.
+Result<std::vector<DailyItem>> LoadTrending(storage::Store& store, CivilDate until, int days,
+                                            std::vector<double>* scores = nullptr);
+
+// The trending score of `entry` as of `today` (see LoadTrending).
+double TrendingScore(const DailyEntry& entry, CivilDate today);
+
+}  // namespace paperpulse::http

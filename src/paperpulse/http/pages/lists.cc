@@ -1,0 +1,170 @@
+// The list pages: "/" (the latest day), a day, an ISO week, a month, and
+// trending.
+#include <spdlog/spdlog.h>
+
+#include "paperpulse/http/daily.h"
+#include "paperpulse/http/pages/cards.h"
+#include "paperpulse/http/pages/pages.h"
+#include "paperpulse/http/pages/routes.h"
+
+namespace paperpulse::http {
+namespace {
+
+using Direction = storage::Store::Direction;
+
+// How far back trending looks.
+constexpr int kTrendingDays = 7;
+constexpr size_t kTrendingSize = 50;
+
+Response StoreError(const Context& ctx, const Error& e) {
+  spdlog::error("pages: {}", e.ToString());
+  return ErrorPage(ctx, 503, "The database is not answering right now. Please try again shortly.");
+}
+
+std::string CountLabel(size_t n) {
+  std::string s = std::to_string(n);
+  s += n == 1 ? " paper" : " papers";
+  return s;
+}
+
+// The day a "Day" tab should open from `p`: the latest day with entries in
+// `p`, or its first day.
+CivilDate DayWithin(storage::Store& store, const Period& p) {
+  CivilDate after_last = CivilFromDays(DaysFromCivil(p.last) + 1);
+  auto d = store.AdjacentDailyDate(FormatDate(after_last), Direction::kBefore);
+  if (d && *d) {
+    auto day = ParseIsoDate(**d);
+    if (day && *day >= p.first) return *day;
+  }
+  return p.first;
+}
+
+Response PeriodPage(const Context& ctx, const Period& period, bool is_home) {
+  auto store = ctx.stores.Acquire();
+  if (!store) return StoreError(ctx, store.error());
+  auto items = LoadPeriod(**store, period);
+  if (!items) return StoreError(ctx, items.error());
+  auto prev = AdjacentPeriod(**store, period, Direction::kBefore);
+  auto next = AdjacentPeriod(**store, period, Direction::kAfter);
+  if (!prev || !next) return StoreError(ctx, !prev ? prev.error() : next.error());
+
+  TemplateData data;
+  std::string label = PeriodLabel(period);
+  switch (period.kind) {
+    case Period::Kind::kDay: data.set("heading", "Daily Papers"); break;
+    case Period::Kind::kWeek: data.set("heading", "Papers of the week"); break;
+    case Period::Kind::kMonth: data.set("heading", "Papers of the month"); break;
+  }
+  data.set("subheading", label);
+  data.set("has_periods", true);
+  TemplateData tabs{TemplateData::type::list};
+  CivilDate day = period.kind == Period::Kind::kDay ? period.first : DayWithin(**store, period);
+  for (auto kind : {Period::Kind::kDay, Period::Kind::kWeek, Period::Kind::kMonth}) {
+    TemplateData tab;
+    tab.set("href", PeriodPath(PeriodContaining(kind, day)));
+    tab.set("label", kind == Period::Kind::kDay    ? "Day"
+                     : kind == Period::Kind::kWeek ? "Week"
+                                                   : "Month");
+    tab.set("current", kind == period.kind);
+    tabs.push_back(tab);
+  }
+  data.set("tabs", tabs);
+  data.set("has_pager", true);
+  if (*prev) {
+    data.set("prev_href", PeriodPath(**prev));
+    data.set("prev_label", PeriodLabel(**prev));
+  }
+  if (*next) {
+    data.set("next_href", PeriodPath(**next));
+    data.set("next_label", PeriodLabel(**next));
+  }
+  data.set("count_label", CountLabel(items->size()));
+  TemplateData cards{TemplateData::type::list};
+  for (const DailyItem& item : *items) {
+    cards.push_back(DailyCard(item, period.kind != Period::Kind::kDay));
+  }
+  data.set("cards", cards);
+  int status = 200;
+  if (items->empty()) {
+    status = 404;
+    data.set("empty_message", "No papers were listed for " + label + ".");
+  }
+  PageInfo info;
+  info.title = is_home ? "Daily Papers" : "Daily Papers · " + label;
+  info.description = "Research papers picked and upvoted by the community, " + label + ".";
+  info.canonical_path = PeriodPath(period);
+  info.feed_url = "/feeds/daily.atom";
+  info.feed_title = "paperpulse daily papers";
+  info.math = true;
+  info.nav = PageInfo::Nav::kDaily;
+  return RenderPage(ctx, status, "list", std::move(data), info);
+}
+
+Response Home(const Context& ctx) {
+  auto store = ctx.stores.Acquire();
+  if (!store) return StoreError(ctx, store.error());
+  auto latest = LatestDay(**store);
+  if (!latest) return StoreError(ctx, latest.error());
+  if (!*latest) {
+    TemplateData data;
+    data.set("heading", "Daily Papers");
+    data.set("empty_message",
+             "No papers yet. Import some with `paperpulse import` and they appear here.");
+    PageInfo info;
+    info.title = "Daily Papers";
+    info.nav = PageInfo::Nav::kDaily;
+    return RenderPage(ctx, 200, "list", std::move(data), info);
+  }
+  return PeriodPage(ctx, {Period::Kind::kDay, **latest, **latest}, /*is_home=*/true);
+}
+
+Response Trending(const Context& ctx) {
+  auto store = ctx.stores.Acquire();
+  if (!store) return StoreError(ctx, store.error());
+  auto latest = LatestDay(**store);
+  if (!latest) return StoreError(ctx, latest.error());
+  std::vector<DailyItem> items;
+  if (*latest) {
+    auto loaded = LoadTrending(**store, **latest, kTrendingDays);
+    if (!loaded) return StoreError(ctx, loaded.error());
+    items = std::move(*loaded);
+    if (items.size() > kTrendingSize) items.resize(kTrendingSize);
+  }
+  TemplateData data;
+  data.set("heading", "Trending papers");
+  data.set("subheading", "Most upvoted in the last week, newer papers first when close");
+  TemplateData cards{TemplateData::type::list};
+  for (const DailyItem& item : items) cards.push_back(DailyCard(item, /*show_date=*/true));
+  data.set("cards", cards);
+  if (items.empty()) data.set("empty_message", "Nothing is trending yet.");
+  PageInfo info;
+  info.title = "Trending papers";
+  info.canonical_path = "/papers/trending";
+  info.feed_url = "/feeds/trending.atom";
+  info.feed_title = "paperpulse trending papers";
+  info.math = true;
+  info.nav = PageInfo::Nav::kTrending;
+  return RenderPage(ctx, 200, "list", std::move(data), info);
+}
+
+// A route for one kind of period: parses the parameter, 400 when invalid.
+RouteHandler PeriodRoute(const Context& ctx, Result<Period> (*parse)(std::string_view)) {
+  return [&ctx, parse](const Request&, const PathParams& params) {
+    auto period = parse(params.Get("p"));
+    if (!period) return ErrorPage(ctx, 400, period.error().message);
+    return PeriodPage(ctx, *period, /*is_home=*/false);
+  };
+}
+
+}  // namespace
+
+void AddListRoutes(Router& router, const Context& ctx) {
+  router.Add({"home", "/", [&ctx](const Request&, const PathParams&) { return Home(ctx); }});
+  router.Add({"day", "/papers/date/{p}", PeriodRoute(ctx, DayPeriod)});
+  router.Add({"week", "/papers/week/{p}", PeriodRoute(ctx, WeekPeriod)});
+  router.Add({"month", "/papers/month/{p}", PeriodRoute(ctx, MonthPeriod)});
+  router.Add({"trending", "/papers/trending",
+              [&ctx](const Request&, const PathParams&) { return Trending(ctx); }});
+}
+
+}  // namespace paperpulse::http

@@ -1,0 +1,49 @@
+#include "paperpulse/http/response_cache.h"
+
+namespace paperpulse::http {
+
+ResponseCache::ResponseCache(std::chrono::milliseconds ttl, size_t max_bytes)
+    : ttl_(ttl), max_bytes_(max_bytes) {}
+
+std::shared_ptr<const Entity> ResponseCache::Get(std::string_view key) {
+  if (ttl_.count() == 0) return nullptr;
+  auto now = Clock::now();
+  std::lock_guard lock(mu_);
+  auto it = slots_.find(key);
+  if (it == slots_.end() || it->second.expires <= now) return nullptr;
+  return it->second.entity;
+}
+
+std::shared_ptr<const Entity> ResponseCache::GetStale(std::string_view key) {
+  std::lock_guard lock(mu_);
+  auto it = slots_.find(key);
+  return it == slots_.end() ? nullptr : it->second.entity;
+}
+
+void ResponseCache::Put(std::string key, std::shared_ptr<const Entity> entity) {
+  if (ttl_.count() == 0) return;
+  size_t bytes = key.size() + entity->response.body.size() + entity->gzip_body.size();
+  auto now = Clock::now();
+  std::lock_guard lock(mu_);
+  if (bytes_ + bytes > max_bytes_) {
+    for (auto it = slots_.begin(); it != slots_.end();) {
+      if (it->second.expires <= now) {
+        bytes_ -= it->second.bytes;
+        it = slots_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (bytes_ + bytes > max_bytes_) {
+      slots_.clear();
+      bytes_ = 0;
+    }
+  }
+  if (bytes > max_bytes_) return;
+  auto [it, inserted] = slots_.try_emplace(std::move(key));
+  if (!inserted) bytes_ -= it->second.bytes;
+  it->second = Slot{std::move(entity), now + ttl_, bytes};
+  bytes_ += bytes;
+}
+
+}  // namespace paperpulse::http

@@ -1,0 +1,40 @@
+// Text helpers of the web layer: escaping for HTML, XML and URLs, excerpts
+// and display dates. Every function takes and returns UTF-8.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paperpulse::http {
+
+// `s` with &, <, >, " and ' replaced by entities: safe in element content and
+// in quoted attribute values (HTML and XML alike).
+std::string HtmlEscape(std::string_view s);
+
+// `s` with every byte outside RFC 3986 "unreserved" percent-encoded: safe as
+// one path segment or one query value.
+std::string UrlEncode(std::string_view s);
+
+// `s` with invalid UTF-8 sequences replaced by U+FFFD and C0 control
+// characters other than tab/newline dropped (XML 1.0 forbids them, JSON
+// needs them escaped, browsers show garbage).
+std::string CleanText(std::string_view s);
+
+// The start of `text`, at most about `max_bytes` long, cut at a word boundary
+// with "…" appended when anything was cut. Never cuts inside a UTF-8
+// sequence or leaves a $...$ math span open (KaTeX would then show raw TeX).
+std::string Excerpt(std::string_view text, size_t max_bytes);
+
+// "Ada Lovelace, Alan Turing, Grace Hopper et al." for more than `max` names.
+std::string ShortAuthorList(const std::vector<std::string>& authors, size_t max);
+
+// "YYYY-MM-DD..." (a date or timestamp) as "Jun 30, 2026"; `s` itself when
+// it does not start with a valid date.
+std::string DisplayDate(std::string_view s);
+
+// True for an absolute http:// or https:// URL with a host and without white
+// space or control characters (what we let into href attributes and the API).
+bool IsHttpUrl(std::string_view s);
+
+}  // namespace paperpulse::http
