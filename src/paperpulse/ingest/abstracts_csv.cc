@@ -6,6 +6,7 @@
 #include "paperpulse/base/strings.h"
 #include "paperpulse/ingest/csv.h"
 #include "paperpulse/ingest/normalize.h"
+#include "paperpulse/ingest/pyrepr.h"
 #include "paperpulse/ingest/readers.h"
 
 namespace paperpulse::ingest {
@@ -44,7 +45,7 @@ bool AbstractsCsvReader::Sniff(std::string_view head, std::string_view /*path*/)
 
 Status AbstractsCsvReader::Read(ByteSource& source, RecordSink& sink) {
   Layout layout = Layout::kUnknown;
-  int id = -1, title = -1, abstract = -1, categories = -1;
+  int id = -1, title = -1, abstract = -1, categories = -1, authors = -1, comments = -1;
   auto on_header = [&](const CsvHeader& h) -> Status {
     layout = DetectLayout(h.names());
     if (layout == Layout::kUnknown) {
@@ -52,18 +53,51 @@ Status AbstractsCsvReader::Read(ByteSource& source, RecordSink& sink) {
                   source.name() + ": not an abstracts-csv file (unknown columns)");
     }
     id = h.Find("id");
-    title = h.Find("title");
-    abstract = h.Find("abstract");
-    categories = h.Find("categories");
+    switch (layout) {
+      case Layout::kTitleSummary:
+        title = h.Find("title");
+        abstract = h.Find("summary");
+        authors = h.Find("authors");
+        comments = h.Find("comment");
+        break;  // its `category` is a field name ("physics"), not an arXiv category
+      case Layout::kKeras:
+        title = h.Find("titles");
+        abstract = h.Find("summaries");
+        categories = h.Find("terms");
+        break;
+      default:
+        title = h.Find("title");
+        abstract = h.Find("abstract");
+        categories = h.Find("categories");
+    }
     return Ok();
   };
+  auto field = [](const std::vector<std::string>& f, int i) -> std::string_view {
+    return i >= 0 && static_cast<size_t>(i) < f.size() ? std::string_view(f[static_cast<size_t>(i)])
+                                                        : std::string_view();
+  };
   auto on_record = [&](const std::vector<std::string>& f, const SourcePos& pos) {
-    if (layout == Layout::kTitleSummary) {
-      sink.OnReject(pos, "no arXiv id: the title/summary/category layout has no id column");
-      return;
-    }
-    if (layout == Layout::kKeras) {
-      sink.OnReject(pos, "no arXiv id: the titles/summaries/terms layout has no id column");
+    if (layout != Layout::kWithIds) {
+      // No id column: the record is kept as an unkeyed paper (held by the
+      // Store until a keyed source with the same title links it), not lost.
+      Paper paper;
+      paper.title = CollapseWhitespace(TexToUnicode(field(f, title)));
+      paper.abstract = CollapseWhitespace(field(f, abstract));
+      paper.comments = std::string(TrimView(field(f, comments)));
+      if (authors >= 0) paper.authors = SplitArxivAuthors(field(f, authors));
+      if (categories >= 0) {
+        auto terms = ParsePyStringList(field(f, categories));
+        if (!terms) {
+          sink.OnReject(pos, "terms: " + terms.error().message);
+          return;
+        }
+        paper.categories = std::move(*terms);
+      }
+      if (paper.title.empty()) {
+        sink.OnReject(pos, "no arXiv id and no title: nothing to identify the paper by");
+        return;
+      }
+      sink.OnPaper(std::move(paper), pos);
       return;
     }
     auto parsed = ParseMangledArxivId(f[static_cast<size_t>(id)]);

@@ -74,21 +74,39 @@ TEST(AbstractsCsvTest, LayoutWithIdsGivesPapers) {
 // The other two layouts have no id column, and no row carries its own id
 // anywhere (ids in their abstracts and comments cite other papers): every
 // row is reported.
-TEST(AbstractsCsvTest, LayoutsWithoutIdsRejectEveryRow) {
+TEST(AbstractsCsvTest, LayoutsWithoutIdsGiveUnkeyedPapers) {
   CollectingSink b = ReadFile(DataPath("AmirYunus__arxiv_lite.csv"));
-  EXPECT_TRUE(b.papers.empty());
-  ASSERT_EQ(b.rejects.size(), 1550u);
-  EXPECT_EQ(b.rejects[0].reason, "no arXiv id: the title/summary/category layout has no id column");
-  EXPECT_EQ(b.rejects[0].pos.line, 2);
-  EXPECT_THAT(b.rejects[0].pos.file, HasSubstr("AmirYunus__arxiv_lite.csv"));
+  EXPECT_TRUE(b.rejects.empty());
+  ASSERT_EQ(b.papers.size(), 1550u);
+  const Paper& first = b.papers[0];
+  EXPECT_EQ(first.id, "");
+  EXPECT_EQ(first.title, "Gamma-Ray Bursts as the Death Throes of Massive Binary Stars");
+  EXPECT_THAT(first.abstract, ::testing::StartsWith("It is proposed that gamma-ray bursts"));
+  EXPECT_THAT(first.authors, ElementsAre("Ramesh Narayan", "Bohdan Paczyński", "Tsvi Piran"));
+  EXPECT_EQ(first.comments, "14 pages");
+  EXPECT_TRUE(first.categories.empty());  // "physics" is a field, not a category
 
   CollectingSink c = ReadFile(DataPath("tiagoft__arxiv_data_keras-style.csv"));
-  EXPECT_TRUE(c.papers.empty());
-  ASSERT_EQ(c.rejects.size(), 1000u);
-  EXPECT_EQ(c.rejects[0].reason, "no arXiv id: the titles/summaries/terms layout has no id column");
-  EXPECT_EQ(c.rejects[0].pos.line, 2);
-  // The second record starts after the 12-line abstract of the first.
-  EXPECT_EQ(c.rejects[1].pos.line, 14);
+  EXPECT_TRUE(c.rejects.empty());
+  ASSERT_EQ(c.papers.size(), 1000u);
+  EXPECT_EQ(c.papers[0].title, "Neural ODEs for Image Segmentation with Level Sets");
+  EXPECT_THAT(c.papers[0].categories, ElementsAre("cs.CV", "cs.LG", "eess.IV"));
+  // Hard-wrapped abstracts are joined into one line.
+  EXPECT_THAT(c.papers[0].abstract, HasSubstr("combines Neural Ordinary Differential"));
+}
+
+TEST(AbstractsCsvTest, UnkeyedRowsWithBadTermsOrNoTitleAreRejected) {
+  CollectingSink sink = ReadString(
+      "titles,summaries,terms,word_count,unique_word_count\n"
+      "A title,An abstract,\"['cs.CL']\",2,2\n"
+      ",No title here,\"['cs.CL']\",3,3\n"
+      "Other,Text,\"['cs.CL'\",1,1\n");
+  ASSERT_EQ(sink.papers.size(), 1u);
+  ASSERT_EQ(sink.rejects.size(), 2u);
+  EXPECT_EQ(sink.rejects[0].pos.line, 3);
+  EXPECT_THAT(sink.rejects[0].reason, HasSubstr("no title"));
+  EXPECT_EQ(sink.rejects[1].pos.line, 4);
+  EXPECT_THAT(sink.rejects[1].reason, HasSubstr("terms"));
 }
 
 TEST(AbstractsCsvTest, BadRowsNamedWithLines) {

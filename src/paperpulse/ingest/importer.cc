@@ -25,6 +25,13 @@ std::optional<std::string> NotMetadata(const std::string& path, std::string_view
   if (StartsWith(hl, "<!doctype html") || StartsWith(hl, "<html")) {
     return "an HTML page (recorded HTTP error), not metadata";
   }
+  if (h == "[]" || h == "{}") return "an empty JSON document (recorded empty response), no records";
+  if (head.find("arxiv.org/api/errors#") != std::string_view::npos &&
+      head.find("<entry>") == head.rfind("<entry>")) {
+    // The arXiv API answers a bad query with a feed whose only entry is the
+    // error; it names no paper.
+    return "a recorded arXiv API error response, not metadata";
+  }
   if (head.find("Get trending papers in your email inbox") != std::string_view::npos) {
     return "saved text of a trending web page: titles without arXiv ids, nothing to key papers on";
   }
@@ -206,14 +213,13 @@ Status Importer::ImportFile(const std::string& path, int64_t, int64_t) {
   if (!options_.format.empty()) {
     for (auto& r : readers_)
       if (r->Name() == options_.format) reader = r.get();
+  } else if (auto why = NotMetadata(path, *head)) {
+    summary_.skipped.push_back(path + ": " + *why);
+    return Ok();
   } else {
     reader = DetectReader(readers_, *head, path);
   }
   if (reader == nullptr) {
-    if (auto why = NotMetadata(path, *head)) {
-      summary_.skipped.push_back(path + ": " + *why);
-      return Ok();
-    }
     if (TrimView(*head).empty()) {
       summary_.failed.push_back(path + ": empty file");
     } else {

@@ -1,5 +1,7 @@
 #include "paperpulse/ingest/store_sink.h"
 
+#include <cctype>
+
 #include "paperpulse/base/arxiv_id.h"
 #include "paperpulse/base/strings.h"
 #include "paperpulse/base/time.h"
@@ -24,6 +26,23 @@ std::optional<std::string> CheckText(std::string_view field, std::string_view va
 bool IsHttpUrl(std::string_view s) {
   return (StartsWith(s, "https://") || StartsWith(s, "http://")) && s.size() > 10 &&
          s.find_first_of(" \t\n\"<>") == std::string_view::npos;
+}
+
+// arXiv category shape: archive ("hep-th") or archive.subject ("cs.CL",
+// "cond-mat.stat-mech"). The API also tags entries with MSC / ACM classes
+// ("03B70, 68Q99 F.4.1") as <category>: those are not arXiv categories.
+bool IsArxivCategory(std::string_view c) {
+  auto part = [](std::string_view s, bool lower_only) {
+    if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
+    for (char ch : s) {
+      bool ok = (ch >= 'a' && ch <= 'z') || ch == '-' || (!lower_only && ch >= 'A' && ch <= 'Z');
+      if (!ok) return false;
+    }
+    return true;
+  };
+  size_t dot = c.find('.');
+  if (dot == std::string_view::npos) return part(c, true);
+  return part(c.substr(0, dot), true) && part(c.substr(dot + 1), false);
 }
 
 }  // namespace
@@ -58,9 +77,12 @@ std::optional<std::string> ValidatePaper(Paper& p) {
   }
   p.authors = std::move(authors);
   if (p.categories.size() > 64) return "too many categories";
+  std::vector<std::string> categories;
   for (const std::string& c : p.categories) {
     if (auto e = CheckText("category", c, 64)) return e;
+    if (IsArxivCategory(c)) categories.push_back(c);
   }
+  p.categories = std::move(categories);
   for (auto* f : {&p.comments, &p.journal_ref, &p.doi, &p.license, &p.submitted, &p.updated}) {
     if (auto e = CheckText("metadata field", *f, kMaxFieldBytes)) return e;
     *f = std::string(TrimView(*f));

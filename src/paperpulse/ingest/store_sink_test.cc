@@ -27,6 +27,15 @@ TEST(ValidatePaper, NormalisesWhiteSpaceAndId) {
   EXPECT_EQ(p.authors, (std::vector<std::string>{"Ada Lovelace", "Alan Turing"}));
 }
 
+TEST(ValidatePaper, KeepsOnlyArxivShapedCategories) {
+  Paper p = Valid();
+  p.categories = {"cs.LO", "03B70, 68Q99 F.4.1; F.4.m; K.2", "hep-th", "cond-mat.stat-mech",
+                  "q-bio.QM", "F.4.1", "physics.acc-ph", "math.GT"};
+  EXPECT_EQ(ValidatePaper(p), std::nullopt);
+  EXPECT_EQ(p.categories, (std::vector<std::string>{"cs.LO", "hep-th", "cond-mat.stat-mech",
+                                                    "q-bio.QM", "physics.acc-ph", "math.GT"}));
+}
+
 TEST(ValidatePaper, RejectsWithReasons) {
   auto reason = [](auto mutate) {
     Paper p = Valid();
