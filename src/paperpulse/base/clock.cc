@@ -1,5 +1,7 @@
 #include "paperpulse/base/clock.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <numeric>
 #include <thread>
 
@@ -13,14 +15,61 @@ void RealClock::SleepFor(Duration d) {
   if (d > Duration::zero()) std::this_thread::sleep_for(d);
 }
 
-Clock::WallTime InterruptibleClock::Now() { return std::chrono::system_clock::now(); }
+namespace {
 
-Clock::SteadyTime InterruptibleClock::SteadyNow() { return std::chrono::steady_clock::now(); }
+// Where fast clocks start from: real time when first asked, shared by every
+// clock of the process so that two clocks of one speed agree.
+struct Origin {
+  Clock::WallTime wall = std::chrono::system_clock::now();
+  Clock::SteadyTime steady = std::chrono::steady_clock::now();
+};
+
+const Origin& ProcessOrigin() {
+  static const Origin origin;
+  return origin;
+}
+
+Clock::Duration Scale(Clock::Duration d, double factor) {
+  return std::chrono::duration_cast<Clock::Duration>(
+      std::chrono::duration<double, std::nano>(static_cast<double>(d.count()) * factor));
+}
+
+}  // namespace
+
+InterruptibleClock::InterruptibleClock(double speed) : speed_(speed > 1 ? speed : 1.0) {
+  if (speed_ > 1) ProcessOrigin();
+}
+
+Clock::WallTime InterruptibleClock::Now() {
+  if (speed_ == 1) return std::chrono::system_clock::now();
+  const Origin& o = ProcessOrigin();
+  return o.wall + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                      Scale(std::chrono::steady_clock::now() - o.steady, speed_));
+}
+
+Clock::SteadyTime InterruptibleClock::SteadyNow() {
+  if (speed_ == 1) return std::chrono::steady_clock::now();
+  const Origin& o = ProcessOrigin();
+  return o.steady + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                        Scale(std::chrono::steady_clock::now() - o.steady, speed_));
+}
 
 void InterruptibleClock::SleepFor(Duration d) {
   if (d <= Duration::zero()) return;
+  if (speed_ != 1) d = std::max(Scale(d, 1 / speed_), Duration(1));
   std::unique_lock lock(mu_);
   wake_.wait_for(lock, d, [this] { return interrupted_; });
+}
+
+double TestTimeSpeed() {
+  static const double speed = [] {
+    const char* v = std::getenv("PAPERPULSE_TEST_TIME_SPEED");
+    if (v == nullptr || *v == '\0') return 1.0;
+    char* end = nullptr;
+    double parsed = std::strtod(v, &end);
+    return end != nullptr && *end == '\0' && parsed >= 1 && parsed <= 1e6 ? parsed : 1.0;
+  }();
+  return speed;
 }
 
 void InterruptibleClock::Interrupt() {
@@ -41,7 +90,8 @@ Clock& DefaultClock() {
   return clock;
 }
 
-FakeClock::FakeClock(WallTime start) : wall_(start), steady_(SteadyTime{} + std::chrono::hours(1)) {}
+FakeClock::FakeClock(WallTime start)
+    : wall_(start), steady_(SteadyTime{} + std::chrono::hours(1)) {}
 
 Clock::WallTime FakeClock::DefaultStart() {
   // 2026-01-05T12:00:00Z.

@@ -37,6 +37,29 @@ TEST(InterruptibleClock, InterruptEndsASleepAndLaterOnes) {
   EXPECT_TRUE(clock.interrupted());
 }
 
+TEST(InterruptibleClock, FastClockRunsFasterAndSleepsShorter) {
+  InterruptibleClock fast(1000);
+  auto real_start = std::chrono::steady_clock::now();
+  auto steady = fast.SteadyNow();
+  auto wall = fast.Now();
+  fast.SleepFor(20s);  // 20 ms of real time
+  EXPECT_GE(fast.SteadyNow() - steady, 20s);
+  EXPECT_GE(fast.Now() - wall, 20s);
+  EXPECT_LT(std::chrono::steady_clock::now() - real_start, 10s);
+  // Two clocks of one speed share their origin.
+  InterruptibleClock other(1000);
+  EXPECT_LT(other.SteadyNow() - fast.SteadyNow(), 1h);
+  EXPECT_GE(other.SteadyNow() - fast.SteadyNow(), 0s);
+}
+
+TEST(InterruptibleClock, SpeedBelowOneIsRealTime) {
+  InterruptibleClock clock(0.001);
+  auto before = std::chrono::steady_clock::now();
+  auto now = clock.SteadyNow();
+  EXPECT_GE(now, before);
+  EXPECT_LT(now - before, 1h);
+}
+
 TEST(RealClock, SleepsAtLeastTheDuration) {
   RealClock clock;
   auto start = clock.SteadyNow();

@@ -10,6 +10,7 @@
 #include "paperpulse/cli/cli.h"
 #include "paperpulse/http/app.h"
 #include "paperpulse/http/server.h"
+#include "paperpulse/ingest/harvest/background_harvester.h"
 
 namespace paperpulse::cli {
 namespace {
@@ -19,6 +20,10 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8080";
   std::string base_url;
   bool no_harvest = false;
+  std::string harvest_endpoint = std::string(ingest::harvest::kArxivOaiEndpoint);
+  std::string harvest_set;
+  std::string harvest_at = "02:00";
+  std::string contact;
   int threads = 0;
   int cache_ttl_ms = 5000;
   bool no_access_log = false;
@@ -38,6 +43,41 @@ bool SplitListen(const std::string& listen, std::string& host, uint16_t& port) {
   if (ec != std::errc() || end != p.data() + p.size() || value > 65535) return false;
   port = static_cast<uint16_t>(value);
   return true;
+}
+
+// Starts the daily background harvest (ingest/harvest/background_harvester.h);
+// nullptr after printing why it cannot run.
+std::unique_ptr<ingest::harvest::BackgroundHarvester> StartHarvester(
+    const ServeArgs& args, ingest::harvest::RateLimiter& limiter) {
+  namespace harvest = ingest::harvest;
+  int hh = -1, mm = -1;
+  char tail = 0;
+  if (std::sscanf(args.harvest_at.c_str(), "%2d:%2d%c", &hh, &mm, &tail) != 2 || hh < 0 ||
+      hh > 23 || mm < 0 || mm > 59) {
+    std::fprintf(stderr, "paperpulse serve: --harvest-at wants HH:MM (UTC), got %s\n",
+                 args.harvest_at.c_str());
+    return nullptr;
+  }
+  harvest::BackgroundHarvestOptions bg;
+  bg.store = args.common.ToStoreOptions();
+  bg.harvest.endpoint = args.harvest_endpoint;
+  bg.harvest.set = args.harvest_set;
+  bg.curl.user_agent = harvest::UserAgent("paperpulse/" PAPERPULSE_VERSION, args.contact);
+  bg.run_at = std::chrono::minutes(hh * 60 + mm);
+  bg.time_speed = TestTimeSpeed();
+  auto harvester = std::make_unique<harvest::BackgroundHarvester>(std::move(bg), limiter);
+  if (Status s = harvester->Start(); !s) {
+    std::fprintf(stderr, "paperpulse serve: background harvester: %s\n", s.error().message.c_str());
+    return nullptr;
+  }
+  if (args.contact.empty()) {
+    spdlog::warn(
+        "no --contact (or PAPERPULSE_CONTACT): arXiv asks harvesters for a contact "
+        "address in the User-Agent");
+  }
+  spdlog::info("background harvest of {} (set {}) daily at {} UTC", args.harvest_endpoint,
+               args.harvest_set.empty() ? "all" : args.harvest_set, args.harvest_at);
+  return harvester;
 }
 
 int RunServe(const ServeArgs& args) {
@@ -84,13 +124,23 @@ int RunServe(const ServeArgs& args) {
     return 2;
   }
   app_ptr = app->get();
-  if (args.no_harvest) spdlog::info("harvesting disabled (--no-harvest)");
+  // The process's one arXiv rate limiter: every arXiv client shares it.
+  InterruptibleClock limiter_clock(TestTimeSpeed());
+  ingest::harvest::RateLimiter limiter(limiter_clock, ingest::harvest::kArxivMinInterval);
+  std::unique_ptr<ingest::harvest::BackgroundHarvester> harvester;
+  if (args.no_harvest) {
+    spdlog::info("harvesting disabled (--no-harvest)");
+  } else {
+    harvester = StartHarvester(args, limiter);
+    if (!harvester) return 2;
+  }
   spdlog::info("listening on {} ({} threads)", url, server_options.threads);
   auto status = (*server)->Run();
   if (!status) {
     std::fprintf(stderr, "paperpulse serve: %s\n", status.error().message.c_str());
     return 1;
   }
+  if (harvester) harvester->Stop();
   spdlog::info("stopped");
   return 0;
 }
@@ -106,6 +156,20 @@ void RegisterServe(CLI::App& app, Command* run) {
   cmd->add_option("--base-url", args->base_url,
                   "Public URL of the site, for feeds and links (default: http://LISTEN)");
   cmd->add_flag("--no-harvest", args->no_harvest, "Do not harvest arXiv in the background");
+  cmd->add_option("--harvest-endpoint", args->harvest_endpoint, "OAI-PMH base URL to harvest")
+      ->envname("PAPERPULSE_OAI_ENDPOINT")
+      ->capture_default_str();
+  cmd->add_option("--harvest-set", args->harvest_set,
+                  "OAI-PMH set to harvest: cs, math, physics:hep-th, ... (default: all)")
+      ->envname("PAPERPULSE_HARVEST_SET");
+  cmd->add_option("--harvest-at", args->harvest_at,
+                  "Daily harvest time HH:MM UTC, after arXiv's announcement (missed runs are "
+                  "caught up at start)")
+      ->envname("PAPERPULSE_HARVEST_AT")
+      ->capture_default_str();
+  cmd->add_option("--contact", args->contact,
+                  "Contact e-mail sent in the User-Agent, as arXiv asks of harvesters")
+      ->envname("PAPERPULSE_CONTACT");
   cmd->add_option("--threads", args->threads, "Server threads (default: one per core)")
       ->check(CLI::Range(0, 256));
   cmd->add_option("--cache-ttl-ms", args->cache_ttl_ms,

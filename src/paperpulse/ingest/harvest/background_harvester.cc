@@ -25,10 +25,13 @@ Clock::WallTime NextDailyRun(Clock::WallTime now, std::chrono::minutes at) {
 
 BackgroundHarvester::BackgroundHarvester(BackgroundHarvestOptions options, RateLimiter& limiter,
                                          FetcherFactory factory)
-    : options_(std::move(options)), limiter_(limiter), factory_(std::move(factory)) {
+    : options_(std::move(options)),
+      limiter_(limiter),
+      factory_(std::move(factory)),
+      clock_(options_.time_speed) {
   if (!factory_) {
-    factory_ = [curl = options_.curl](
-                   const std::atomic<bool>* abort) -> Result<std::unique_ptr<Fetcher>> {
+    factory_ =
+        [curl = options_.curl](const std::atomic<bool>* abort) -> Result<std::unique_ptr<Fetcher>> {
       CurlOptions o = curl;
       o.abort = abort;
       ASSIGN_OR_RETURN(std::unique_ptr<CurlFetcher> f, CurlFetcher::Create(std::move(o)));
@@ -122,9 +125,8 @@ Status BackgroundHarvester::RunOnce() {
 
 void BackgroundHarvester::Loop() {
   Clock::WallTime now = clock_.Now();
-  Clock::WallTime next = options_.catch_up_on_start && Missed(*store_, now)
-                             ? now
-                             : NextDailyRun(now, options_.run_at);
+  Clock::WallTime next =
+      options_.catch_up_on_start && Missed(*store_, now) ? now : NextDailyRun(now, options_.run_at);
   while (!stop_) {
     SetNextRun(next);
     now = clock_.Now();

@@ -4,10 +4,12 @@
 // are retried later; serving is never affected.
 //
 // Usage (serve_cmd.cc):
-//   harvest::RateLimiter limiter(DefaultClock(), harvest::kArxivMinInterval);
+//   InterruptibleClock limiter_clock(TestTimeSpeed());
+//   harvest::RateLimiter limiter(limiter_clock, harvest::kArxivMinInterval);
 //   harvest::BackgroundHarvestOptions bg;
 //   bg.store = common.ToStoreOptions();
 //   bg.curl.user_agent = harvest::UserAgent("paperpulse/" PAPERPULSE_VERSION, contact);
+//   bg.time_speed = TestTimeSpeed();
 //   harvest::BackgroundHarvester harvester(bg, limiter);
 //   if (Status s = harvester.Start(); !s) { ... report s.error() and exit ... }
 //   ... serve; at shutdown: harvester.Stop();
@@ -50,16 +52,20 @@ struct BackgroundHarvestOptions {
   // On Start(), harvest at once when the last daily run was missed (serve
   // was down at run_at, or a harvest was interrupted).
   bool catch_up_on_start = true;
+  // How much faster than real time the thread's clock runs (schedule,
+  // back-off, Retry-After): TestTimeSpeed() in serve, for integration tests
+  // only. The limiter's clock must run at the same speed.
+  double time_speed = 1.0;
 };
 
 // What the thread is doing, for /healthz and /metrics.
 struct BackgroundHarvestStatus {
-  bool running = false;       // a harvest is in progress
-  std::string last_attempt;   // UTC timestamps, "" = never
+  bool running = false;      // a harvest is in progress
+  std::string last_attempt;  // UTC timestamps, "" = never
   std::string last_success;
-  std::string last_error;     // of the last attempt, "" when it succeeded
+  std::string last_error;  // of the last attempt, "" when it succeeded
   std::string next_run;
-  int64_t last_records = 0;   // records read by the last successful run
+  int64_t last_records = 0;  // records read by the last successful run
   int64_t attempts = 0;
   int64_t failures = 0;
 };
