@@ -1,8 +1,7 @@
 #include "paperpulse/storage/soci/soci_store.h"
 
-#include <soci/soci.h>
-
 #include <simdjson.h>
+#include <soci/soci.h>
 
 #include <algorithm>
 
@@ -66,8 +65,8 @@ class SociStore final : public Store {
         try {
           if (!dialect_.migration_lock.empty()) *sql_ << dialect_.migration_lock;
           int count = 0;
-          *sql_ << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(m.version),
-              soci::into(count);
+          *sql_ << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v",
+              soci::use(m.version), soci::into(count);
           if (count == 0) {
             for (const std::string& stmt : m.statements) *sql_ << stmt;
             std::string name = m.name;
@@ -169,7 +168,8 @@ class SociStore final : public Store {
         long long stars = 0, upvotes = 0, comments = 0;
         *sql_ << "SELECT submitted_by, submitted_at, upvotes, num_comments, github_repo, "
                  "github_stars, project_page, source FROM daily_entries WHERE date = :d AND "
-                 "paper_id = :p" + dialect_.select_for_update,
+                 "paper_id = :p" +
+                     dialect_.select_for_update,
             soci::use(date), soci::use(pid), soci::into(stored.submitted_by),
             soci::into(stored.submitted_at), soci::into(upvotes), soci::into(comments),
             soci::into(stored.github_repo), soci::into(stars, stars_ind),
@@ -207,7 +207,8 @@ class SociStore final : public Store {
             soci::use(merged.source);
         return WriteOutcome::kInserted;
       } catch (const std::exception& e) {
-        return tl::unexpected(DbError(e, "writing daily entry " + entry.date + " " + entry.paper_id));
+        return tl::unexpected(
+            DbError(e, "writing daily entry " + entry.date + " " + entry.paper_id));
       }
     });
   }
@@ -218,7 +219,8 @@ class SociStore final : public Store {
         std::string src(source), key = TitleKey(paper.title);
         std::string abstract, authors, categories;
         *sql_ << "SELECT abstract, authors, categories FROM unkeyed_papers WHERE source = :s AND "
-                 "title_key = :k" + dialect_.select_for_update,
+                 "title_key = :k" +
+                     dialect_.select_for_update,
             soci::use(src), soci::use(key), soci::into(abstract), soci::into(authors),
             soci::into(categories);
         bool exists = sql_->got_data();
@@ -264,8 +266,9 @@ class SociStore final : public Store {
       long long from = after;
       std::vector<std::string> ids(std::max(limit, 1));
       std::vector<long long> seqs(std::max(limit, 1));
-      *sql_ << "SELECT id, change_seq FROM papers WHERE change_seq > :a ORDER BY change_seq LIMIT "
-                   + std::to_string(limit),
+      *sql_
+          << "SELECT id, change_seq FROM papers WHERE change_seq > :a ORDER BY change_seq LIMIT " +
+                 std::to_string(limit),
           soci::use(from), soci::into(ids), soci::into(seqs);
       for (size_t i = 0; i < ids.size(); ++i) {
         ASSIGN_OR_RETURN(std::optional<Paper> p, ReadPaper(ids[i], false));
@@ -401,11 +404,16 @@ class SociStore final : public Store {
 
   static int64_t GetInt(const soci::row& r, size_t i) {
     switch (r.get_properties(i).get_data_type()) {
-      case soci::dt_integer: return r.get<int>(i);
-      case soci::dt_long_long: return r.get<long long>(i);
-      case soci::dt_unsigned_long_long: return static_cast<int64_t>(r.get<unsigned long long>(i));
-      case soci::dt_double: return static_cast<int64_t>(r.get<double>(i));
-      default: return std::stoll(r.get<std::string>(i));
+      case soci::dt_integer:
+        return r.get<int>(i);
+      case soci::dt_long_long:
+        return r.get<long long>(i);
+      case soci::dt_unsigned_long_long:
+        return static_cast<int64_t>(r.get<unsigned long long>(i));
+      case soci::dt_double:
+        return static_cast<int64_t>(r.get<double>(i));
+      default:
+        return std::stoll(r.get<std::string>(i));
     }
   }
 
@@ -442,30 +450,105 @@ class SociStore final : public Store {
     return ++next_seq_;
   }
 
+  // The hot path of import and harvest (read a paper, insert or update it
+  // and its versions) runs statements prepared once per session: on SQLite,
+  // preparing costs more than executing. They bind the members of row_ by
+  // reference, so callers fill row_ and execute.
+  struct PaperRow {
+    std::string id, title, abstract, authors, categories, primary, comments, journal_ref, doi,
+        license, submitted, updated;
+    int latest = 0;
+    long long seq = 0;
+    int version = 0;
+    std::string version_date, version_size;
+  };
+
+  soci::statement& SelectPaperStatement(bool lock) {
+    auto& st = lock ? select_paper_locked_ : select_paper_;
+    if (!st) {
+      PaperRow& r = row_;
+      st = std::make_unique<soci::statement>(
+          (sql_->prepare << "SELECT title, abstract, authors, categories, comments, journal_ref, "
+                            "doi, license, submitted, updated, latest_version FROM papers WHERE "
+                            "id = :id" +
+                                (lock ? dialect_.select_for_update : std::string()),
+           soci::use(r.id), soci::into(r.title), soci::into(r.abstract), soci::into(r.authors),
+           soci::into(r.categories), soci::into(r.comments), soci::into(r.journal_ref),
+           soci::into(r.doi), soci::into(r.license), soci::into(r.submitted), soci::into(r.updated),
+           soci::into(r.latest)));
+    }
+    return *st;
+  }
+
+  soci::statement& Prepared(std::unique_ptr<soci::statement>& st, int which) {
+    if (st) return *st;
+    PaperRow& r = row_;
+    switch (which) {
+      case 0:
+        st = std::make_unique<soci::statement>(
+            (sql_->prepare << "SELECT version, created, size FROM paper_versions WHERE paper_id = "
+                              ":id ORDER BY version",
+             soci::use(r.id), soci::into(r.version), soci::into(r.version_date),
+             soci::into(r.version_size)));
+        break;
+      case 1:
+        st = std::make_unique<soci::statement>((
+            sql_->prepare << "UPDATE papers SET title = :t, abstract = :a, authors = :au, "
+                             "categories = :c, primary_category = :pc, comments = :cm, "
+                             "journal_ref = :j, doi = :doi, license = :l, submitted = :s, "
+                             "updated = :u, latest_version = :lv, change_seq = :seq WHERE id = :id",
+            soci::use(r.title), soci::use(r.abstract), soci::use(r.authors),
+            soci::use(r.categories), soci::use(r.primary), soci::use(r.comments),
+            soci::use(r.journal_ref), soci::use(r.doi), soci::use(r.license),
+            soci::use(r.submitted), soci::use(r.updated), soci::use(r.latest), soci::use(r.seq),
+            soci::use(r.id)));
+        break;
+      case 2:
+        st = std::make_unique<soci::statement>(
+            (sql_->prepare << "INSERT INTO papers (id, title, abstract, authors, categories, "
+                              "primary_category, comments, journal_ref, doi, license, submitted, "
+                              "updated, latest_version, change_seq) VALUES (:id, :t, :a, :au, :c, "
+                              ":pc, :cm, :j, :doi, :l, :s, :u, :lv, :seq)",
+             soci::use(r.id), soci::use(r.title), soci::use(r.abstract), soci::use(r.authors),
+             soci::use(r.categories), soci::use(r.primary), soci::use(r.comments),
+             soci::use(r.journal_ref), soci::use(r.doi), soci::use(r.license),
+             soci::use(r.submitted), soci::use(r.updated), soci::use(r.latest), soci::use(r.seq)));
+        break;
+      case 3:
+        st = std::make_unique<soci::statement>(
+            (sql_->prepare << "DELETE FROM paper_versions WHERE paper_id = :id", soci::use(r.id)));
+        break;
+      default:
+        st = std::make_unique<soci::statement>(
+            (sql_->prepare << "INSERT INTO paper_versions (paper_id, version, created, size) "
+                              "VALUES (:id, :v, :c, :s)",
+             soci::use(r.id), soci::use(r.version), soci::use(r.version_date),
+             soci::use(r.version_size)));
+    }
+    return *st;
+  }
+
   Result<std::optional<Paper>> ReadPaper(const std::string& id, bool lock) {
     try {
+      row_.id = id;
+      if (!SelectPaperStatement(lock && in_tx_).execute(true)) return std::optional<Paper>();
       Paper p;
-      std::string authors, categories;
-      std::string key = id;
-      *sql_ << "SELECT title, abstract, authors, categories, comments, journal_ref, doi, license, "
-               "submitted, updated, latest_version FROM papers WHERE id = :id" +
-                   (lock && in_tx_ ? dialect_.select_for_update : std::string()),
-          soci::use(key), soci::into(p.title), soci::into(p.abstract), soci::into(authors),
-          soci::into(categories), soci::into(p.comments), soci::into(p.journal_ref),
-          soci::into(p.doi), soci::into(p.license), soci::into(p.submitted), soci::into(p.updated),
-          soci::into(p.latest_version);
-      if (!sql_->got_data()) return std::optional<Paper>();
       p.id = id;
-      ASSIGN_OR_RETURN(p.authors, DecodeStringArray(authors));
-      p.categories = SplitCategories(categories);
-      std::vector<int> numbers(64);
-      std::vector<std::string> dates(64), sizes(64);
-      *sql_ << "SELECT version, created, size FROM paper_versions WHERE paper_id = :id ORDER BY "
-               "version LIMIT 64",
-          soci::use(key), soci::into(numbers), soci::into(dates), soci::into(sizes);
-      for (size_t i = 0; i < numbers.size(); ++i) {
-        p.versions.push_back({numbers[i], dates[i], sizes[i]});
-      }
+      p.title = std::move(row_.title);
+      p.abstract = std::move(row_.abstract);
+      ASSIGN_OR_RETURN(p.authors, DecodeStringArray(row_.authors));
+      p.categories = SplitCategories(row_.categories);
+      p.comments = std::move(row_.comments);
+      p.journal_ref = std::move(row_.journal_ref);
+      p.doi = std::move(row_.doi);
+      p.license = std::move(row_.license);
+      p.submitted = std::move(row_.submitted);
+      p.updated = std::move(row_.updated);
+      p.latest_version = row_.latest;
+      soci::statement& versions = Prepared(select_versions_, 0);
+      versions.execute();
+      while (versions.fetch())
+        p.versions.push_back({row_.version, row_.version_date, row_.version_size});
       return std::optional<Paper>(std::move(p));
     } catch (const std::exception& e) {
       return tl::unexpected(DbError(e, "reading paper " + id));
@@ -474,37 +557,33 @@ class SociStore final : public Store {
 
   Status WritePaper(const Paper& p, bool exists, int64_t seq) {
     try {
-      std::string authors = EncodeStringArray(p.authors);
-      std::string categories = JoinCategories(p.categories);
-      std::string primary = p.categories.empty() ? std::string() : p.categories.front();
-      long long s = seq;
-      int latest = p.latest_version;
-      std::string id = p.id;
+      PaperRow& r = row_;
+      r.id = p.id;
+      r.title = p.title;
+      r.abstract = p.abstract;
+      r.authors = EncodeStringArray(p.authors);
+      r.categories = JoinCategories(p.categories);
+      r.primary = p.categories.empty() ? std::string() : p.categories.front();
+      r.comments = p.comments;
+      r.journal_ref = p.journal_ref;
+      r.doi = p.doi;
+      r.license = p.license;
+      r.submitted = p.submitted;
+      r.updated = p.updated;
+      r.latest = p.latest_version;
+      r.seq = seq;
       if (exists) {
-        *sql_ << "UPDATE papers SET title = :t, abstract = :a, authors = :au, categories = :c, "
-                 "primary_category = :pc, comments = :cm, journal_ref = :j, doi = :doi, license "
-                 "= :l, submitted = :s, updated = :u, latest_version = :lv, change_seq = :seq "
-                 "WHERE id = :id",
-            soci::use(p.title), soci::use(p.abstract), soci::use(authors), soci::use(categories),
-            soci::use(primary), soci::use(p.comments), soci::use(p.journal_ref), soci::use(p.doi),
-            soci::use(p.license), soci::use(p.submitted), soci::use(p.updated), soci::use(latest),
-            soci::use(s), soci::use(id);
-        *sql_ << "DELETE FROM paper_versions WHERE paper_id = :id", soci::use(id);
+        Prepared(update_paper_, 1).execute(true);
+        Prepared(delete_versions_, 3).execute(true);
       } else {
-        *sql_ << "INSERT INTO papers (id, title, abstract, authors, categories, primary_category, "
-                 "comments, journal_ref, doi, license, submitted, updated, latest_version, "
-                 "change_seq) VALUES (:id, :t, :a, :au, :c, :pc, :cm, :j, :doi, :l, :s, :u, :lv, "
-                 ":seq)",
-            soci::use(id), soci::use(p.title), soci::use(p.abstract), soci::use(authors),
-            soci::use(categories), soci::use(primary), soci::use(p.comments),
-            soci::use(p.journal_ref), soci::use(p.doi), soci::use(p.license),
-            soci::use(p.submitted), soci::use(p.updated), soci::use(latest), soci::use(s);
+        Prepared(insert_paper_, 2).execute(true);
       }
+      soci::statement& insert_version = Prepared(insert_version_, 4);
       for (const PaperVersion& v : p.versions) {
-        int n = v.number;
-        *sql_ << "INSERT INTO paper_versions (paper_id, version, created, size) VALUES (:id, :v, "
-                 ":c, :s)",
-            soci::use(id), soci::use(n), soci::use(v.date), soci::use(v.size);
+        r.version = v.number;
+        r.version_date = v.date;
+        r.version_size = v.size;
+        insert_version.execute(true);
       }
     } catch (const std::exception& e) {
       return tl::unexpected(DbError(e, "writing paper " + p.id));
@@ -529,6 +608,10 @@ class SociStore final : public Store {
 
   std::unique_ptr<soci::session> sql_;
   Dialect dialect_;
+  // Declared after sql_: destroyed before the session they belong to.
+  PaperRow row_;
+  std::unique_ptr<soci::statement> select_paper_, select_paper_locked_, select_versions_,
+      update_paper_, insert_paper_, delete_versions_, insert_version_;
   simdjson::dom::parser json_;
   bool in_tx_ = false;
   bool seq_loaded_ = false;
@@ -538,7 +621,8 @@ class SociStore final : public Store {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> MakeSociStore(std::unique_ptr<soci::session> session, Dialect dialect) {
+Result<std::unique_ptr<Store>> MakeSociStore(std::unique_ptr<soci::session> session,
+                                             Dialect dialect) {
   auto store = std::make_unique<SociStore>(std::move(session), std::move(dialect));
   RETURN_IF_ERROR(store->Init());
   return std::unique_ptr<Store>(std::move(store));
