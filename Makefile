@@ -19,7 +19,7 @@ build: deps
 
 build-asan: deps
 	@cmake --preset asan >/dev/null
-	@cmake --build --preset asan -j $(JOBS)
+	@cmake --build --preset asan -j $(JOBS) --target unit_tests
 
 # Imports the bundled sample (a few hundred real papers, works without
 # ../shared) once, then serves with the background harvester on.
