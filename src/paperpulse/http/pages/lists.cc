@@ -16,11 +16,6 @@ using Direction = storage::Store::Direction;
 constexpr int kTrendingDays = 7;
 constexpr size_t kTrendingSize = 50;
 
-Response StoreError(const Context& ctx, const Error& e) {
-  spdlog::error("pages: {}", e.ToString());
-  return ErrorPage(ctx, 503, "The database is not answering right now. Please try again shortly.");
-}
-
 std::string CountLabel(size_t n) {
   std::string s = std::to_string(n);
   s += n == 1 ? " paper" : " papers";
@@ -41,19 +36,25 @@ CivilDate DayWithin(storage::Store& store, const Period& p) {
 
 Response PeriodPage(const Context& ctx, const Period& period, bool is_home) {
   auto store = ctx.stores.Acquire();
-  if (!store) return StoreError(ctx, store.error());
+  if (!store) return StoreErrorPage(ctx, store.error());
   auto items = LoadPeriod(**store, period);
-  if (!items) return StoreError(ctx, items.error());
+  if (!items) return StoreErrorPage(ctx, items.error());
   auto prev = AdjacentPeriod(**store, period, Direction::kBefore);
   auto next = AdjacentPeriod(**store, period, Direction::kAfter);
-  if (!prev || !next) return StoreError(ctx, !prev ? prev.error() : next.error());
+  if (!prev || !next) return StoreErrorPage(ctx, !prev ? prev.error() : next.error());
 
   TemplateData data;
   std::string label = PeriodLabel(period);
   switch (period.kind) {
-    case Period::Kind::kDay: data.set("heading", "Daily Papers"); break;
-    case Period::Kind::kWeek: data.set("heading", "Papers of the week"); break;
-    case Period::Kind::kMonth: data.set("heading", "Papers of the month"); break;
+    case Period::Kind::kDay:
+      data.set("heading", "Daily Papers");
+      break;
+    case Period::Kind::kWeek:
+      data.set("heading", "Papers of the week");
+      break;
+    case Period::Kind::kMonth:
+      data.set("heading", "Papers of the month");
+      break;
   }
   data.set("subheading", label);
   data.set("has_periods", true);
@@ -83,7 +84,9 @@ Response PeriodPage(const Context& ctx, const Period& period, bool is_home) {
   for (const DailyItem& item : *items) {
     cards.push_back(DailyCard(item, period.kind != Period::Kind::kDay));
   }
-  data.set("cards", cards);
+  auto cards_html = RenderCards(ctx, cards);
+  if (!cards_html) return TemplateErrorPage(cards_html.error());
+  data.set("cards_html", *cards_html);
   int status = 200;
   if (items->empty()) {
     status = 404;
@@ -102,9 +105,9 @@ Response PeriodPage(const Context& ctx, const Period& period, bool is_home) {
 
 Response Home(const Context& ctx) {
   auto store = ctx.stores.Acquire();
-  if (!store) return StoreError(ctx, store.error());
+  if (!store) return StoreErrorPage(ctx, store.error());
   auto latest = LatestDay(**store);
-  if (!latest) return StoreError(ctx, latest.error());
+  if (!latest) return StoreErrorPage(ctx, latest.error());
   if (!*latest) {
     TemplateData data;
     data.set("heading", "Daily Papers");
@@ -120,13 +123,13 @@ Response Home(const Context& ctx) {
 
 Response Trending(const Context& ctx) {
   auto store = ctx.stores.Acquire();
-  if (!store) return StoreError(ctx, store.error());
+  if (!store) return StoreErrorPage(ctx, store.error());
   auto latest = LatestDay(**store);
-  if (!latest) return StoreError(ctx, latest.error());
+  if (!latest) return StoreErrorPage(ctx, latest.error());
   std::vector<DailyItem> items;
   if (*latest) {
     auto loaded = LoadTrending(**store, **latest, kTrendingDays);
-    if (!loaded) return StoreError(ctx, loaded.error());
+    if (!loaded) return StoreErrorPage(ctx, loaded.error());
     items = std::move(*loaded);
     if (items.size() > kTrendingSize) items.resize(kTrendingSize);
   }
@@ -135,7 +138,9 @@ Response Trending(const Context& ctx) {
   data.set("subheading", "Most upvoted in the last week, newer papers first when close");
   TemplateData cards{TemplateData::type::list};
   for (const DailyItem& item : items) cards.push_back(DailyCard(item, /*show_date=*/true));
-  data.set("cards", cards);
+  auto cards_html = RenderCards(ctx, cards);
+  if (!cards_html) return TemplateErrorPage(cards_html.error());
+  data.set("cards_html", *cards_html);
   if (items.empty()) data.set("empty_message", "Nothing is trending yet.");
   PageInfo info;
   info.title = "Trending papers";

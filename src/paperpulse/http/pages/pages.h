@@ -26,8 +26,9 @@ struct PageInfo {
   std::string query;           // prefills the search box
   std::string feed_url;        // an Atom feed for this page, if any
   std::string feed_title;
-  bool math = false;  // load KaTeX
-  enum class Nav { kNone, kDaily, kTrending } nav = Nav::kNone;
+  bool math = false;          // load KaTeX
+  bool header_search = true;  // false where the page has its own search form
+  enum class Nav { kNone, kDaily, kTrending, kSearch } nav = Nav::kNone;
 };
 
 // Renders `content_template` with `data` inside the site layout as a
@@ -35,8 +36,15 @@ struct PageInfo {
 Response RenderPage(const Context& ctx, int status, std::string_view content_template,
                     TemplateData data, const PageInfo& info);
 
-// An error page (404, 400, 503) with `message` and a search box.
+// An error page (404, 400, 503) with `message` and a search box prefilled
+// with `query`.
 Response ErrorPage(const Context& ctx, int status, std::string_view message,
                    std::string_view query = {});
+
+// A 503 page for a failed Store call; logs `e` (details stay in the log).
+Response StoreErrorPage(const Context& ctx, const Error& e);
+
+// A 500 for a template that does not render (a bug in this binary); logs `e`.
+Response TemplateErrorPage(const Error& e);
 
 }  // namespace paperpulse::http

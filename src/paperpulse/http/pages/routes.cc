@@ -1,10 +1,13 @@
-#include "paperpulse/http/pages/pages.h"
 #include "paperpulse/http/pages/routes.h"
+
+#include "paperpulse/http/pages/pages.h"
 
 namespace paperpulse::http {
 
 void AddPageRoutes(Router& router, const Context& ctx) {
   AddListRoutes(router, ctx);
+  AddSearchRoutes(router, ctx);
+  AddPaperRoutes(router, ctx);
 }
 
 }  // namespace paperpulse::http

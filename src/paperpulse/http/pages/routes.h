@@ -9,4 +9,11 @@ namespace paperpulse::http {
 // "/", "/papers/date|week|month/...", "/papers/trending" (lists.cc).
 void AddListRoutes(Router& router, const Context& ctx);
 
+// "/papers/{id}" and "/papers/{id}/bibtex" (paper.cc). Add after the list
+// routes: "/papers/{id...}" matches any path under /papers/.
+void AddPaperRoutes(Router& router, const Context& ctx);
+
+// "/search" and "/authors/{name}" (search.cc).
+void AddSearchRoutes(Router& router, const Context& ctx);
+
 }  // namespace paperpulse::http

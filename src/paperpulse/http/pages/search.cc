@@ -1,0 +1,257 @@
+// The search page ("/search?q=") and author pages ("/authors/{name}"), both
+// answered by the search index.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "paperpulse/base/strings.h"
+#include "paperpulse/http/api/params.h"
+#include "paperpulse/http/pages/cards.h"
+#include "paperpulse/http/pages/pages.h"
+#include "paperpulse/http/pages/routes.h"
+#include "paperpulse/http/text.h"
+#include "paperpulse/search/index.h"
+
+namespace paperpulse::http {
+namespace {
+
+constexpr int kPageSize = 20;
+constexpr int64_t kMaxPage = search::kMaxOffset / kPageSize + 1;
+// Longer names are not names; the index rejects long queries anyway.
+constexpr size_t kMaxAuthorBytes = 200;
+
+struct SortChoice {
+  std::string_view value;
+  std::string_view label;
+};
+constexpr SortChoice kSorts[] = {{"relevance", "Best match"},
+                                 {"date", "Newest"},
+                                 {"upvotes", "Most upvoted"},
+                                 {"trending", "Trending"}};
+
+// Shortcuts shown under the search box: the busiest arXiv categories of
+// community-picked papers.
+constexpr std::string_view kCategoryShortcuts[] = {"cs.CL", "cs.CV", "cs.LG",
+                                                   "cs.AI", "cs.RO", "stat.ML"};
+
+Response SearchUnavailable(const Context& ctx, std::string_view query) {
+  return ErrorPage(ctx, 503,
+                   "Search is unavailable: this server runs without a search index. The daily "
+                   "lists and paper pages still work.",
+                   query);
+}
+
+// Maps an index error to a page: the user's mistake is 400 (handled by the
+// caller), a missing index 503 with the reason, anything else 503 logged.
+Response IndexError(const Context& ctx, const Error& e, std::string_view query) {
+  if (e.code == ErrorCode::kUnavailable) {
+    return ErrorPage(ctx, 503,
+                     "The search index is still being built. Please try again in a minute.", query);
+  }
+  spdlog::error("pages: search: {}", e.ToString());
+  return ErrorPage(ctx, 503, "Search is not answering right now. Please try again shortly.", query);
+}
+
+// "/search?q=...&sort=..." keeping the given non-empty parameters, in order.
+std::string SearchHref(
+    std::initializer_list<std::pair<std::string_view, std::string_view>> params) {
+  std::string out = "/search";
+  char sep = '?';
+  for (auto [k, v] : params) {
+    if (v.empty()) continue;
+    out += sep;
+    out += k;
+    out += '=';
+    out += UrlEncode(v);
+    sep = '&';
+  }
+  return out;
+}
+
+std::string CountLabel(int64_t n, bool estimate) {
+  std::string s = estimate ? "about " : "";
+  s += std::to_string(n);
+  s += n == 1 ? " result" : " results";
+  return s;
+}
+
+Response SearchPage(const Context& ctx, const Request& req) {
+  std::string q = CleanText(TrimView(req.Param("q")));
+  std::string sort_param = CleanText(req.Param("sort"));
+  std::string cat = CleanText(TrimView(req.Param("cat")));
+  std::string from = CleanText(TrimView(req.Param("from")));
+  std::string to = CleanText(TrimView(req.Param("to")));
+
+  TemplateData data;
+  data.set("q", q);
+  data.set("cat", cat);
+  data.set("from", from);
+  data.set("to", to);
+  TemplateData sorts{TemplateData::type::list};
+  for (const SortChoice& s : kSorts) {
+    TemplateData d;
+    d.set("value", std::string(s.value));
+    d.set("label", std::string(s.label));
+    d.set("selected", s.value == sort_param || (sort_param.empty() && s.value == "relevance"));
+    sorts.push_back(d);
+  }
+  data.set("sorts", sorts);
+  TemplateData shortcuts{TemplateData::type::list};
+  for (std::string_view c : kCategoryShortcuts) {
+    TemplateData d;
+    d.set("name", std::string(c));
+    d.set("href", SearchHref({{"q", q}, {"sort", sort_param}, {"cat", c}}));
+    d.set("current", c == cat);
+    shortcuts.push_back(d);
+  }
+  data.set("shortcuts", shortcuts);
+  if (!cat.empty()) data.set("clear_cat_href", SearchHref({{"q", q}, {"sort", sort_param}}));
+
+  PageInfo info;
+  info.query = q;
+  info.math = true;
+  info.header_search = false;
+  info.nav = PageInfo::Nav::kSearch;
+  info.title = q.empty() ? "Search" : "Search: " + q;
+  auto render = [&](int status) {
+    return RenderPage(ctx, status, "search", std::move(data), info);
+  };
+
+  if (q.empty()) {
+    data.set("intro", true);
+    return render(200);
+  }
+  if (ctx.index == nullptr) return SearchUnavailable(ctx, q);
+
+  search::SearchOptions options;
+  options.limit = kPageSize;
+  options.category = cat;
+  options.from = from;
+  options.to = to;
+  // The user's own mistakes (bad page, sort, date, category or query
+  // syntax) keep the form, with the message above it.
+  auto bad_request = [&](const Error& e) {
+    std::string message = CleanText(e.message);
+    if (!message.empty() && message[0] >= 'a' && message[0] <= 'z') message[0] -= 'a' - 'A';
+    data.set("error", message);
+    return render(400);
+  };
+  auto page = IntParam(req, "page", 1, 1, kMaxPage);
+  if (!page) return bad_request(page.error());
+  Result<search::SortOrder> sort =
+      sort_param.empty() ? search::SortOrder::kRelevance : search::ParseSortOrder(sort_param);
+  if (!sort) return bad_request(sort.error());
+  options.offset = static_cast<int>((*page - 1) * kPageSize);
+  options.sort = *sort;
+  auto results = ctx.index->Search(q, options);
+  if (!results) {
+    if (results.error().code == ErrorCode::kInvalidArgument) return bad_request(results.error());
+    return IndexError(ctx, results.error(), q);
+  }
+
+  TemplateData cards{TemplateData::type::list};
+  for (const auto& hit : results->hits) cards.push_back(SearchCard(hit));
+  auto html = RenderCards(ctx, cards);
+  if (!html) return TemplateErrorPage(html.error());
+  data.set("cards_html", *html);
+  int64_t total = std::max<int64_t>(results->total_estimate,
+                                    options.offset + static_cast<int64_t>(results->hits.size()));
+  data.set("count_label", CountLabel(total, total > 100));
+  if (!results->did_you_mean.empty()) {
+    data.set("did_you_mean", CleanText(results->did_you_mean));
+    data.set("did_you_mean_href", SearchHref({{"q", results->did_you_mean},
+                                              {"sort", sort_param},
+                                              {"cat", cat},
+                                              {"from", from},
+                                              {"to", to}}));
+  }
+  if (results->hits.empty()) {
+    data.set("empty_message", "No papers match “" + q + "”.");
+  }
+  int64_t last_page = std::min<int64_t>(kMaxPage, (total + kPageSize - 1) / kPageSize);
+  if (*page > 1 || *page < last_page) {
+    data.set("has_pager", true);
+    data.set("page_label", "Page " + std::to_string(*page) + " of " + std::to_string(last_page));
+    auto href = [&](int64_t n) {
+      std::string p = std::to_string(n);
+      return SearchHref({{"q", q},
+                         {"sort", sort_param},
+                         {"cat", cat},
+                         {"from", from},
+                         {"to", to},
+                         {"page", n > 1 ? std::string_view(p) : std::string_view()}});
+    };
+    if (*page > 1) data.set("prev_href", href(*page - 1));
+    if (*page < last_page) data.set("next_href", href(*page + 1));
+  }
+  return render(200);
+}
+
+Response AuthorPage(const Context& ctx, const Request& req, std::string_view raw_name) {
+  std::string name = CollapseWhitespace(CleanText(raw_name));
+  // A double quote would end the phrase of the author: query.
+  std::replace(name.begin(), name.end(), '"', ' ');
+  name = CollapseWhitespace(name);
+  if (name.empty() || name.size() > kMaxAuthorBytes) {
+    return ErrorPage(ctx, 404, "There is no author page at this address.");
+  }
+  std::string query = "author:\"" + name + "\"";
+  if (ctx.index == nullptr) return SearchUnavailable(ctx, query);
+  auto page = IntParam(req, "page", 1, 1, kMaxPage);
+  if (!page) return ErrorPage(ctx, 400, page.error().message, query);
+
+  search::SearchOptions options;
+  options.limit = kPageSize;
+  options.offset = static_cast<int>((*page - 1) * kPageSize);
+  options.sort = search::SortOrder::kDate;
+  auto results = ctx.index->Search(query, options);
+  if (!results) {
+    if (results.error().code == ErrorCode::kInvalidArgument) {
+      return ErrorPage(ctx, 404, "No papers by “" + name + "” were found.", query);
+    }
+    return IndexError(ctx, results.error(), query);
+  }
+  if (results->hits.empty()) {
+    return ErrorPage(ctx, 404, "No papers by “" + name + "” were found.", query);
+  }
+  TemplateData cards{TemplateData::type::list};
+  for (const auto& hit : results->hits) cards.push_back(SearchCard(hit));
+  auto html = RenderCards(ctx, cards);
+  if (!html) return TemplateErrorPage(html.error());
+
+  TemplateData data;
+  data.set("name", name);
+  data.set("cards_html", *html);
+  int64_t total = std::max<int64_t>(results->total_estimate,
+                                    options.offset + static_cast<int64_t>(results->hits.size()));
+  data.set("count_label", std::to_string(total) + (total == 1 ? " paper" : " papers"));
+  data.set("search_href", SearchHref({{"q", query}}));
+  int64_t last_page = std::min<int64_t>(kMaxPage, (total + kPageSize - 1) / kPageSize);
+  if (*page > 1 || *page < last_page) {
+    data.set("has_pager", true);
+    data.set("page_label", "Page " + std::to_string(*page) + " of " + std::to_string(last_page));
+    std::string base = AuthorPath(name);
+    if (*page > 1) {
+      data.set("prev_href", *page == 2 ? base : base + "?page=" + std::to_string(*page - 1));
+    }
+    if (*page < last_page) data.set("next_href", base + "?page=" + std::to_string(*page + 1));
+  }
+  PageInfo info;
+  info.title = name;
+  info.description = "Papers by " + name + ".";
+  info.canonical_path = AuthorPath(name);
+  info.math = true;
+  return RenderPage(ctx, 200, "author", std::move(data), info);
+}
+
+}  // namespace
+
+void AddSearchRoutes(Router& router, const Context& ctx) {
+  router.Add({"search", "/search",
+              [&ctx](const Request& req, const PathParams&) { return SearchPage(ctx, req); }});
+  router.Add({"author", "/authors/{name...}", [&ctx](const Request& req, const PathParams& params) {
+                return AuthorPage(ctx, req, params.Get("name"));
+              }});
+}
+
+}  // namespace paperpulse::http
