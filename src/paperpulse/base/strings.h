@@ -2,6 +2,7 @@
 // UTF-8 bytes and never allocate unless they return a std::string.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,5 +37,8 @@ void AppendJsonEscaped(std::string& out, std::string_view s);
 
 // `s` as a quoted JSON string.
 std::string JsonQuote(std::string_view s);
+
+// Appends code point `cp` (<= 0x10FFFF, not a surrogate) encoded as UTF-8.
+void AppendUtf8(std::string& out, uint32_t cp);
 
 }  // namespace paperpulse
