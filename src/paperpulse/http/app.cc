@@ -1,18 +1,23 @@
 #include "paperpulse/http/app.h"
 
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
+#include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "paperpulse/base/strings.h"
+#include "paperpulse/http/access_log.h"
 #include "paperpulse/http/api/api.h"
 #include "paperpulse/http/assets.h"
 #include "paperpulse/http/context.h"
 #include "paperpulse/http/entity.h"
+#include "paperpulse/http/feeds/feeds.h"
 #include "paperpulse/http/metrics.h"
 #include "paperpulse/http/pages/pages.h"
 #include "paperpulse/http/response_cache.h"
@@ -24,6 +29,54 @@ namespace paperpulse::http {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
+
+// One background thread running jobs in order; for cache refreshes, which
+// are few (one per hot URL per ttl) and must not block request threads.
+class Refresher {
+ public:
+  Refresher() : thread_([this] { Run(); }) {}
+  ~Refresher() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+
+  // Queues `job`; drops it when kMaxQueued jobs wait (the entry then stays
+  // stale until it is re-claimed or too old, and is rendered inline).
+  void Post(std::function<void()> job) {
+    {
+      std::lock_guard lock(mu_);
+      if (jobs_.size() >= kMaxQueued) return;
+      jobs_.push_back(std::move(job));
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  static constexpr size_t kMaxQueued = 1024;
+
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
+      if (stop_) return;
+      auto job = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      job();
+      lock.lock();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  bool stop_ = false;
+  std::thread thread_;  // last: starts after the members it uses exist
+};
 
 std::string_view MediaType(std::string_view path) {
   if (EndsWith(path, ".css")) return "text/css; charset=utf-8";
@@ -52,7 +105,10 @@ class AppImpl final : public App {
     AddRoutes();
     metrics_.AddGauge("paperpulse_index_lag", "Store changes not yet in the search index.",
                       [this] { return static_cast<double>(IndexLag().value_or(0)); });
-    if (options_.access_log) access_log_ = spdlog::stderr_logger_mt("access");
+    metrics_.AddGauge(
+        "paperpulse_outbox_size", "Mails in the outbox waiting for delivery.", [this] {
+          return options_.outbox_size ? static_cast<double>(options_.outbox_size()) : 0.0;
+        });
     return Ok();
   }
 
@@ -70,23 +126,29 @@ class AppImpl final : public App {
       response = Deliver(*MakeEntity(NotFound(request), Now()), request);
     } else if (!route->cacheable) {
       response = route->handler(request, params);
-    } else if (auto hit = cache_.Get(request.target)) {
-      response = Deliver(*hit, request);
+    } else if (auto hit = cache_.Lookup(request.target); hit.entity) {
+      if (hit.refresh) Refresh(request, *route, params);
+      response = Deliver(*hit.entity, request);
     } else {
       auto entity = Prepare(request.target, route->handler(request, params));
       cache_.Put(request.target, entity);
       response = Deliver(*entity, request);
     }
+    // Errors are not for keeping: the paper may be imported, the index built,
+    // the database back a moment later.
+    if (response.status >= 400) response.cache = CachePolicy::kNoStore;
+    // Public, read-only data: browser apps written against Hugging Face's
+    // API may read ours from any origin (simple GETs need no preflight).
+    if (StartsWith(request.path, "/api/") || StartsWith(request.path, "/feeds/")) {
+      response.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    }
     if (response.content_type.starts_with("text/html")) AddHtmlSecurityHeaders(response);
     double seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
     metrics_.Record(route_name, response.status, seconds);
-    if (access_log_) {
+    if (options_.access_log) {
       // logfmt: one line per request, machine-parsable, greppable.
-      access_log_->info("access remote={} method={} target={} route={} status={} bytes={} gzip={} "
-                        "ms={:.3f}",
-                        request.remote, request.method, JsonQuote(request.target), route_name,
-                        response.status, response.body.size(), response.gzipped ? 1 : 0,
-                        seconds * 1000);
+      WriteAccessLine({request.remote, request.method, request.target, route_name, response.status,
+                       response.body.size(), response.gzipped, seconds * 1000});
     }
     return response;
   }
@@ -108,13 +170,33 @@ class AppImpl final : public App {
     return entity;
   }
 
+  // Re-renders an expired cache entry on the refresher thread; the request
+  // that noticed is answered from the stale entry meanwhile, so I/O threads
+  // (each serving many connections) do not stall on a hot page's render.
+  void Refresh(const Request& request, const Route& route, const PathParams& params) {
+    refresher_.Post([this, request, &route, params] {
+      Response fresh;
+      try {
+        fresh = route.handler(request, params);
+      } catch (const std::exception& e) {
+        spdlog::error("http: handler threw on {}: {}", request.target, e.what());
+        return;
+      }
+      // Keep serving the last good answer through a passing failure; the
+      // entry is re-claimed after ResponseCache::kClaimTimeout.
+      if (fresh.status >= 500) return;
+      cache_.Put(request.target, Prepare(request.target, std::move(fresh)));
+    });
+  }
+
   static void AddHtmlSecurityHeaders(Response& r) {
     // Everything the pages load comes from this server; KaTeX styles its
     // output through the CSSOM, which style-src does not restrict.
-    r.headers.emplace_back("Content-Security-Policy",
-                           "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' "
-                           "data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
-                           "base-uri 'none'; frame-ancestors 'none'");
+    r.headers.emplace_back(
+        "Content-Security-Policy",
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' "
+        "data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'");
     r.headers.emplace_back("X-Content-Type-Options", "nosniff");
     r.headers.emplace_back("Referrer-Policy", "same-origin");
   }
@@ -207,10 +289,12 @@ class AppImpl final : public App {
   Metrics metrics_;
   int64_t started_;
   std::map<std::string, std::shared_ptr<const Entity>, std::less<>> static_;
-  std::shared_ptr<spdlog::logger> access_log_;
   std::mutex stats_mu_;
   std::optional<storage::StoreStats> stats_;
   SteadyClock::time_point stats_time_;
+  // Declared last: destroyed (joined) first, while everything its jobs
+  // use is still alive.
+  Refresher refresher_;
 };
 
 Response AppImpl::NotFound(const Request& request) {
@@ -219,7 +303,8 @@ Response AppImpl::NotFound(const Request& request) {
 }
 
 void AppImpl::AddRoutes() {
-  router_.Add({"healthz", "/healthz", [this](const Request&, const PathParams&) { return Healthz(); },
+  router_.Add({"healthz", "/healthz",
+               [this](const Request&, const PathParams&) { return Healthz(); },
                /*cacheable=*/false});
   router_.Add({"metrics", "/metrics",
                [this](const Request&, const PathParams&) { return MetricsPage(); },
@@ -235,6 +320,7 @@ void AppImpl::AddRoutes() {
                },
                /*cacheable=*/false});
   AddApiRoutes(router_, context_);
+  AddFeedRoutes(router_, context_);
   AddPageRoutes(router_, context_);
 }
 

@@ -29,7 +29,8 @@ CivilDate LastOfMonth(int year, int month) {
 
 bool Earlier(const DailyItem& a, const DailyItem& b) {
   if (a.entry.upvotes != b.entry.upvotes) return a.entry.upvotes > b.entry.upvotes;
-  if (a.entry.submitted_at != b.entry.submitted_at) return a.entry.submitted_at < b.entry.submitted_at;
+  if (a.entry.submitted_at != b.entry.submitted_at)
+    return a.entry.submitted_at < b.entry.submitted_at;
   return a.entry.paper_id < b.entry.paper_id;
 }
 
@@ -62,23 +63,25 @@ Result<std::vector<DailyItem>> WithPapers(storage::Store& store, std::vector<Dai
 
 Result<CivilDate> ParseDay(std::string_view s) {
   s = TrimView(s);
-  if (s.size() > 10 && (s[10] == 'T' || s[10] == 't' || s[10] == ' ')) {
+  size_t t = s.find_first_of("Tt ");
+  if (t != std::string_view::npos) {
     // A full timestamp: the day is its UTC date, as a JavaScript client's
-    // Date.toISOString() would give.
-    if (!ParseIsoDate(s.substr(0, 10))) {
-      return tl::unexpected(Invalid("date", s, "a timestamp on a day that exists"));
-    }
-    auto normalized = NormalizeTimestamp(s.substr(0, 64));
+    // Date.toISOString() would give. The date part may be unpadded like a
+    // plain date; a '+' of a UTC offset arrives as ' ' when the client did
+    // not percent-encode it (form encoding).
+    auto date = ParseIsoDate(s.substr(0, t));
+    if (!date) return tl::unexpected(Invalid("date", s, "YYYY-MM-DD or an ISO timestamp"));
+    std::string padded = FormatDate(*date);
+    padded += 'T';
+    for (char c : s.substr(t + 1, 64)) padded.push_back(c == ' ' ? '+' : c);
+    auto normalized = NormalizeTimestamp(padded);
     if (!normalized) return tl::unexpected(Invalid("date", s, "YYYY-MM-DD or an ISO timestamp"));
     auto d = ParseIsoDate(std::string_view(*normalized).substr(0, 10));
     if (!d) return tl::unexpected(Invalid("date", s, "a date that exists"));
     return *d;
   }
   auto d = ParseIsoDate(s);
-  if (!d) {
-    // Distinguish "2026-02-30" (no such day) from garbage for a clearer message.
-    return tl::unexpected(Invalid("date", s, "YYYY-MM-DD, a day that exists"));
-  }
+  if (!d) return tl::unexpected(Invalid("date", s, "YYYY-MM-DD, a day that exists"));
   return *d;
 }
 
@@ -115,22 +118,26 @@ Result<Period> MonthPeriod(std::string_view s) {
 
 Period PeriodContaining(Period::Kind kind, CivilDate d) {
   switch (kind) {
-    case Period::Kind::kDay: return {kind, d, d};
+    case Period::Kind::kDay:
+      return {kind, d, d};
     case Period::Kind::kWeek: {
       int64_t days = DaysFromCivil(d);
       int64_t weekday = ((days % 7) + 7 + 3) % 7;  // 0 = Monday
       CivilDate monday = CivilFromDays(days - weekday);
       return {kind, monday, AddDays(monday, 6)};
     }
-    case Period::Kind::kMonth: return {kind, {d.year, d.month, 1}, LastOfMonth(d.year, d.month)};
+    case Period::Kind::kMonth:
+      return {kind, {d.year, d.month, 1}, LastOfMonth(d.year, d.month)};
   }
   return {kind, d, d};
 }
 
 std::string PeriodKey(const Period& p) {
   switch (p.kind) {
-    case Period::Kind::kDay: return FormatDate(p.first);
-    case Period::Kind::kWeek: return IsoWeekOf(p.first);
+    case Period::Kind::kDay:
+      return FormatDate(p.first);
+    case Period::Kind::kWeek:
+      return IsoWeekOf(p.first);
     case Period::Kind::kMonth: {
       char buf[16];
       std::snprintf(buf, sizeof buf, "%04d-%02d", p.first.year, p.first.month);
@@ -143,18 +150,24 @@ std::string PeriodKey(const Period& p) {
 std::string PeriodPath(const Period& p) {
   std::string path;
   switch (p.kind) {
-    case Period::Kind::kDay: path = "/papers/date/"; break;
-    case Period::Kind::kWeek: path = "/papers/week/"; break;
-    case Period::Kind::kMonth: path = "/papers/month/"; break;
+    case Period::Kind::kDay:
+      path = "/papers/date/";
+      break;
+    case Period::Kind::kWeek:
+      path = "/papers/week/";
+      break;
+    case Period::Kind::kMonth:
+      path = "/papers/month/";
+      break;
   }
   path += PeriodKey(p);
   return path;
 }
 
 std::string PeriodLabel(const Period& p) {
-  static constexpr const char* kMonthNames[] = {"January", "February", "March",     "April",
-                                                "May",     "June",     "July",      "August",
-                                                "September", "October", "November", "December"};
+  static constexpr const char* kMonthNames[] = {"January",   "February", "March",    "April",
+                                                "May",       "June",     "July",     "August",
+                                                "September", "October",  "November", "December"};
   static constexpr const char* kShort[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   char buf[64];
@@ -165,7 +178,8 @@ std::string PeriodLabel(const Period& p) {
       return buf;
     case Period::Kind::kWeek: {
       std::string key = IsoWeekOf(p.first);  // "2026-W27"
-      std::snprintf(buf, sizeof buf, "Week %d, %s", std::stoi(key.substr(6)), key.substr(0, 4).c_str());
+      std::snprintf(buf, sizeof buf, "Week %d, %s", std::stoi(key.substr(6)),
+                    key.substr(0, 4).c_str());
       return buf;
     }
     case Period::Kind::kMonth:
@@ -178,14 +192,17 @@ std::string PeriodLabel(const Period& p) {
 Result<std::vector<DailyItem>> LoadPeriod(storage::Store& store, const Period& period) {
   ASSIGN_OR_RETURN(auto entries,
                    store.DailyEntriesBetween(FormatDate(period.first), FormatDate(period.last)));
-  auto more_upvotes = [](const DailyEntry& a, const DailyEntry& b) { return a.upvotes > b.upvotes; };
+  auto more_upvotes = [](const DailyEntry& a, const DailyEntry& b) {
+    return a.upvotes > b.upvotes;
+  };
   ASSIGN_OR_RETURN(auto items, WithPapers(store, std::move(entries), more_upvotes));
   std::stable_sort(items.begin(), items.end(), Earlier);
   return items;
 }
 
 Result<std::optional<CivilDate>> LatestDay(storage::Store& store) {
-  ASSIGN_OR_RETURN(auto date, store.AdjacentDailyDate("9999-12-31", storage::Store::Direction::kBefore));
+  ASSIGN_OR_RETURN(auto date,
+                   store.AdjacentDailyDate("9999-12-31", storage::Store::Direction::kBefore));
   if (!date) return std::optional<CivilDate>();
   auto d = ParseIsoDate(*date);
   if (!d) return std::optional<CivilDate>();

@@ -33,14 +33,17 @@ bool EtagMatches(std::string_view header, std::string_view etag) {
 
 std::shared_ptr<const Entity> MakeEntity(Response response, int64_t now) {
   auto entity = std::make_shared<Entity>();
-  if (response.etag.empty()) {
+  // Validators only describe successful representations: an error is
+  // never revalidated (Deliver answers 304 only for 200 either).
+  if (response.etag.empty() && response.status == 200) {
     // std::hash of a string_view is a 64-bit MurmurHash in libstdc++: fast,
     // and stable across restarts of the same binary, which is what an ETag needs.
     char buf[24];
-    std::snprintf(buf, sizeof buf, "\"%016zx\"", std::hash<std::string_view>{}(response.body.view()));
+    std::snprintf(buf, sizeof buf, "\"%016zx\"",
+                  std::hash<std::string_view>{}(response.body.view()));
     response.etag = buf;
   }
-  if (response.last_modified == 0) response.last_modified = now;
+  if (response.last_modified == 0 && response.status == 200) response.last_modified = now;
   entity->compressible = IsCompressible(response.content_type);
   if (entity->compressible && response.body.size() >= kMinGzipSize) {
     if (auto gz = Gzip(response.body.view()); gz && gz->size() < response.body.size()) {
@@ -71,7 +74,7 @@ Response Deliver(const Entity& entity, const Request& request) {
   if (entity.compressible) out.headers.emplace_back("Vary", "Accept-Encoding");
   bool gzip = !entity.gzip_body.empty() && AcceptsGzip(request.accept_encoding);
   out.etag = base.etag;
-  if (gzip) out.etag.insert(out.etag.size() - 1, "-gz");
+  if (gzip && !out.etag.empty()) out.etag.insert(out.etag.size() - 1, "-gz");
   if (not_modified) return out;
   if (gzip) {
     out.body = entity.gzip_body;

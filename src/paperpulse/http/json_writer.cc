@@ -7,6 +7,37 @@
 #include "paperpulse/http/text.h"
 
 namespace paperpulse::http {
+namespace {
+
+// JSON escaping plus <, > and & as \u escapes: the value parses the same,
+// and a response that ends up inside an HTML <script> or is sniffed as HTML
+// by an old browser cannot open a tag.
+void AppendEscaped(std::string& out, std::string_view s) {
+  std::string clean = CleanText(s);
+  size_t start = 0;
+  for (size_t i = 0; i < clean.size(); ++i) {
+    const char* esc = nullptr;
+    switch (clean[i]) {
+      case '<':
+        esc = "\\u003c";
+        break;
+      case '>':
+        esc = "\\u003e";
+        break;
+      case '&':
+        esc = "\\u0026";
+        break;
+      default:
+        continue;
+    }
+    AppendJsonEscaped(out, std::string_view(clean).substr(start, i - start));
+    out += esc;
+    start = i + 1;
+  }
+  AppendJsonEscaped(out, std::string_view(clean).substr(start));
+}
+
+}  // namespace
 
 void JsonWriter::BeforeValue() {
   if (after_key_) {
@@ -33,7 +64,7 @@ void JsonWriter::Close(char c) {
 void JsonWriter::Key(std::string_view key) {
   BeforeValue();
   out_.push_back('"');
-  AppendJsonEscaped(out_, CleanText(key));
+  AppendEscaped(out_, key);
   out_ += "\":";
   after_key_ = true;
 }
@@ -41,7 +72,7 @@ void JsonWriter::Key(std::string_view key) {
 void JsonWriter::String(std::string_view s) {
   BeforeValue();
   out_.push_back('"');
-  AppendJsonEscaped(out_, CleanText(s));
+  AppendEscaped(out_, s);
   out_.push_back('"');
 }
 

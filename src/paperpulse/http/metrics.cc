@@ -1,14 +1,20 @@
 #include "paperpulse/http/metrics.h"
 
-#include <cstdio>
+#include <charconv>
 
 namespace paperpulse::http {
 namespace {
 
+// The shortest text that reads back as `v` ("0.005", not
+// "0.0050000000000000001"): bucket labels must be stable and readable.
 void AppendNumber(std::string& out, double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  out += buf;
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  if (ec != std::errc()) {
+    out += "NaN";
+    return;
+  }
+  out.append(buf, end);
 }
 
 }  // namespace
@@ -82,9 +88,8 @@ std::string Metrics::Render() const {
   }
   // Gauges are read outside the lock: they may query the Store.
   for (const Gauge& g : gauges) {
-    for (std::string_view part : std::initializer_list<std::string_view>{"# HELP ", g.name, " ", g.help,
-                                  "\n# TYPE ", g.name, " gauge\n",
-                                  g.name, " "}) {
+    for (std::string_view part : std::initializer_list<std::string_view>{
+             "# HELP ", g.name, " ", g.help, "\n# TYPE ", g.name, " gauge\n", g.name, " "}) {
       out += part;
     }
     AppendNumber(out, g.read());

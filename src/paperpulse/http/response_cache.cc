@@ -14,6 +14,21 @@ std::shared_ptr<const Entity> ResponseCache::Get(std::string_view key) {
   return it->second.entity;
 }
 
+ResponseCache::Hit ResponseCache::Lookup(std::string_view key) {
+  if (ttl_.count() == 0) return {};
+  auto now = Clock::now();
+  std::lock_guard lock(mu_);
+  auto it = slots_.find(key);
+  if (it == slots_.end()) return {};
+  Slot& slot = it->second;
+  if (now < slot.expires) return {slot.entity, false, false};
+  if (now >= slot.expires + kMaxStaleTtls * ttl_) return {};
+  bool refresh =
+      slot.refresh_claimed == Clock::time_point{} || now - slot.refresh_claimed > kClaimTimeout;
+  if (refresh) slot.refresh_claimed = now;
+  return {slot.entity, true, refresh};
+}
+
 std::shared_ptr<const Entity> ResponseCache::GetStale(std::string_view key) {
   std::lock_guard lock(mu_);
   auto it = slots_.find(key);

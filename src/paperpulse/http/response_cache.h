@@ -27,6 +27,21 @@ class ResponseCache {
   // The fresh entity for `key`, or nullptr. Thread-safe.
   std::shared_ptr<const Entity> Get(std::string_view key);
 
+  struct Hit {
+    std::shared_ptr<const Entity> entity;  // nullptr: render now
+    bool stale = false;                    // past its ttl (but at most kMaxStaleTtls ttls old)
+    bool refresh = false;                  // the caller should re-render it (first to see it stale)
+  };
+
+  // Stale-while-revalidate (RFC 5861's idea, inside the server): a fresh
+  // entity is returned as is; an expired one is still returned for up to
+  // kMaxStaleTtls ttls, and exactly one caller per kClaimTimeout is told to
+  // refresh it, so a hot page is re-rendered once, off the request path,
+  // instead of by every thread that sees it expire. Thread-safe.
+  Hit Lookup(std::string_view key);
+  static constexpr int kMaxStaleTtls = 6;
+  static constexpr std::chrono::seconds kClaimTimeout{10};
+
   // Stores `entity` under `key`. When over budget, expired entries are
   // dropped first, then everything (cheap, and refilled at the next
   // requests). Thread-safe.
@@ -42,6 +57,7 @@ class ResponseCache {
     std::shared_ptr<const Entity> entity;
     Clock::time_point expires;
     size_t bytes = 0;
+    Clock::time_point refresh_claimed{};  // epoch: nobody is refreshing it
   };
   struct Hash {
     using is_transparent = void;

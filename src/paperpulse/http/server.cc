@@ -1,17 +1,20 @@
 #include "paperpulse/http/server.h"
 
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <boost/url/parse.hpp>
-#include <spdlog/spdlog.h>
-
-#include <atomic>
 #include <csignal>
 #include <ctime>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 
+#include "paperpulse/base/strings.h"
+#include "paperpulse/http/access_log.h"
 #include "paperpulse/http/http_date.h"
 
 namespace paperpulse::http {
@@ -22,33 +25,22 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
-// A Beast body over our Body: the serializer sends the shared or static
-// bytes in place, so a cached page is never copied per request.
-struct SharedBody {
-  using value_type = Body;
-  static std::uint64_t size(const value_type& b) { return b.size(); }
-
-  class writer {
-   public:
-    using const_buffers_type = asio::const_buffer;
-    template <bool kIsRequest, class Fields>
-    writer(const bhttp::header<kIsRequest, Fields>&, const value_type& body) : body_(body) {}
-    void init(beast::error_code& ec) { ec = {}; }
-    boost::optional<std::pair<const_buffers_type, bool>> get(beast::error_code& ec) {
-      ec = {};
-      return {{asio::const_buffer(body_.view().data(), body_.size()), false}};
-    }
-
-   private:
-    const value_type& body_;
-  };
-};
+// One io_context per thread (each run by exactly one thread), so a
+// connection's handlers never run concurrently and need no strand; the
+// concrete executor type avoids any_io_executor's type-erasure cost on every
+// operation.
+using Executor = asio::io_context::executor_type;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+using Stream = beast::basic_stream<tcp, Executor, beast::unlimited_rate_policy>;
 
 std::string_view CacheControl(CachePolicy p) {
   switch (p) {
-    case CachePolicy::kNoStore: return "no-store";
-    case CachePolicy::kShort: return "public, max-age=60";
-    case CachePolicy::kImmutable: return "public, max-age=31536000, immutable";
+    case CachePolicy::kNoStore:
+      return "no-store";
+    case CachePolicy::kShort:
+      return "public, max-age=60";
+    case CachePolicy::kImmutable:
+      return "public, max-age=31536000, immutable";
   }
   return "no-store";
 }
@@ -74,7 +66,7 @@ class ServerImpl;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, ServerImpl& server);
+  Session(Socket socket, ServerImpl& server);
   ~Session();
 
   void Start();
@@ -90,12 +82,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void SendError(int status, std::string_view message);
   void Close();
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   ServerImpl& server_;
   std::string remote_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  bhttp::response<SharedBody> response_;
+  std::string head_;  // status line and headers of the response being written
+  Body body_;         // its body, kept alive until written
+  bool http10_ = false;
   bool idle_ = false;
 };
 
@@ -104,11 +98,15 @@ class ServerImpl final : public Server {
   ServerImpl(const ServerOptions& options, Handler handler)
       : options_(options),
         handler_(std::move(handler)),
-        io_(options.threads),
-        control_(asio::make_strand(io_)),
+        ios_(MakeContexts(options.threads)),
+        control_(ios_[0]->get_executor()),
         acceptor_(control_),
         signals_(control_),
-        grace_timer_(control_) {}
+        grace_timer_(control_),
+        retry_timer_(control_) {
+    // Contexts without connections would return from run() at once.
+    for (auto& io : ios_) guards_.emplace_back(io->get_executor());
+  }
 
   Status Bind() {
     beast::error_code ec;
@@ -143,19 +141,19 @@ class ServerImpl final : public Server {
     asio::dispatch(control_, [this] { Accept(); });
     std::vector<std::thread> threads;
     std::atomic<bool> failed = false;
-    auto run = [this, &failed] {
+    auto run = [this, &failed](asio::io_context& io) {
       try {
-        io_.run();
+        io.run();
       } catch (const std::exception& e) {
         // A handler threw past its own guard: stop everything rather than
         // serve on with a broken thread.
         spdlog::error("http: I/O thread failed: {}", e.what());
         failed = true;
-        io_.stop();
+        StopAll();
       }
     };
-    for (int i = 1; i < options_.threads; ++i) threads.emplace_back(run);
-    run();
+    for (size_t i = 1; i < ios_.size(); ++i) threads.emplace_back(run, std::ref(*ios_[i]));
+    run(*ios_[0]);
     for (auto& t : threads) t.join();
     if (failed) return Fail(ErrorCode::kInternal, "an I/O thread failed (see log)");
     return Ok();
@@ -187,18 +185,42 @@ class ServerImpl final : public Server {
     std::lock_guard lock(sessions_mu_);
     sessions_.erase(s);
     if (sessions_.empty() && stopping()) {
-      asio::post(control_, [this] { grace_timer_.cancel(); });
+      asio::post(control_, [this] {
+        grace_timer_.cancel();
+        guards_.clear();  // every context now runs out of work and returns
+      });
     }
   }
 
  private:
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int n) {
+    std::vector<std::unique_ptr<asio::io_context>> ios;
+    for (int i = 0; i < std::max(n, 1); ++i) ios.push_back(std::make_unique<asio::io_context>(1));
+    return ios;
+  }
+
+  void StopAll() {
+    for (auto& io : ios_) io->stop();
+  }
+
+  // On the control context. Connections are spread over the contexts
+  // round-robin, as nginx's workers share the listening socket.
   void Accept() {
-    acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+    asio::io_context& target = *ios_[next_context_++ % ios_.size()];
+    pending_.emplace(target.get_executor());
+    acceptor_.async_accept(*pending_, [this](beast::error_code ec) {
+      Socket socket = std::move(*pending_);
+      pending_.reset();
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
         // Out of file descriptors and the like: keep accepting, but not in a
         // tight loop.
         spdlog::warn("http: accept failed: {}", ec.message());
+        retry_timer_.expires_after(std::chrono::milliseconds(100));
+        retry_timer_.async_wait([this](beast::error_code wait_ec) {
+          if (!wait_ec && acceptor_.is_open()) Accept();
+        });
+        return;
       } else if (ConnectionCount() >= static_cast<size_t>(options_.max_connections)) {
         beast::error_code ignored;
         socket.close(ignored);
@@ -222,6 +244,7 @@ class ServerImpl final : public Server {
     beast::error_code ec;
     acceptor_.close(ec);
     signals_.cancel(ec);
+    retry_timer_.cancel();
     std::vector<std::shared_ptr<Session>> live;
     {
       std::lock_guard lock(sessions_mu_);
@@ -229,34 +252,50 @@ class ServerImpl final : public Server {
         if (auto s = weak.lock()) live.push_back(std::move(s));
       }
     }
-    if (live.empty()) return;
+    if (live.empty()) {
+      guards_.clear();
+      return;
+    }
     for (auto& s : live) s->StopWhenIdle();
     grace_timer_.expires_after(options_.shutdown_grace);
     grace_timer_.async_wait([this](beast::error_code wait_ec) {
       if (wait_ec) return;  // every connection finished in time
       spdlog::warn("http: shutdown grace period over, dropping remaining connections");
-      io_.stop();
+      StopAll();
     });
   }
 
   ServerOptions options_;
   Handler handler_;
-  asio::io_context io_;
-  asio::strand<asio::io_context::executor_type> control_;
-  tcp::acceptor acceptor_;
-  asio::signal_set signals_;
-  asio::steady_timer grace_timer_;
-  uint16_t port_ = 0;
+  // Declared before the contexts: destroying a context destroys the
+  // sessions its pending handlers own, and they unregister here.
   std::atomic<bool> stopping_ = false;
   std::mutex sessions_mu_;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+  std::vector<std::unique_ptr<asio::io_context>> ios_;  // one per thread
+  std::vector<asio::executor_work_guard<Executor>> guards_;
+  // Accepting, signals and shutdown run on the first context.
+  Executor control_;
+  std::optional<Socket> pending_;  // the socket being accepted into
+  size_t next_context_ = 0;
+  asio::basic_socket_acceptor<tcp, Executor> acceptor_;
+  asio::basic_signal_set<Executor> signals_;
+  asio::basic_waitable_timer<std::chrono::steady_clock,
+                             asio::wait_traits<std::chrono::steady_clock>, Executor>
+      grace_timer_;
+  decltype(grace_timer_) retry_timer_;
+  uint16_t port_ = 0;
 };
 
-Session::Session(tcp::socket socket, ServerImpl& server)
-    : stream_(std::move(socket)), server_(server) {
+Session::Session(Socket socket, ServerImpl& server) : stream_(std::move(socket)), server_(server) {
   beast::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_ = ep.address().to_string();
+  // A response is written in one go; Nagle's algorithm would hold back its
+  // last partial segment until the client ACKs the previous ones, and the
+  // client's delayed ACK turns that into a 40 ms stall on keep-alive
+  // connections (nginx sets tcp_nodelay for the same reason).
+  stream_.socket().set_option(tcp::no_delay(true), ec);
 }
 
 Session::~Session() { server_.Unregister(this); }
@@ -281,19 +320,20 @@ void Session::ReadNext() {
   // its own, longer timeout than reading a request that has started.
   idle_ = true;
   stream_.expires_after(server_.options().idle_timeout);
-  stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](
-                                                      beast::error_code ec, size_t n) {
-    self->idle_ = false;
-    if (ec) return self->Close();
-    self->buffer_.commit(n);
-    self->ReadRequest();
-  });
+  stream_.async_read_some(buffer_.prepare(4096),
+                          [self = shared_from_this()](beast::error_code ec, size_t n) {
+                            self->idle_ = false;
+                            if (ec) return self->Close();
+                            self->buffer_.commit(n);
+                            self->ReadRequest();
+                          });
 }
 
 void Session::ReadRequest() {
   stream_.expires_after(server_.options().request_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  bhttp::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
 }
 
 void Session::OnRead(beast::error_code ec) {
@@ -306,6 +346,7 @@ void Session::OnRead(beast::error_code ec) {
   }
   if (ec) return SendError(400, "bad request\n");
   const auto& breq = parser_->get();
+  http10_ = breq.version() < 11;
   Request req;
   req.remote = remote_;
   if (!ConvertRequest(breq, req)) return SendError(400, "bad request target\n");
@@ -314,39 +355,80 @@ void Session::OnRead(beast::error_code ec) {
        breq.keep_alive() && !server_.stopping());
 }
 
+// Appends "Name: value\r\n". Header values come from our own code, but a
+// CR or LF in one would split the response, so such a header is dropped.
+void AppendHeader(std::string& out, std::string_view name, std::string_view value) {
+  // A plain loop: find_first_of with a two-byte set costs a memchr per byte.
+  auto has_break = [](std::string_view s) {
+    for (char c : s) {
+      if (c == '\r' || c == '\n') return true;
+    }
+    return false;
+  };
+  if (has_break(name) || has_break(value)) {
+    spdlog::error("http: dropped header {} with a line break in its value", name);
+    return;
+  }
+  out += name;
+  out += ": ";
+  out += value;
+  out += "\r\n";
+}
+
 void Session::Send(Response res, bool head, bool keep_alive) {
-  response_ = {};
-  response_.result(static_cast<unsigned>(res.status));
-  response_.version(11);
-  response_.set(bhttp::field::server, "paperpulse");
-  response_.set(bhttp::field::date, HttpDateNow());
-  response_.set(bhttp::field::content_type, res.content_type);
-  if (res.status != 304) response_.set(bhttp::field::cache_control, CacheControl(res.cache));
-  if (!res.etag.empty()) response_.set(bhttp::field::etag, res.etag);
+  // The status line and headers are written by hand and sent with the body
+  // in one gather write: cheaper than Beast's generic serializer, and every
+  // field is under our control.
+  head_.clear();
+  head_ += "HTTP/1.1 ";
+  head_ += std::to_string(res.status);
+  head_ += ' ';
+  head_ += bhttp::obsolete_reason(static_cast<bhttp::status>(res.status));
+  head_ += "\r\n";
+  AppendHeader(head_, "Server", "paperpulse");
+  AppendHeader(head_, "Date", HttpDateNow());
+  AppendHeader(head_, "Content-Type", res.content_type);
+  if (res.status != 304) AppendHeader(head_, "Cache-Control", CacheControl(res.cache));
+  if (!res.etag.empty()) AppendHeader(head_, "ETag", res.etag);
   if (res.last_modified > 0) {
-    response_.set(bhttp::field::last_modified, FormatHttpDate(res.last_modified));
+    // Most responses come from a few cached entities: format each time once.
+    thread_local int64_t formatted_time = -1;
+    thread_local std::string formatted;
+    if (res.last_modified != formatted_time) {
+      formatted_time = res.last_modified;
+      formatted = FormatHttpDate(res.last_modified);
+    }
+    AppendHeader(head_, "Last-Modified", formatted);
   }
-  if (res.gzipped) response_.set(bhttp::field::content_encoding, "gzip");
-  for (auto& [name, value] : res.headers) response_.set(name, value);
-  response_.keep_alive(keep_alive);
-  if (res.status == 304 || res.status == 204) {
-    response_.body() = Body();
-  } else if (head) {
-    response_.content_length(res.body.size());
-    response_.body() = Body();
-  } else {
-    response_.body() = std::move(res.body);
-    response_.content_length(response_.body().size());
+  if (res.gzipped) AppendHeader(head_, "Content-Encoding", "gzip");
+  for (const auto& [name, value] : res.headers) AppendHeader(head_, name, value);
+  if (!keep_alive) {
+    AppendHeader(head_, "Connection", "close");
+  } else if (http10_) {
+    AppendHeader(head_, "Connection", "keep-alive");
   }
+  bool no_body = res.status == 304 || res.status == 204 || (res.status >= 100 && res.status < 200);
+  if (!no_body) AppendHeader(head_, "Content-Length", std::to_string(res.body.size()));
+  head_ += "\r\n";
+  body_ = (no_body || head) ? Body() : std::move(res.body);
+  std::array<asio::const_buffer, 2> buffers = {asio::buffer(head_),
+                                               asio::buffer(body_.view().data(), body_.size())};
   stream_.expires_after(server_.options().write_timeout);
-  bhttp::async_write(stream_, response_,
-                     [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
-                       if (ec || !keep_alive) return self->Close();
-                       self->ReadNext();
-                     });
+  asio::async_write(stream_, buffers,
+                    [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                      self->body_ = Body();
+                      if (ec || !keep_alive) return self->Close();
+                      self->ReadNext();
+                    });
 }
 
 void Session::SendError(int status, std::string_view message) {
+  // Rejected before any handler ran, so the App's access log never sees
+  // these: log them here in the same format.
+  std::string fields = "remote=" + remote_ + " route=rejected status=" + std::to_string(status);
+  fields += " reason=";
+  fields += JsonQuote(TrimView(message));
+  WriteAccessEvent(fields);
   Send(MakeResponse(status, "text/plain; charset=utf-8", std::string(message)), false, false);
 }
 

@@ -112,9 +112,14 @@ bool IsHttpUrl(std::string_view s) {
   for (char c : s) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return false;
   }
-  auto url = boost::urls::parse_absolute_uri(s);
+  // parse_uri, not parse_absolute_uri: project pages often end in "#" or
+  // "#section", and RFC 3986's absolute-URI has no fragment.
+  auto url = boost::urls::parse_uri(s);
   if (!url) return false;
-  return (url->scheme() == "http" || url->scheme() == "https") && !url->encoded_host().empty();
+  // scheme_id() compares case-insensitively, as RFC 3986 §3.1 says schemes do.
+  return (url->scheme_id() == boost::urls::scheme::http ||
+          url->scheme_id() == boost::urls::scheme::https) &&
+         !url->encoded_host().empty();
 }
 
 }  // namespace paperpulse::http

@@ -5,8 +5,10 @@
 #include <algorithm>
 
 #include "paperpulse/base/arxiv_id.h"
+#include "paperpulse/base/strings.h"
 #include "paperpulse/http/api/hf_json.h"
 #include "paperpulse/http/api/params.h"
+#include "paperpulse/http/api/search_api.h"
 #include "paperpulse/http/daily.h"
 #include "paperpulse/http/json_writer.h"
 
@@ -23,8 +25,10 @@ Response JsonOk(std::string body) { return MakeResponse(200, "application/json",
 // logged and answered 503: the client may retry, and the details stay in the log.
 Response FromError(const Error& e) {
   switch (e.code) {
-    case ErrorCode::kInvalidArgument: return JsonError(400, e.message);
-    case ErrorCode::kNotFound: return JsonError(404, e.message);
+    case ErrorCode::kInvalidArgument:
+      return JsonError(400, e.message);
+    case ErrorCode::kNotFound:
+      return JsonError(404, e.message);
     default:
       spdlog::error("api: {}", e.ToString());
       return JsonError(503, "temporarily unavailable");
@@ -32,22 +36,27 @@ Response FromError(const Error& e) {
 }
 
 // The period a /api/daily_papers request asks for; nullopt = the latest day.
+// An empty parameter ("?date=") counts as absent, as clients that always
+// send every parameter expect.
 Result<std::optional<Period>> RequestedPeriod(const Request& req) {
-  int given = req.HasParam("date") + req.HasParam("week") + req.HasParam("month");
-  if (given > 1) return Fail(ErrorCode::kInvalidArgument, "give only one of date, week, month");
-  if (req.HasParam("date")) {
-    ASSIGN_OR_RETURN(Period p, DayPeriod(req.Param("date")));
-    return std::optional<Period>(p);
+  std::string_view date = TrimView(req.Param("date"));
+  std::string_view week = TrimView(req.Param("week"));
+  std::string_view month = TrimView(req.Param("month"));
+  if (!date.empty() + !week.empty() + !month.empty() > 1) {
+    return Fail(ErrorCode::kInvalidArgument, "give only one of date, week, month");
   }
-  if (req.HasParam("week")) {
-    ASSIGN_OR_RETURN(Period p, WeekPeriod(req.Param("week")));
-    return std::optional<Period>(p);
+  Result<Period> p = Fail(ErrorCode::kInternal, "unreachable");
+  if (!date.empty()) {
+    p = DayPeriod(date);
+  } else if (!week.empty()) {
+    p = WeekPeriod(week);
+  } else if (!month.empty()) {
+    p = MonthPeriod(month);
+  } else {
+    return std::optional<Period>();
   }
-  if (req.HasParam("month")) {
-    ASSIGN_OR_RETURN(Period p, MonthPeriod(req.Param("month")));
-    return std::optional<Period>(p);
-  }
-  return std::optional<Period>();
+  if (!p) return tl::unexpected(p.error());
+  return std::optional<Period>(*p);
 }
 
 Result<std::string> DailyPapers(const Context& ctx, const Request& req) {
@@ -87,7 +96,8 @@ Result<std::string> DailyPapers(const Context& ctx, const Request& req) {
 
 Result<std::string> PaperJson(const Context& ctx, std::string_view raw_id) {
   auto id = ParseArxivId(raw_id);
-  if (!id) return Fail(ErrorCode::kNotFound, "no paper with id " + std::string(raw_id.substr(0, 64)));
+  if (!id)
+    return Fail(ErrorCode::kNotFound, "no paper with id " + std::string(raw_id.substr(0, 64)));
   ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
   ASSIGN_OR_RETURN(std::optional<Paper> paper, store->GetPaper(id->base));
   if (!paper) return Fail(ErrorCode::kNotFound, "no paper with id " + id->base);
@@ -114,10 +124,13 @@ Response JsonError(int status, std::string_view message) {
 }
 
 void AddApiRoutes(Router& router, const Context& ctx) {
-  router.Add({"api_daily_papers", "/api/daily_papers", [&ctx](const Request& req, const PathParams&) {
-                auto body = DailyPapers(ctx, req);
-                return body ? JsonOk(std::move(*body)) : FromError(body.error());
-              }});
+  // Before /api/papers/{id...}, which would take "search" for an id.
+  AddSearchApiRoutes(router, ctx);
+  router.Add(
+      {"api_daily_papers", "/api/daily_papers", [&ctx](const Request& req, const PathParams&) {
+         auto body = DailyPapers(ctx, req);
+         return body ? JsonOk(std::move(*body)) : FromError(body.error());
+       }});
   router.Add({"api_paper", "/api/papers/{id...}", [&ctx](const Request&, const PathParams& params) {
                 auto body = PaperJson(ctx, params.Get("id"));
                 return body ? JsonOk(std::move(*body)) : FromError(body.error());

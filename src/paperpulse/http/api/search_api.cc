@@ -1,0 +1,135 @@
+#include "paperpulse/http/api/search_api.h"
+
+#include <spdlog/spdlog.h>
+
+#include "paperpulse/http/api/api.h"
+#include "paperpulse/http/api/hf_json.h"
+#include "paperpulse/http/api/params.h"
+#include "paperpulse/http/json_writer.h"
+#include "paperpulse/search/index.h"
+
+namespace paperpulse::http {
+namespace {
+
+constexpr int64_t kDefaultSearchLimit = 20;
+constexpr int64_t kDefaultRelatedLimit = 10;
+
+// Index errors as API answers: the user's mistakes are 400 with the index's
+// message; an index still being built, or failing, is a 503 (retry later).
+Response FromSearchError(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::kInvalidArgument:
+      return JsonError(400, e.message);
+    case ErrorCode::kNotFound:
+      return JsonError(404, e.message);
+    case ErrorCode::kUnavailable: {
+      Response r = JsonError(503, e.message);
+      r.cache = CachePolicy::kNoStore;
+      r.headers.emplace_back("Retry-After", "5");
+      return r;
+    }
+    default: {
+      spdlog::error("api: search: {}", e.ToString());
+      Response r = JsonError(503, "search is temporarily unavailable");
+      r.cache = CachePolicy::kNoStore;
+      return r;
+    }
+  }
+}
+
+Response NoIndex() {
+  Response r = JsonError(503, "this server runs without a search index");
+  r.cache = CachePolicy::kNoStore;
+  return r;
+}
+
+std::string HitsJson(const std::vector<search::SearchHit>& hits) {
+  JsonWriter w;
+  w.BeginArray();
+  for (const search::SearchHit& h : hits) {
+    w.BeginObject();
+    w.Key("id");
+    w.String(h.id);
+    w.Key("title");
+    w.String(h.title);
+    w.Key("authors");
+    w.BeginArray();
+    for (const std::string& a : h.authors) w.String(a);
+    w.EndArray();
+    w.Key("categories");
+    w.BeginArray();
+    for (const std::string& c : h.categories) w.String(c);
+    w.EndArray();
+    w.Key("publishedAt");
+    if (h.published_at.empty()) {
+      w.Null();
+    } else {
+      w.String(HfTimestamp(h.published_at, ""));
+    }
+    w.Key("upvotes");
+    w.Int(h.upvotes);
+    w.Key("score");
+    w.Double(h.score);
+    w.Key("snippet");
+    w.String(h.snippet);
+    w.EndObject();
+  }
+  w.EndArray();
+  return w.Take();
+}
+
+Response Search(const Context& ctx, const Request& req) {
+  if (!ctx.index) return NoIndex();
+  std::string_view q = req.Param("q");
+  if (q.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return JsonError(400, "missing q: give the words to search for, e.g. ?q=attention");
+  }
+  search::SearchOptions options;
+  auto limit = IntParam(req, "limit", kDefaultSearchLimit, 1, search::kMaxLimit);
+  if (!limit) return JsonError(400, limit.error().message);
+  auto offset = IntParam(req, "offset", 0, 0, search::kMaxOffset);
+  if (!offset) return JsonError(400, offset.error().message);
+  options.limit = static_cast<int>(*limit);
+  options.offset = static_cast<int>(*offset);
+  if (std::string_view sort = req.Param("sort"); !sort.empty()) {
+    auto parsed = search::ParseSortOrder(sort);
+    if (!parsed) return JsonError(400, parsed.error().message);
+    options.sort = *parsed;
+  }
+  options.from = std::string(req.Param("from"));
+  options.to = std::string(req.Param("to"));
+  options.category = std::string(req.Param("category"));
+  auto results = ctx.index->Search(q, options);
+  if (!results) return FromSearchError(results.error());
+  Response r = MakeResponse(200, "application/json", HitsJson(results->hits));
+  r.headers.emplace_back("X-Total-Count", std::to_string(results->total_estimate));
+  if (!results->did_you_mean.empty()) {
+    // Header values must not carry line breaks; the correction is query text.
+    std::string dym;
+    for (char c : results->did_you_mean) dym.push_back(c == '\r' || c == '\n' ? ' ' : c);
+    r.headers.emplace_back("X-Did-You-Mean", std::move(dym));
+  }
+  return r;
+}
+
+Response Related(const Context& ctx, const Request& req, std::string_view id) {
+  if (!ctx.index) return NoIndex();
+  auto limit = IntParam(req, "limit", kDefaultRelatedLimit, 1, search::kMaxLimit);
+  if (!limit) return JsonError(400, limit.error().message);
+  auto hits = ctx.index->Related(id, static_cast<int>(*limit));
+  if (!hits) return FromSearchError(hits.error());
+  return MakeResponse(200, "application/json", HitsJson(*hits));
+}
+
+}  // namespace
+
+void AddSearchApiRoutes(Router& router, const Context& ctx) {
+  router.Add({"api_search", "/api/papers/search",
+              [&ctx](const Request& req, const PathParams&) { return Search(ctx, req); }});
+  router.Add({"api_related", "/api/papers/{id...}/related",
+              [&ctx](const Request& req, const PathParams& params) {
+                return Related(ctx, req, params.Get("id"));
+              }});
+}
+
+}  // namespace paperpulse::http

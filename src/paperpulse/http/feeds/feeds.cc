@@ -1,0 +1,215 @@
+#include "paperpulse/http/feeds/feeds.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "paperpulse/base/strings.h"
+#include "paperpulse/http/api/params.h"
+#include "paperpulse/http/daily.h"
+#include "paperpulse/http/feeds/atom.h"
+#include "paperpulse/http/text.h"
+#include "paperpulse/search/index.h"
+
+namespace paperpulse::http {
+namespace {
+
+constexpr const char* kAtomType = "application/atom+xml; charset=utf-8";
+// The daily feed covers this many days up to the latest listed day, so a
+// reader polling once a week misses nothing.
+constexpr int kDailyDays = 7;
+constexpr int kTrendingDays = 7;
+constexpr int64_t kDefaultEntries = 50;
+constexpr int64_t kMaxEntries = 100;
+
+// Feed errors are for people pasting a URL into a reader: plain text.
+Response TextError(int status, std::string message) {
+  message.push_back('\n');
+  Response r = MakeResponse(status, "text/plain; charset=utf-8", std::move(message));
+  r.cache = CachePolicy::kNoStore;
+  return r;
+}
+
+Response FromError(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::kInvalidArgument:
+      return TextError(400, e.message);
+    case ErrorCode::kNotFound:
+      return TextError(404, e.message);
+    case ErrorCode::kUnavailable:
+      return TextError(503, "the search index is not ready yet (first build running); retry later");
+    default:
+      spdlog::error("feeds: {}", e.ToString());
+      return TextError(503, "temporarily unavailable");
+  }
+}
+
+Response AtomResponse(const AtomFeed& feed) {
+  return MakeResponse(200, kAtomType, RenderAtom(feed));
+}
+
+std::string PaperPage(const Context& ctx, std::string_view id) {
+  std::string url = ctx.options.base_url;
+  url += "/papers/";
+  url += id;
+  return url;
+}
+
+// The entry of `paper`; `listed` (a daily entry's timestamp or date) is
+// when it appeared on this site, used as `updated` of daily/trending entries.
+AtomEntry EntryFor(const Context& ctx, const Paper& paper, std::string_view listed) {
+  AtomEntry e;
+  e.id = "https://arxiv.org/abs/" + paper.id;
+  e.title = paper.title.empty() ? paper.id : paper.title;
+  e.link = PaperPage(ctx, paper.id);
+  e.related_link = e.id;
+  std::string submitted = Rfc3339(paper.submitted, "");
+  if (submitted.empty() && !paper.versions.empty()) {
+    submitted = Rfc3339(paper.versions.front().date, "");
+  }
+  e.published = submitted;
+  std::string updated = Rfc3339(listed, "");
+  if (updated.empty()) updated = Rfc3339(paper.updated, "");
+  if (updated.empty()) updated = submitted;
+  if (updated.empty()) updated = "1970-01-01T00:00:00Z";
+  e.updated = std::move(updated);
+  e.authors = paper.authors;
+  e.categories = paper.categories;
+  e.summary = paper.abstract;
+  return e;
+}
+
+AtomEntry EntryFor(const Context& ctx, const DailyItem& item) {
+  std::string_view listed = item.entry.submitted_at;
+  if (listed.empty()) listed = item.entry.date;
+  return EntryFor(ctx, item.paper, listed);
+}
+
+AtomFeed NewFeed(const Context& ctx, const Request& req, std::string title, std::string subtitle,
+                 std::string alternate_path) {
+  AtomFeed feed;
+  // The feed's own URL without the query, plus the query for search feeds:
+  // the same request always names the same feed.
+  feed.self_link = ctx.options.base_url + req.target;
+  feed.id = feed.self_link;
+  feed.title = std::move(title);
+  feed.subtitle = std::move(subtitle);
+  feed.alternate_link = ctx.options.base_url + alternate_path;
+  return feed;
+}
+
+Result<int64_t> Limit(const Request& req) {
+  return IntParam(req, "limit", kDefaultEntries, 1, kMaxEntries);
+}
+
+Result<AtomFeed> DailyFeed(const Context& ctx, const Request& req) {
+  ASSIGN_OR_RETURN(int64_t limit, Limit(req));
+  AtomFeed feed = NewFeed(ctx, req, "paperpulse: daily papers",
+                          "Research papers picked and upvoted by the community, day by day", "/");
+  ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
+  ASSIGN_OR_RETURN(auto latest, LatestDay(*store));
+  if (!latest) return feed;
+  Period week{Period::Kind::kDay, CivilFromDays(DaysFromCivil(*latest) - (kDailyDays - 1)),
+              *latest};
+  ASSIGN_OR_RETURN(auto items, LoadPeriod(*store, week));
+  // Newest list first; within a day, the most upvoted first (LoadPeriod's order).
+  std::stable_sort(items.begin(), items.end(), [](const DailyItem& a, const DailyItem& b) {
+    return a.entry.date > b.entry.date;
+  });
+  if (items.size() > static_cast<size_t>(limit)) items.resize(static_cast<size_t>(limit));
+  for (const DailyItem& item : items) feed.entries.push_back(EntryFor(ctx, item));
+  return feed;
+}
+
+Result<AtomFeed> TrendingFeed(const Context& ctx, const Request& req) {
+  ASSIGN_OR_RETURN(int64_t limit, Limit(req));
+  AtomFeed feed = NewFeed(ctx, req, "paperpulse: trending papers",
+                          "Most upvoted papers of the last week, fresher papers first when close",
+                          "/papers/trending");
+  ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
+  ASSIGN_OR_RETURN(auto latest, LatestDay(*store));
+  if (!latest) return feed;
+  ASSIGN_OR_RETURN(auto items, LoadTrending(*store, *latest, kTrendingDays));
+  if (items.size() > static_cast<size_t>(limit)) items.resize(static_cast<size_t>(limit));
+  for (const DailyItem& item : items) feed.entries.push_back(EntryFor(ctx, item));
+  return feed;
+}
+
+// Entries for the hits of `query`, newest first, with full abstracts from the Store.
+Status AddSearchEntries(const Context& ctx, std::string_view query, int64_t limit, AtomFeed& feed) {
+  search::SearchOptions options;
+  options.limit = static_cast<int>(limit);
+  options.sort = search::SortOrder::kDate;
+  ASSIGN_OR_RETURN(search::SearchResults results, ctx.index->Search(query, options));
+  ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
+  for (const search::SearchHit& hit : results.hits) {
+    ASSIGN_OR_RETURN(std::optional<Paper> paper, store->GetPaper(hit.id));
+    if (!paper) continue;  // indexed, then deleted: the index catches up
+    feed.entries.push_back(EntryFor(ctx, *paper, {}));
+  }
+  return Ok();
+}
+
+Response SearchUnavailable() {
+  return TextError(503, "search is not available: this server runs without a search index");
+}
+
+Response SearchFeed(const Context& ctx, const Request& req) {
+  std::string q(TrimView(req.Param("q")));
+  if (q.empty()) return TextError(400, "missing query: use /feeds/search.atom?q=WORDS");
+  if (q.size() > search::kMaxQueryBytes) {
+    return TextError(
+        400, "query too long: at most " + std::to_string(search::kMaxQueryBytes) + " bytes");
+  }
+  auto limit = Limit(req);
+  if (!limit) return FromError(limit.error());
+  if (ctx.index == nullptr) return SearchUnavailable();
+  AtomFeed feed = NewFeed(ctx, req, "paperpulse: search \"" + q + "\"",
+                          "Newest papers matching the query " + q, "/search?q=" + UrlEncode(q));
+  if (Status s = AddSearchEntries(ctx, q, *limit, feed); !s) return FromError(s.error());
+  return AtomResponse(feed);
+}
+
+Response AuthorFeed(const Context& ctx, const Request& req, std::string_view raw_name) {
+  // The name goes into a quoted author:"..." phrase; quotes in it would end
+  // the phrase early, and other white space means nothing in a name.
+  std::string name;
+  for (char c : raw_name) {
+    if (c == '"') continue;
+    name.push_back(static_cast<unsigned char>(c) < 0x20 ? ' ' : c);
+  }
+  name = CollapseWhitespace(name);
+  if (name.empty()) return TextError(400, "missing author name: use /feeds/authors/NAME.atom");
+  if (name.size() > 200) return TextError(400, "author name too long");
+  auto limit = Limit(req);
+  if (!limit) return FromError(limit.error());
+  if (ctx.index == nullptr) return SearchUnavailable();
+  AtomFeed feed = NewFeed(ctx, req, "paperpulse: papers by " + name, "Newest papers by " + name,
+                          "/authors/" + UrlEncode(name));
+  if (Status s = AddSearchEntries(ctx, "author:\"" + name + "\"", *limit, feed); !s) {
+    return FromError(s.error());
+  }
+  return AtomResponse(feed);
+}
+
+}  // namespace
+
+void AddFeedRoutes(Router& router, const Context& ctx) {
+  router.Add({"feed_daily", "/feeds/daily.atom", [&ctx](const Request& req, const PathParams&) {
+                auto feed = DailyFeed(ctx, req);
+                return feed ? AtomResponse(*feed) : FromError(feed.error());
+              }});
+  router.Add(
+      {"feed_trending", "/feeds/trending.atom", [&ctx](const Request& req, const PathParams&) {
+         auto feed = TrendingFeed(ctx, req);
+         return feed ? AtomResponse(*feed) : FromError(feed.error());
+       }});
+  router.Add({"feed_search", "/feeds/search.atom",
+              [&ctx](const Request& req, const PathParams&) { return SearchFeed(ctx, req); }});
+  router.Add({"feed_author", "/feeds/authors/{name...}.atom",
+              [&ctx](const Request& req, const PathParams& params) {
+                return AuthorFeed(ctx, req, params.Get("name"));
+              }});
+}
+
+}  // namespace paperpulse::http
