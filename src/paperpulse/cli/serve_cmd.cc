@@ -5,12 +5,15 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <thread>
 
 #include "paperpulse/cli/cli.h"
 #include "paperpulse/http/app.h"
 #include "paperpulse/http/server.h"
 #include "paperpulse/ingest/harvest/background_harvester.h"
+#include "paperpulse/search/index.h"
+#include "paperpulse/search/indexer.h"
 
 namespace paperpulse::cli {
 namespace {
@@ -98,6 +101,27 @@ int RunServe(const ServeArgs& args) {
   app_options.cache_ttl = std::chrono::milliseconds(args.cache_ttl_ms);
   app_options.access_log = !args.no_access_log;
 
+  // The search index follows the Store in the background, so imports,
+  // harvests and submissions become searchable within a poll interval; a
+  // missing, crashed or foreign index is rebuilt first (search answers 503
+  // until then, never from a half-built index).
+  std::error_code dir_ec;
+  std::filesystem::create_directories(args.common.data_dir, dir_ec);
+  search::IndexerOptions indexer_options;
+  indexer_options.store = args.common.ToStoreOptions();
+  auto indexer = search::Indexer::Create(indexer_options);
+  if (!indexer) {
+    std::fprintf(stderr, "paperpulse serve: search indexer: %s\n", indexer.error().message.c_str());
+    return 2;
+  }
+  auto index = search::OpenIndex(args.common.data_dir);
+  if (!index) {
+    std::fprintf(stderr, "paperpulse serve: search index: %s\n", index.error().message.c_str());
+    return 2;
+  }
+  app_options.index = index->get();
+  app_options.index_lag = [indexer = indexer->get()] { return indexer->lag(); };
+
   // Bind first: the base URL may need the port the OS chose.
   http::App* app_ptr = nullptr;
   auto server = http::Server::Create(server_options, [&app_ptr](const http::Request& req) {
@@ -134,6 +158,7 @@ int RunServe(const ServeArgs& args) {
     harvester = StartHarvester(args, limiter);
     if (!harvester) return 2;
   }
+  (*indexer)->Start();
   spdlog::info("listening on {} ({} threads)", url, server_options.threads);
   auto status = (*server)->Run();
   if (!status) {
@@ -141,6 +166,7 @@ int RunServe(const ServeArgs& args) {
     return 1;
   }
   if (harvester) harvester->Stop();
+  (*indexer)->Stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -25,7 +25,8 @@ NodePtr MakeNode(Node::Kind kind) {
 
 std::optional<Field> FieldByName(std::string_view name) {
   std::string lower;
-  for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : name)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   if (lower == "author" || lower == "au") return Field::kAuthor;
   if (lower == "title" || lower == "ti") return Field::kTitle;
   if (lower == "abs" || lower == "abstract") return Field::kAbstract;
@@ -295,7 +296,11 @@ class Parser {
       if (!std::isalpha(static_cast<unsigned char>(c))) return std::optional<Unary>();
     std::optional<Field> field = FieldByName(name);
     if (!field) {
-      if (StartsWithSlash(rest) || ParseArxivId(chunk)) return std::optional<Unary>();
+      // "theorem: a reply" in a pasted title is punctuation; only a value
+      // glued to the colon ("venue:neurips") reads as a field.
+      if (rest.empty() || StartsWithSlash(rest) || ParseArxivId(chunk)) {
+        return std::optional<Unary>();
+      }
       bool lower = true;
       for (char c : name) lower = lower && std::islower(static_cast<unsigned char>(c));
       if (!lower || name.size() > 12) return std::optional<Unary>();
@@ -351,10 +356,14 @@ class Parser {
   Result<NodePtr> FieldValue(Field field, std::string_view value, size_t begin,
                              std::string_view name) {
     switch (field) {
-      case Field::kCategory: return Category(value, name);
-      case Field::kId: return Id(value);
-      case Field::kYear: return Year(value);
-      default: break;
+      case Field::kCategory:
+        return Category(value, name);
+      case Field::kId:
+        return Id(value);
+      case Field::kYear:
+        return Year(value);
+      default:
+        break;
     }
     bool prefix = !value.empty() && value.back() == '*';
     std::string_view text = prefix ? value.substr(0, value.size() - 1) : value;
@@ -404,7 +413,8 @@ class Parser {
 
   Result<NodePtr> Category(std::string_view value, std::string_view name) {
     std::string v;
-    for (char c : value) v.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    for (char c : value)
+      v.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     if (v.size() > 2 && v.substr(v.size() - 2) == ".*") v.resize(v.size() - 2);
     bool ok = !v.empty() && v.size() <= 32 && v.front() != '.' && v.back() != '.';
     int dots = 0;
@@ -507,13 +517,20 @@ class Parser {
 
   static std::string_view FieldName(Field f) {
     switch (f) {
-      case Field::kCategory: return "cat";
-      case Field::kId: return "id";
-      case Field::kYear: return "year";
-      case Field::kAuthor: return "author";
-      case Field::kTitle: return "title";
-      case Field::kAbstract: return "abs";
-      case Field::kAny: break;
+      case Field::kCategory:
+        return "cat";
+      case Field::kId:
+        return "id";
+      case Field::kYear:
+        return "year";
+      case Field::kAuthor:
+        return "author";
+      case Field::kTitle:
+        return "title";
+      case Field::kAbstract:
+        return "abs";
+      case Field::kAny:
+        break;
     }
     return "";
   }
@@ -536,7 +553,9 @@ class Parser {
         return out;
       }
     }
-    bool prefix = chunk.size() > 1 && chunk.back() == '*';
+    // "C*" in a pasted title ("C*-algebras") is a word: prefixes need two
+    // letters.
+    bool prefix = chunk.size() > 2 && chunk.back() == '*';
     std::string_view text = prefix ? chunk.substr(0, chunk.size() - 1) : chunk;
     std::vector<Token> tokens = Tokenize(text);
     if (tokens.empty()) return out;  // punctuation only: nothing to match

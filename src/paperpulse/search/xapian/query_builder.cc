@@ -1,6 +1,7 @@
 #include "paperpulse/search/xapian/query_builder.h"
 
 #include <algorithm>
+#include <map>
 
 #include "paperpulse/search/text.h"
 #include "paperpulse/search/xapian/schema.h"
@@ -12,6 +13,10 @@ namespace {
 constexpr Xapian::termcount kMaxWildcardExpansion = 100;
 // Corrections within this many edits.
 constexpr unsigned kMaxEditDistance = 2;
+// A known word is corrected only when it is in at most this many papers and
+// its correction in this many times more.
+constexpr Xapian::doccount kRareTermFreq = 3;
+constexpr Xapian::doccount kCorrectionAdvantage = 50;
 
 struct Correction {
   size_t begin, end;
@@ -24,7 +29,9 @@ std::string Prefixed(std::string_view prefix, std::string_view word) {
   return t;
 }
 
-Xapian::Query Boolean(Xapian::Query q) { return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0); }
+Xapian::Query Boolean(Xapian::Query q) {
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0);
+}
 
 class Builder {
  public:
@@ -33,6 +40,7 @@ class Builder {
 
   BuiltQuery Run(const QueryNode& root) {
     out_.query = Build(root, /*negated=*/false);
+    AddTitlePhraseBoost(root);
     if (!corrections_.empty()) {
       std::sort(corrections_.begin(), corrections_.end(),
                 [](const Correction& a, const Correction& b) { return a.begin < b.begin; });
@@ -53,10 +61,13 @@ class Builder {
  private:
   Xapian::Query Build(const QueryNode& n, bool negated) {
     switch (n.kind) {
-      case QueryNode::Kind::kLeaf: return Leaf(n, negated);
-      case QueryNode::Kind::kAnd: return Combine(Xapian::Query::OP_AND, n, negated);
+      case QueryNode::Kind::kLeaf:
+        return Leaf(n, negated);
+      case QueryNode::Kind::kAnd:
+        return Combine(Xapian::Query::OP_AND, n, negated);
       case QueryNode::Kind::kOr:
-      case QueryNode::Kind::kRanked: return Combine(Xapian::Query::OP_OR, n, negated);
+      case QueryNode::Kind::kRanked:
+        return Combine(Xapian::Query::OP_OR, n, negated);
       case QueryNode::Kind::kAndNot: {
         Xapian::Query positive = Build(*n.children[0], negated);
         std::vector<Xapian::Query> excluded;
@@ -72,6 +83,39 @@ class Builder {
     return Xapian::Query();
   }
 
+  // Words of plain free text (leaves of the root and of its ranked groups),
+  // in query order; false when the query has anything else.
+  static bool PlainWords(const QueryNode& n, std::vector<const QueryNode*>& out) {
+    if (n.kind == QueryNode::Kind::kLeaf) {
+      if (n.field != Field::kAny || n.prefix || n.phrase || n.words.size() != 1) return false;
+      out.push_back(&n);
+      return true;
+    }
+    if (n.kind != QueryNode::Kind::kRanked) return false;
+    for (const auto& c : n.children) {
+      if (!PlainWords(*c, out)) return false;
+    }
+    return true;
+  }
+
+  // Known-item help for plain text of several words: papers whose title has
+  // the words as a phrase (a title typed from memory, or its first words)
+  // score the phrase's title terms once more. Stop words take part (titles
+  // keep them), corrections are used.
+  void AddTitlePhraseBoost(const QueryNode& root) {
+    std::vector<const QueryNode*> words;
+    if (out_.query.empty() || !PlainWords(root, words) || words.size() < 2) return;
+    std::vector<Xapian::Query> terms;
+    for (const QueryNode* w : words) {
+      auto corrected = corrected_stems_.find(w);
+      std::string stem =
+          corrected != corrected_stems_.end() ? corrected->second : stemmer_(w->words[0].text);
+      terms.emplace_back(Prefixed(kTitlePrefix, stem));
+    }
+    Xapian::Query phrase(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), terms.size());
+    out_.query = Xapian::Query(Xapian::Query::OP_OR, out_.query, phrase);
+  }
+
   Xapian::Query Combine(Xapian::Query::op op, const QueryNode& n, bool negated) {
     std::vector<Xapian::Query> parts;
     for (const auto& c : n.children) {
@@ -85,8 +129,10 @@ class Builder {
 
   Xapian::Query Leaf(const QueryNode& n, bool negated) {
     switch (n.field) {
-      case Field::kCategory: return Boolean(Xapian::Query(Prefixed(kCategoryPrefix, n.value)));
-      case Field::kId: return Boolean(Xapian::Query(IdTerm(n.value)));
+      case Field::kCategory:
+        return Boolean(Xapian::Query(Prefixed(kCategoryPrefix, n.value)));
+      case Field::kId:
+        return Boolean(Xapian::Query(IdTerm(n.value)));
       case Field::kYear: {
         std::vector<Xapian::Query> years;
         for (int y = n.year_from; y <= n.year_to; ++y) {
@@ -94,10 +140,14 @@ class Builder {
         }
         return Boolean(Xapian::Query(Xapian::Query::OP_OR, years.begin(), years.end()));
       }
-      case Field::kAuthor: return Author(n);
-      case Field::kAny: return Text(n, kStemPrefix, negated);
-      case Field::kTitle: return Text(n, kTitlePrefix, negated);
-      case Field::kAbstract: return Text(n, kAbstractPrefix, negated);
+      case Field::kAuthor:
+        return Author(n);
+      case Field::kAny:
+        return Text(n, kStemPrefix, negated);
+      case Field::kTitle:
+        return Text(n, kTitlePrefix, negated);
+      case Field::kAbstract:
+        return Text(n, kAbstractPrefix, negated);
     }
     return Xapian::Query();
   }
@@ -145,12 +195,24 @@ class Builder {
     }
     std::string stem = stemmer_(w.text);
     std::string term = Prefixed(prefix, stem);
-    if (!n.phrase && db_.get_termfreq(term) == 0) {
+    // Unknown words, and words so rare that a common word a typo away is
+    // far more likely meant ("atention": a few TeX fragments, vs thousands of
+    // "attention"), are corrected. A rare word may still be meant ("SAM4D"):
+    // it is kept beside its correction.
+    Xapian::doccount freq = n.phrase ? 1 : db_.get_termfreq(term);
+    if (!n.phrase && freq <= kRareTermFreq) {
       std::string suggestion = db_.get_spelling_suggestion(w.text, kMaxEditDistance);
-      if (!suggestion.empty()) {
+      if (!suggestion.empty() && suggestion != w.text &&
+          (freq == 0 || db_.get_termfreq(Prefixed(prefix, stemmer_(suggestion))) >=
+                            kCorrectionAdvantage * freq)) {
         corrections_.push_back({w.begin, w.end, suggestion});
-        stem = stemmer_(suggestion);
-        term = Prefixed(prefix, stem);
+        std::string corrected_stem = stemmer_(suggestion);
+        corrected_stems_[&n] = corrected_stem;
+        if (!negated) out_.highlight_stems.insert(corrected_stem);
+        Xapian::Query corrected(Prefixed(prefix, corrected_stem));
+        if (freq == 0) return corrected;
+        if (!negated) out_.highlight_stems.insert(stem);
+        return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(term), corrected);
       }
     }
     if (!negated) out_.highlight_stems.insert(stem);
@@ -170,9 +232,9 @@ class Builder {
     }
     Xapian::Query phrase(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), terms.size());
     if (in_abstract.empty()) return phrase;
-    return Xapian::Query(Xapian::Query::OP_FILTER, phrase,
-                         Xapian::Query(Xapian::Query::OP_AND, in_abstract.begin(),
-                                       in_abstract.end()));
+    return Xapian::Query(
+        Xapian::Query::OP_FILTER, phrase,
+        Xapian::Query(Xapian::Query::OP_AND, in_abstract.begin(), in_abstract.end()));
   }
 
   std::string_view text_;
@@ -180,6 +242,7 @@ class Builder {
   const Xapian::Stem& stemmer_;
   BuiltQuery out_;
   std::vector<Correction> corrections_;
+  std::map<const QueryNode*, std::string> corrected_stems_;
 };
 
 }  // namespace

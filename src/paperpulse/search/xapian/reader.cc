@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "paperpulse/base/arxiv_id.h"
@@ -35,6 +36,17 @@ struct Reader {
   std::string path;
   Xapian::Database db;
   Xapian::Stem stemmer{"english"};
+  // Stems of words seen in snippets: abstracts repeat the same few hundred
+  // thousand words, and stemming each of ten abstracts per query word by word
+  // would cost more than the search itself.
+  std::unordered_map<std::string, std::string> stems;
+
+  const std::string& Stem(const std::string& word) {
+    auto it = stems.find(word);
+    if (it != stems.end()) return it->second;
+    if (stems.size() > 200'000) stems.clear();
+    return stems.emplace(word, stemmer(word)).first->second;
+  }
 };
 
 // Only the unprefixed stems of words are worth expanding on.
@@ -176,9 +188,9 @@ class XapianIndex : public Index {
       for (auto t = eset.begin(); t != eset.end(); ++t) terms.emplace_back(*t);
       std::vector<SearchHit> hits;
       if (terms.empty()) return hits;
-      enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT,
-                                      Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
-                                      Xapian::Query(id_term)));
+      enquire.set_query(Xapian::Query(
+          Xapian::Query::OP_AND_NOT,
+          Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), Xapian::Query(id_term)));
       enquire.set_weighting_scheme(Xapian::BM25Weight());
       Xapian::MSet mset = enquire.get_mset(0, limit);
       for (auto m = mset.begin(); m != mset.end(); ++m) {
@@ -221,12 +233,18 @@ class XapianIndex : public Index {
     SearchResults out;
     out.did_you_mean = built.corrected;
 
-    // A pasted title: the paper with exactly that title comes first.
+    // Ids typed among free words ("2405.04517 xlstm"), then a pasted title:
+    // those papers come first. Titles are looked for in any query: an
+    // upper-case title has "AND", "OR" and "NOT" in it.
     std::vector<Xapian::docid> exact;
-    if (parsed.plain_text && options.sort == SortOrder::kRelevance) {
-      exact = ExactTitleMatches(r, NormalizeText(text), filter);
-      if (exact.empty() && !built.corrected.empty()) {
-        exact = ExactTitleMatches(r, NormalizeText(built.corrected), filter);
+    if (options.sort == SortOrder::kRelevance) {
+      if (parsed.plain_text) exact = FreeTextIdMatches(r, *parsed.root, filter);
+      std::vector<Xapian::docid> titles = ExactTitleMatches(r, NormalizeText(text), filter);
+      if (titles.empty() && !built.corrected.empty()) {
+        titles = ExactTitleMatches(r, NormalizeText(built.corrected), filter);
+      }
+      for (Xapian::docid d : titles) {
+        if (std::find(exact.begin(), exact.end(), d) == exact.end()) exact.push_back(d);
       }
     }
     if (built.query.empty() && exact.empty()) {
@@ -242,8 +260,19 @@ class XapianIndex : public Index {
       return Fail(ErrorCode::kInvalidArgument, "the query has no words to look for");
     }
 
+    // Porter2 never changes the first letter of a word: only words starting
+    // like some highlighted stem need stemming.
+    std::string first_letters;
+    for (const std::string& stem : built.highlight_stems) {
+      if (!stem.empty() && first_letters.find(stem[0]) == std::string::npos) {
+        first_letters.push_back(stem[0]);
+      }
+    }
     MatchFn is_match = [&](const Token& t) {
-      if (built.highlight_stems.count(r.stemmer(t.text))) return true;
+      if (first_letters.find(t.text[0]) != std::string::npos &&
+          built.highlight_stems.count(r.Stem(t.text))) {
+        return true;
+      }
       for (const auto& p : built.highlight_prefixes)
         if (t.text.rfind(p, 0) == 0) return true;
       return false;
@@ -273,7 +302,8 @@ class XapianIndex : public Index {
     out.total_estimate = std::max<int64_t>(out.total_estimate, static_cast<int64_t>(n_exact));
     if (offset < n_exact) {
       std::vector<std::pair<Xapian::Document, double>> first;
-      for (size_t i = offset; i < n_exact; ++i) first.emplace_back(r.db.get_document(exact[i]), top_score);
+      for (size_t i = offset; i < n_exact; ++i)
+        first.emplace_back(r.db.get_document(exact[i]), top_score);
       page.insert(page.begin(), first.begin(), first.end());
     }
     if (page.size() > limit) page.resize(limit);
@@ -282,6 +312,29 @@ class XapianIndex : public Index {
       out.hits.push_back(std::move(hit));
     }
     return out;
+  }
+
+  // Papers named by id leaves of plain free text (the root or its ranked
+  // words; nothing there is required, so any of them may come first).
+  std::vector<Xapian::docid> FreeTextIdMatches(Reader& r, const QueryNode& root,
+                                               const Xapian::Query& filter) {
+    std::vector<const QueryNode*> leaves;
+    if (root.kind == QueryNode::Kind::kRanked) {
+      for (const auto& c : root.children) leaves.push_back(c.get());
+    } else {
+      leaves.push_back(&root);
+    }
+    std::vector<Xapian::docid> ids;
+    for (const QueryNode* n : leaves) {
+      if (n->kind != QueryNode::Kind::kLeaf || n->field != Field::kId) continue;
+      Xapian::Enquire enquire(r.db);
+      enquire.set_query(Filtered(Xapian::Query(xapian::IdTerm(n->value)), filter));
+      Xapian::MSet mset = enquire.get_mset(0, 1);
+      for (auto m = mset.begin(); m != mset.end(); ++m) {
+        if (std::find(ids.begin(), ids.end(), *m) == ids.end()) ids.push_back(*m);
+      }
+    }
+    return ids;
   }
 
   std::vector<Xapian::docid> ExactTitleMatches(Reader& r, const std::string& normalized,

@@ -1,8 +1,20 @@
-// The write side of the Xapian adapter: IndexWriter over a WritableDatabase.
+// The write side of the Xapian adapter: IndexWriter over a WritableDatabase
+// for the live index, and a parallel fresh build.
+//
+// A fresh build turns papers into Xapian documents on one thread per core,
+// each writing its own shard database (a paper always goes to the same shard,
+// so a later version replaces an earlier one); Publish merges the shards with
+// Xapian's compactor into one database, which is also the compact form
+// (full B-tree blocks: smaller and faster to read than a database grown by
+// inserts), and swaps it in.
 #include <xapian.h>
 
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <functional>
+#include <mutex>
+#include <thread>
 #include <unordered_set>
 
 #include "paperpulse/search/index.h"
@@ -15,36 +27,199 @@ namespace {
 
 using xapian::XapianError;
 
-class XapianWriter : public FreshIndexWriter {
- public:
-  XapianWriter(Xapian::WritableDatabase db, std::string path, std::string index_dir, bool fresh,
-               int64_t change_seq)
-      : db_(std::move(db)),
-        path_(std::move(path)),
-        index_dir_(std::move(index_dir)),
-        fresh_(fresh),
-        change_seq_(change_seq) {}
+// Documents buffered per shard before Put blocks (bounds memory while the
+// shards are busier than the reader of the Store).
+constexpr size_t kShardQueueDocs = 512;
+// Xapian flushes a writer's buffered changes every this many documents
+// (its default is 10,000): larger batches mean fewer, bigger merges into the
+// B-trees. Per shard; ~1 GiB of RAM per shard at arXiv abstract sizes.
+constexpr const char* kFreshFlushThreshold = "50000";
 
-  ~XapianWriter() override {
+// Replaces the popularity of paper `id` in `db`, if it is there.
+Status UpdatePopularity(Xapian::WritableDatabase& db, std::string_view id, int64_t upvotes,
+                        double trending) {
+  try {
+    std::string term = xapian::IdTerm(id);
+    Xapian::PostingIterator it = db.postlist_begin(term);
+    if (it == db.postlist_end(term)) return Ok();
+    Xapian::Document d = db.get_document(*it);
+    ASSIGN_OR_RETURN(xapian::StoredPaper stored, xapian::DecodeStoredPaper(d.get_data()));
+    if (stored.upvotes == upvotes && stored.trending == trending) return Ok();
+    IndexDocument doc;
+    doc.paper.id = stored.id;
+    doc.paper.title = stored.title;
+    doc.paper.authors = stored.authors;
+    doc.paper.categories = stored.categories;
+    doc.paper.submitted = stored.published_at;
+    doc.paper.abstract = stored.abstract;
+    doc.upvotes = upvotes;
+    doc.trending = trending;
+    d.set_data(xapian::EncodeStoredPaper(doc));
+    d.add_value(xapian::kUpvotesSlot, Xapian::sortable_serialise(static_cast<double>(upvotes)));
+    d.add_value(xapian::kTrendingSlot, Xapian::sortable_serialise(trending));
+    db.replace_document(*it, d);
+  } catch (const Xapian::Error& e) {
+    return tl::unexpected(XapianError(e, "updating upvotes of " + std::string(id)));
+  }
+  return Ok();
+}
+
+Status CommitWithProgress(Xapian::WritableDatabase& db, int64_t change_seq) {
+  try {
+    db.set_metadata(xapian::kFormatKey, xapian::kFormatVersion);
+    db.set_metadata(xapian::kChangeSeqKey, std::to_string(change_seq));
+    db.commit();
+  } catch (const Xapian::Error& e) {
+    return tl::unexpected(XapianError(e, "committing the index"));
+  }
+  return Ok();
+}
+
+// Incremental updates of the live index.
+class LiveWriter : public IndexWriter {
+ public:
+  LiveWriter(Xapian::WritableDatabase db, std::string path, int64_t change_seq)
+      : db_(std::move(db)), path_(std::move(path)), change_seq_(change_seq) {}
+
+  ~LiveWriter() override {
     try {
       db_.close();
     } catch (const Xapian::Error&) {
       // Uncommitted changes are dropped by design; nothing else can fail here.
     }
-    // A build that was never published is garbage.
-    if (fresh_ && !published_) {
-      std::error_code ec;
-      std::filesystem::remove_all(path_, ec);
-    }
   }
 
   Status Put(const IndexDocument& doc) override {
     try {
+      db_.replace_document(xapian::IdTerm(doc.paper.id),
+                           xapian::BuildDocument(doc, stemmer_, &db_));
+    } catch (const Xapian::Error& e) {
+      return tl::unexpected(XapianError(e, "indexing " + doc.paper.id));
+    }
+    return Ok();
+  }
+
+  Status SetPopularity(std::string_view id, int64_t upvotes, double trending) override {
+    return UpdatePopularity(db_, id, upvotes, trending);
+  }
+
+  Status Commit(int64_t change_seq) override {
+    RETURN_IF_ERROR(CommitWithProgress(db_, change_seq));
+    change_seq_ = change_seq;
+    return Ok();
+  }
+
+  int64_t last_change_seq() const override { return change_seq_; }
+  const std::string& path() const override { return path_; }
+
+ private:
+  Xapian::WritableDatabase db_;
+  std::string path_;
+  int64_t change_seq_;
+  xapian::Stemmer stemmer_;
+};
+
+// One shard of a fresh build: a database and the thread that fills it.
+class Shard {
+ public:
+  Shard(Xapian::WritableDatabase db, std::string path)
+      : db_(std::move(db)), path_(std::move(path)), thread_([this] { Run(); }) {}
+
+  ~Shard() {
+    Finish();
+    try {
+      db_.close();
+    } catch (const Xapian::Error&) {
+      // Dropped with the build.
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+
+  // Queues `doc` (or a popularity change when `popularity_only`); blocks
+  // while the queue is full. Returns the first error of the shard so far.
+  Status Push(IndexDocument doc, bool popularity_only) {
+    std::unique_lock<std::mutex> lock(mu_);
+    space_.wait(lock, [this] { return queue_.size() < kShardQueueDocs || !error_.empty(); });
+    if (!error_.empty()) return Fail(ErrorCode::kInternal, error_);
+    queue_.push_back({std::move(doc), popularity_only});
+    work_.notify_one();
+    return Ok();
+  }
+
+  // Waits until everything queued is in the database.
+  Status Drain() {
+    std::unique_lock<std::mutex> lock(mu_);
+    idle_.wait(lock, [this] { return (queue_.empty() && !busy_) || !error_.empty(); });
+    if (!error_.empty()) return Fail(ErrorCode::kInternal, error_);
+    return Ok();
+  }
+
+  // Drains, then commits with `change_seq` and closes the database.
+  Status Close(int64_t change_seq) {
+    RETURN_IF_ERROR(Drain());
+    Finish();
+    RETURN_IF_ERROR(CommitWithProgress(db_, change_seq));
+    try {
+      db_.close();
+    } catch (const Xapian::Error& e) {
+      return tl::unexpected(XapianError(e, "closing " + path_));
+    }
+    return Ok();
+  }
+
+  // Only between Drain and the next Push.
+  Status Commit(int64_t change_seq) { return CommitWithProgress(db_, change_seq); }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  struct Item {
+    IndexDocument doc;
+    bool popularity_only;
+  };
+
+  void Finish() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    work_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void Run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      work_.wait(lock, [this] { return !queue_.empty() || stop_; });
+      if (queue_.empty()) return;  // stopping
+      Item item = std::move(queue_.front());
+      queue_.pop_front();
+      busy_ = true;
+      space_.notify_one();
+      lock.unlock();
+      Status s = Apply(item);
+      lock.lock();
+      busy_ = false;
+      if (!s && error_.empty()) error_ = s.error().message;
+      if (queue_.empty() || !error_.empty()) {
+        idle_.notify_all();
+        space_.notify_all();
+      }
+    }
+  }
+
+  Status Apply(const Item& item) {
+    const IndexDocument& doc = item.doc;
+    if (item.popularity_only) {
+      return UpdatePopularity(db_, doc.paper.id, doc.upvotes, doc.trending);
+    }
+    try {
       Xapian::Document d = xapian::BuildDocument(doc, stemmer_, &db_);
-      // A fresh database has no earlier version of a paper it has not seen:
+      // A new database has no earlier version of a paper it has not seen:
       // adding skips the id lookup, which is most of the cost of a replace.
       // (A paper changed during a build comes again with a later change_seq.)
-      if (fresh_ && seen_.insert(std::hash<std::string>()(doc.paper.id)).second) {
+      if (seen_.insert(std::hash<std::string>()(doc.paper.id)).second) {
         db_.add_document(d);
       } else {
         db_.replace_document(xapian::IdTerm(doc.paper.id), d);
@@ -55,55 +230,73 @@ class XapianWriter : public FreshIndexWriter {
     return Ok();
   }
 
-  Status SetPopularity(std::string_view id, int64_t upvotes, double trending) override {
-    try {
-      std::string term = xapian::IdTerm(id);
-      Xapian::PostingIterator it = db_.postlist_begin(term);
-      if (it == db_.postlist_end(term)) return Ok();
-      Xapian::Document d = db_.get_document(*it);
-      ASSIGN_OR_RETURN(xapian::StoredPaper stored, xapian::DecodeStoredPaper(d.get_data()));
-      if (stored.upvotes == upvotes && stored.trending == trending) return Ok();
-      IndexDocument doc;
-      doc.paper.id = stored.id;
-      doc.paper.title = stored.title;
-      doc.paper.authors = stored.authors;
-      doc.paper.categories = stored.categories;
-      doc.paper.submitted = stored.published_at;
-      doc.paper.abstract = stored.abstract;
-      doc.upvotes = upvotes;
-      doc.trending = trending;
-      d.set_data(xapian::EncodeStoredPaper(doc));
-      d.add_value(xapian::kUpvotesSlot, Xapian::sortable_serialise(static_cast<double>(upvotes)));
-      d.add_value(xapian::kTrendingSlot, Xapian::sortable_serialise(trending));
-      db_.replace_document(*it, d);
-    } catch (const Xapian::Error& e) {
-      return tl::unexpected(XapianError(e, "updating upvotes of " + std::string(id)));
+  Xapian::WritableDatabase db_;  // used by the thread, or by the caller when drained
+  std::string path_;
+  xapian::Stemmer stemmer_;
+  std::unordered_set<size_t> seen_;  // id hashes added (used by the thread)
+
+  std::mutex mu_;
+  std::condition_variable work_, space_, idle_;
+  std::deque<Item> queue_;  // guarded by mu_
+  bool busy_ = false;       // guarded by mu_
+  bool stop_ = false;       // guarded by mu_
+  std::string error_;       // guarded by mu_: the first failure
+  std::thread thread_;      // last: starts after the rest is built
+};
+
+class FreshWriter : public FreshIndexWriter {
+ public:
+  FreshWriter(std::string index_dir, std::string build_dir,
+              std::vector<std::unique_ptr<Shard>> shards)
+      : index_dir_(std::move(index_dir)), path_(std::move(build_dir)), shards_(std::move(shards)) {}
+
+  ~FreshWriter() override {
+    shards_.clear();
+    // A build that was never published is garbage.
+    if (!published_) {
+      std::error_code ec;
+      std::filesystem::remove_all(path_, ec);
     }
-    return Ok();
+  }
+
+  Status Put(const IndexDocument& doc) override {
+    if (published_) return Fail(ErrorCode::kInternal, "Put() after Publish()");
+    return ShardOf(doc.paper.id).Push(doc, false);
+  }
+
+  Status SetPopularity(std::string_view id, int64_t upvotes, double trending) override {
+    if (published_) return Fail(ErrorCode::kInternal, "SetPopularity() after Publish()");
+    IndexDocument doc;
+    doc.paper.id = std::string(id);
+    doc.upvotes = upvotes;
+    doc.trending = trending;
+    return ShardOf(id).Push(std::move(doc), true);
   }
 
   Status Commit(int64_t change_seq) override {
-    try {
-      db_.set_metadata(xapian::kFormatKey, xapian::kFormatVersion);
-      db_.set_metadata(xapian::kChangeSeqKey, std::to_string(change_seq));
-      db_.commit();
-    } catch (const Xapian::Error& e) {
-      return tl::unexpected(XapianError(e, "committing the index"));
-    }
+    if (published_) return Fail(ErrorCode::kInternal, "Commit() after Publish()");
+    for (auto& s : shards_) RETURN_IF_ERROR(s->Drain());
+    for (auto& s : shards_) RETURN_IF_ERROR(s->Commit(change_seq));
     change_seq_ = change_seq;
     return Ok();
   }
 
   Status Publish(int64_t change_seq) override {
-    if (!fresh_) return Fail(ErrorCode::kInternal, "Publish() on the live index");
-    RETURN_IF_ERROR(Commit(change_seq));
+    if (published_) return Fail(ErrorCode::kInternal, "Publish() twice");
+    for (auto& s : shards_) RETURN_IF_ERROR(s->Close(change_seq));
     try {
-      db_.close();
+      Xapian::Database all;
+      for (auto& s : shards_) all.add_database(Xapian::Database(s->path()));
+      // Into the (empty) build directory; the shards' docids are renumbered
+      // one after the other.
+      all.compact(path_, Xapian::DBCOMPACT_MULTIPASS);
     } catch (const Xapian::Error& e) {
-      return tl::unexpected(XapianError(e, "closing the new index"));
+      return tl::unexpected(XapianError(e, "merging the new index"));
     }
+    shards_.clear();
     ASSIGN_OR_RETURN(path_, PublishBuild(index_dir_, path_));
     published_ = true;
+    change_seq_ = change_seq;
     return Ok();
   }
 
@@ -111,14 +304,15 @@ class XapianWriter : public FreshIndexWriter {
   const std::string& path() const override { return path_; }
 
  private:
-  Xapian::WritableDatabase db_;
-  std::string path_;
+  Shard& ShardOf(std::string_view id) {
+    return *shards_[std::hash<std::string_view>()(id) % shards_.size()];
+  }
+
   std::string index_dir_;
-  bool fresh_;
+  std::string path_;
+  std::vector<std::unique_ptr<Shard>> shards_;
   bool published_ = false;
-  int64_t change_seq_;
-  xapian::Stemmer stemmer_;
-  std::unordered_set<size_t> seen_;  // id hashes put into a fresh build
+  int64_t change_seq_ = 0;
 };
 
 }  // namespace
@@ -134,8 +328,7 @@ Result<std::unique_ptr<IndexWriter>> OpenLiveIndexWriter(std::string_view data_d
     }
     std::string seq = db.get_metadata(xapian::kChangeSeqKey);
     if (seq.empty()) return Fail(ErrorCode::kParse, "search index " + *live + " is incomplete");
-    return std::unique_ptr<IndexWriter>(
-        new XapianWriter(std::move(db), *live, index_dir, /*fresh=*/false, std::stoll(seq)));
+    return std::unique_ptr<IndexWriter>(new LiveWriter(std::move(db), *live, std::stoll(seq)));
   } catch (const Xapian::Error& e) {
     return tl::unexpected(XapianError(e, "opening " + *live));
   } catch (const std::exception& e) {  // std::stoll on a damaged marker
@@ -146,17 +339,37 @@ Result<std::unique_ptr<IndexWriter>> OpenLiveIndexWriter(std::string_view data_d
 Result<std::unique_ptr<FreshIndexWriter>> CreateFreshIndexWriter(std::string_view data_dir) {
   std::string index_dir = IndexDir(data_dir);
   ASSIGN_OR_RETURN(std::string build, NewBuildDirectory(index_dir));
-  try {
-    // No fsync per commit: nobody reads a build before PublishBuild, which
-    // flushes every file once.
-    Xapian::WritableDatabase db(build, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
-    return std::unique_ptr<FreshIndexWriter>(
-        new XapianWriter(std::move(db), build, index_dir, /*fresh=*/true, 0));
-  } catch (const Xapian::Error& e) {
+  unsigned cores = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  std::vector<std::unique_ptr<Shard>> shards;
+  auto cleanup = [&] {
+    shards.clear();
     std::error_code ec;
     std::filesystem::remove_all(build, ec);
-    return tl::unexpected(XapianError(e, "creating " + build));
+  };
+  // Xapian reads the flush threshold from the environment when a database
+  // is opened; it applies to this process's writers from here on, which
+  // are all either fresh builds or the live index's small batches.
+  ::setenv("XAPIAN_FLUSH_THRESHOLD", kFreshFlushThreshold, /*overwrite=*/0);
+  for (unsigned i = 0; i < cores; ++i) {
+    auto shard_dir = NewBuildDirectory(index_dir);
+    if (!shard_dir) {
+      cleanup();
+      return tl::unexpected(shard_dir.error());
+    }
+    try {
+      // No fsync per commit: nobody reads a shard; the merged database is
+      // flushed once by PublishBuild.
+      Xapian::WritableDatabase db(*shard_dir, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+      shards.push_back(std::make_unique<Shard>(std::move(db), *shard_dir));
+    } catch (const Xapian::Error& e) {
+      std::error_code ec;
+      std::filesystem::remove_all(*shard_dir, ec);
+      cleanup();
+      return tl::unexpected(XapianError(e, "creating " + *shard_dir));
+    }
   }
+  return std::unique_ptr<FreshIndexWriter>(
+      new FreshWriter(std::move(index_dir), std::move(build), std::move(shards)));
 }
 
 }  // namespace paperpulse::search
