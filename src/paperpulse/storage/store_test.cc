@@ -228,6 +228,20 @@ TEST_P(StoreTest, SecondConnectionSeesCommittedWrites) {
   EXPECT_THAT((*got)->authors, ElementsAre("Ada Lovelace", "Ł. Kowalski", "C. Balázs"));
 }
 
+// A reader that has read a paper must not stay on that snapshot: later
+// commits of other connections (an import while serve runs) become visible.
+TEST_P(StoreTest, ReaderIsNotPinnedToAnOldSnapshot) {
+  auto reader = db_->Open();
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.04517", 1)));
+  auto first = reader->GetPaper("2405.04517");
+  ASSERT_TRUE(first && *first);
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.04518", 1)));
+  EXPECT_EQ(reader->Stats()->papers, 2);
+  auto changed = reader->PapersChangedSince(0, 10);
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->size(), 2u);
+}
+
 TEST_P(StoreTest, TextIsStoredVerbatim) {
   Paper p = MakePaper("2405.04517", 1);
   p.title = "Quotes ' \" and \\ backslash; DROP TABLE papers; -- \xF0\x9F\x98\x80";

@@ -531,7 +531,13 @@ class SociStore final : public Store {
   Result<std::optional<Paper>> ReadPaper(const std::string& id, bool lock) {
     try {
       row_.id = id;
-      if (!SelectPaperStatement(lock && in_tx_).execute(true)) return std::optional<Paper>();
+      soci::statement& select = SelectPaperStatement(lock && in_tx_);
+      if (!select.execute(true)) return std::optional<Paper>();
+      // Step the statement to its end: on SQLite a statement left mid-result
+      // keeps its read transaction (and so an old snapshot) open, and this
+      // connection would never see other processes' commits.
+      while (select.fetch()) {
+      }
       Paper p;
       p.id = id;
       p.title = std::move(row_.title);
