@@ -72,7 +72,13 @@ Status Indexer::EnsureWriter() {
   auto opened = OpenLiveIndexWriter(options_.store.data_dir);
   if (!opened) {
     if (opened.error().code == ErrorCode::kNotFound || opened.error().code == ErrorCode::kParse) {
-      spdlog::warn("search index: {}; rebuilding it from the store", opened.error().message);
+      // No index yet is the normal state of a fresh data dir; a damaged one
+      // deserves a warning.
+      if (opened.error().code == ErrorCode::kNotFound) {
+        spdlog::info("search index: {}; building it from the store", opened.error().message);
+      } else {
+        spdlog::warn("search index: {}; rebuilding it from the store", opened.error().message);
+      }
       return Rebuild();
     }
     return tl::unexpected(opened.error());
