@@ -38,6 +38,9 @@ void AppendJsonEscaped(std::string& out, std::string_view s);
 // `s` as a quoted JSON string.
 std::string JsonQuote(std::string_view s);
 
+// Escapes & < > " ' for HTML text and attribute values.
+std::string HtmlEscape(std::string_view s);
+
 // Appends code point `cp` (<= 0x10FFFF, not a surrogate) encoded as UTF-8.
 void AppendUtf8(std::string& out, uint32_t cp);
 

@@ -6,11 +6,9 @@
 #include <string_view>
 #include <vector>
 
-namespace paperpulse::http {
+#include "paperpulse/base/strings.h"  // HtmlEscape
 
-// `s` with &, <, >, " and ' replaced by entities: safe in element content and
-// in quoted attribute values (HTML and XML alike).
-std::string HtmlEscape(std::string_view s);
+namespace paperpulse::http {
 
 // `s` with every byte outside RFC 3986 "unreserved" percent-encoded: safe as
 // one path segment or one query value.

@@ -77,9 +77,9 @@ bool IsApostrophe(char32_t cp) { return cp == '\'' || cp == 0x2019 || cp == 0x02
 // TeX commands that name a Greek letter (any case, var- forms).
 const char* GreekName(std::string_view cmd) {
   static constexpr std::array<const char*, 24> kNames = {
-      "alpha", "beta", "gamma",   "delta", "epsilon", "zeta", "eta",     "theta",
-      "iota",  "kappa", "lambda", "mu",    "nu",      "xi",   "omicron", "pi",
-      "rho",   "sigma", "tau",    "upsilon", "phi",   "chi",  "psi",     "omega"};
+      "alpha", "beta",  "gamma",  "delta",   "epsilon", "zeta", "eta",     "theta",
+      "iota",  "kappa", "lambda", "mu",      "nu",      "xi",   "omicron", "pi",
+      "rho",   "sigma", "tau",    "upsilon", "phi",     "chi",  "psi",     "omega"};
   std::string lower;
   for (char c : cmd) lower.push_back(Lower(c));
   std::string_view name = lower;
@@ -245,29 +245,13 @@ bool IsStopWord(std::string_view token) {
   // Sorted; the usual short English list (as in Xapian's omega), trimmed to
   // words that never carry a topic.
   static constexpr std::string_view kStopWords[] = {
-      "a",    "about", "an",    "and",   "are",   "as",   "at",   "be",    "been",  "but",
-      "by",   "can",   "do",    "does",  "for",   "from", "had",  "has",   "have",  "how",
-      "i",    "if",    "in",    "into",  "is",    "it",   "its",  "of",    "on",    "or",
-      "our",  "so",    "than",  "that",  "the",   "their", "them", "then", "there", "these",
-      "they", "this",  "those", "to",    "was",   "we",   "were", "what",  "when",  "where",
-      "which", "while", "who",  "why",   "will",  "with", "you",  "your"};
+      "a",     "about", "an",    "and",  "are",  "as",    "at",   "be",   "been",  "but",
+      "by",    "can",   "do",    "does", "for",  "from",  "had",  "has",  "have",  "how",
+      "i",     "if",    "in",    "into", "is",   "it",    "its",  "of",   "on",    "or",
+      "our",   "so",    "than",  "that", "the",  "their", "them", "then", "there", "these",
+      "they",  "this",  "those", "to",   "was",  "we",    "were", "what", "when",  "where",
+      "which", "while", "who",   "why",  "will", "with",  "you",  "your"};
   return std::binary_search(std::begin(kStopWords), std::end(kStopWords), token);
-}
-
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
 }
 
 }  // namespace paperpulse::search

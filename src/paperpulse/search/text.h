@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "paperpulse/base/strings.h"  // HtmlEscape
+
 namespace paperpulse::search {
 
 // One word of a text: its normalised form and where it came from.
@@ -44,8 +46,5 @@ std::string NormalizeText(std::string_view text);
 // free-text query ("the", "of", "is", ...). They are still indexed, so phrases
 // and exact titles containing them match.
 bool IsStopWord(std::string_view token);
-
-// `text` with &, <, >, " and ' replaced by character references.
-std::string HtmlEscape(std::string_view text);
 
 }  // namespace paperpulse::search
