@@ -163,9 +163,7 @@ void AppendUtf8(std::string& out, uint32_t cp) {
   }
 }
 
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + s.size() / 8);
+void AppendHtmlEscaped(std::string& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
       case '&':
@@ -187,6 +185,12 @@ std::string HtmlEscape(std::string_view s) {
         out.push_back(c);
     }
   }
+}
+
+std::string HtmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  AppendHtmlEscaped(out, s);
   return out;
 }
 

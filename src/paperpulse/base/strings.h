@@ -40,6 +40,7 @@ std::string JsonQuote(std::string_view s);
 
 // Escapes & < > " ' for HTML text and attribute values.
 std::string HtmlEscape(std::string_view s);
+void AppendHtmlEscaped(std::string& out, std::string_view s);
 
 // Appends code point `cp` (<= 0x10FFFF, not a surrogate) encoded as UTF-8.
 void AppendUtf8(std::string& out, uint32_t cp);

@@ -53,25 +53,7 @@ std::string XmlEscape(std::string_view s) {
       i += 2;
       continue;
     }
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
+    AppendHtmlEscaped(out, std::string_view(&clean[i], 1));
   }
   return out;
 }
