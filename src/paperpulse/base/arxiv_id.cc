@@ -82,9 +82,9 @@ bool ValidSubject(std::string_view s) {
 
 tl::unexpected<Error> Invalid(std::string_view input, std::string_view why) {
   std::string shown(input.substr(0, 120));
-  return Fail(ErrorCode::kInvalidArgument,
-              "invalid arXiv id \"" + shown + (input.size() > 120 ? "..." : "") + "\": " +
-                  std::string(why));
+  return Fail(ErrorCode::kInvalidArgument, "invalid arXiv id \"" + shown +
+                                               (input.size() > 120 ? "..." : "") +
+                                               "\": " + std::string(why));
 }
 
 }  // namespace
@@ -126,7 +126,8 @@ Result<ArxivId> ParseArxivId(std::string_view input) {
   size_t digits_start = end;
   while (digits_start > 0 && IsDigit(s[digits_start - 1])) --digits_start;
   std::string_view body = s;
-  if (digits_start < end && digits_start > 0 && (s[digits_start - 1] == 'v' || s[digits_start - 1] == 'V')) {
+  if (digits_start < end && digits_start > 0 &&
+      (s[digits_start - 1] == 'v' || s[digits_start - 1] == 'V')) {
     std::string_view ver = s.substr(digits_start);
     if (ver.size() > 4) return Invalid(input, "version number too large");
     int v = 0;

@@ -5,9 +5,8 @@
 
 #include <string>
 #include <string_view>
-#include <utility>
-
 #include <tl/expected.hpp>
+#include <utility>
 
 namespace paperpulse {
 
@@ -15,10 +14,10 @@ enum class ErrorCode {
   kInvalidArgument,  // the caller's input is malformed (bad id, bad date, bad query)
   kNotFound,         // the thing asked for does not exist
   kAlreadyExists,
-  kIo,               // file system or network failure
-  kParse,            // input data could not be parsed
-  kUnavailable,      // a remote service is down or asked us to wait; retrying may help
-  kInternal,         // a bug or an unexpected state of a dependency
+  kIo,           // file system or network failure
+  kParse,        // input data could not be parsed
+  kUnavailable,  // a remote service is down or asked us to wait; retrying may help
+  kInternal,     // a bug or an unexpected state of a dependency
 };
 
 // Short, stable, lower-case name of `code` ("invalid_argument", ...).
@@ -49,15 +48,15 @@ inline Status Ok() { return {}; }
 #define PP_CONCAT_(a, b) PP_CONCAT_INNER_(a, b)
 
 // Returns the error of `expr` (a Result) from the enclosing function.
-#define RETURN_IF_ERROR(expr)                                          \
-  do {                                                                 \
-    auto pp_status_ = (expr);                                          \
+#define RETURN_IF_ERROR(expr)                                              \
+  do {                                                                     \
+    auto pp_status_ = (expr);                                              \
     if (!pp_status_) return tl::unexpected(std::move(pp_status_).error()); \
   } while (0)
 
-#define PP_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)             \
-  auto tmp = (expr);                                          \
-  if (!tmp) return tl::unexpected(std::move(tmp).error());    \
+#define PP_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)          \
+  auto tmp = (expr);                                       \
+  if (!tmp) return tl::unexpected(std::move(tmp).error()); \
   lhs = std::move(*tmp)
 
 // `ASSIGN_OR_RETURN(auto x, F());` declares x from F()'s value or returns its error.

@@ -147,7 +147,8 @@ std::optional<std::string> NormalizeTimestamp(std::string_view in) {
     if (!clock.empty() && clock.back() == ' ') clock.remove_suffix(1);
     int h, mi, sec, off;
     if (!ParseClock(TrimView(clock), h, mi, sec)) return std::nullopt;
-    if (!ParseOffset(zone == std::string_view::npos ? "" : rest.substr(zone), off)) return std::nullopt;
+    if (!ParseOffset(zone == std::string_view::npos ? "" : rest.substr(zone), off))
+      return std::nullopt;
     return ToUtc(date->year, date->month, date->day, h, mi, sec, off);
   }
   // US MM/DD/YYYY.

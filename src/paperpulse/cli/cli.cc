@@ -1,8 +1,8 @@
 #include "paperpulse/cli/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 
 namespace paperpulse::cli {

@@ -1,8 +1,8 @@
 // `paperpulse import [--data-dir D] PATH...`: every format we read, detected
 // from content; exit 0 only when nothing was rejected (or --allow-errors).
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "paperpulse/cli/cli.h"

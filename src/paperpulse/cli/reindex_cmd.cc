@@ -1,7 +1,6 @@
 // `paperpulse reindex`: rebuilds the search index from the Store. Readers
 // (a running `serve`) keep using the old index until the new one is complete.
 #include <CLI/CLI.hpp>
-
 #include <chrono>
 #include <cstdio>
 

@@ -1,9 +1,9 @@
 // `paperpulse search [--limit N] [--json] QUERY...`: searches the index,
 // first bringing it up to date with the Store (building it if needed) unless
 // a running `serve` is already doing that.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "paperpulse/base/strings.h"
@@ -129,8 +129,7 @@ int RunSearch(const SearchArgs& args) {
     return 1;
   }
   if (Status s = (*indexer)->CatchUp(); !s && s.error().code != ErrorCode::kUnavailable) {
-    std::fprintf(stderr, "paperpulse search: updating the index: %s\n",
-                 s.error().message.c_str());
+    std::fprintf(stderr, "paperpulse search: updating the index: %s\n", s.error().message.c_str());
     return 1;
   }
   indexer->reset();
@@ -179,7 +178,8 @@ void RegisterSearch(CLI::App& app, Command* run) {
       ->capture_default_str();
   cmd->add_option("--from", args->from, "Only papers submitted on or after YYYY-MM-DD");
   cmd->add_option("--to", args->to, "Only papers submitted on or before YYYY-MM-DD");
-  cmd->add_option("--category", args->category, "Only papers listed in this category (cs.CL, hep-th)");
+  cmd->add_option("--category", args->category,
+                  "Only papers listed in this category (cs.CL, hep-th)");
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->callback([=] { *run = [=] { return RunSearch(*args); }; });
 }

@@ -1,8 +1,8 @@
 // `paperpulse serve`: the web site, JSON API and feeds (src/paperpulse/http)
 // on one port, until SIGTERM / SIGINT.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
@@ -124,9 +124,8 @@ int RunServe(const ServeArgs& args) {
 
   // Bind first: the base URL may need the port the OS chose.
   http::App* app_ptr = nullptr;
-  auto server = http::Server::Create(server_options, [&app_ptr](const http::Request& req) {
-    return app_ptr->Handle(req);
-  });
+  auto server = http::Server::Create(
+      server_options, [&app_ptr](const http::Request& req) { return app_ptr->Handle(req); });
   if (!server) {
     std::fprintf(stderr, "paperpulse serve: %s\n", server.error().message.c_str());
     return 2;

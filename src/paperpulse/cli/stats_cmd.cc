@@ -1,6 +1,5 @@
 // `paperpulse stats [--json]`: counts of what the Store holds.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 
 #include "paperpulse/cli/cli.h"
@@ -32,12 +31,13 @@ void RegisterStats(CLI::App& app, Command* run) {
             static_cast<long long>(s.change_seq), static_cast<long long>(s.unkeyed),
             std::string((*store)->Backend()).c_str());
       } else {
-        std::printf("papers         %lld\nversions       %lld\ndaily entries  %lld\nusers          "
-                    "%lld\nchange seq     %lld\nwithout id     %lld\nbackend        %s\n",
-                    static_cast<long long>(s.papers), static_cast<long long>(s.versions),
-                    static_cast<long long>(s.daily_entries), static_cast<long long>(s.users),
-                    static_cast<long long>(s.change_seq), static_cast<long long>(s.unkeyed),
-                    std::string((*store)->Backend()).c_str());
+        std::printf(
+            "papers         %lld\nversions       %lld\ndaily entries  %lld\nusers          "
+            "%lld\nchange seq     %lld\nwithout id     %lld\nbackend        %s\n",
+            static_cast<long long>(s.papers), static_cast<long long>(s.versions),
+            static_cast<long long>(s.daily_entries), static_cast<long long>(s.users),
+            static_cast<long long>(s.change_seq), static_cast<long long>(s.unkeyed),
+            std::string((*store)->Backend()).c_str());
       }
       return 0;
     };

@@ -22,10 +22,9 @@ std::string FormatHttpDate(int64_t unix_seconds) {
   int64_t secs = unix_seconds - days * 86400;
   CivilDate d = CivilFromDays(days);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT",
-                kDays[((days % 7) + 7) % 7], d.day, kMonths[d.month - 1], d.year,
-                static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
-                static_cast<int>(secs % 60));
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[((days % 7) + 7) % 7],
+                d.day, kMonths[d.month - 1], d.year, static_cast<int>(secs / 3600),
+                static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
   return buf;
 }
 

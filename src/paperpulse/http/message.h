@@ -71,8 +71,8 @@ struct Response {
   CachePolicy cache = CachePolicy::kShort;
   // Set by the server's finishing step (etag.h) or by handlers that know better.
   std::string etag;
-  int64_t last_modified = 0;  // Unix seconds, 0 = none
-  bool gzipped = false;       // body is gzip-encoded
+  int64_t last_modified = 0;                                 // Unix seconds, 0 = none
+  bool gzipped = false;                                      // body is gzip-encoded
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
 };
 

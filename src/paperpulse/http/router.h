@@ -21,7 +21,9 @@ class PathParams {
  public:
   // The value of `name`, or "" when the pattern has no such parameter.
   std::string_view Get(std::string_view name) const;
-  void Add(std::string name, std::string value) { items_.emplace_back(std::move(name), std::move(value)); }
+  void Add(std::string name, std::string value) {
+    items_.emplace_back(std::move(name), std::move(value));
+  }
   void Clear() { items_.clear(); }
   size_t size() const { return items_.size(); }
   void Truncate(size_t n) { items_.resize(n); }

@@ -74,7 +74,7 @@ Status AbstractsCsvReader::Read(ByteSource& source, RecordSink& sink) {
   };
   auto field = [](const std::vector<std::string>& f, int i) -> std::string_view {
     return i >= 0 && static_cast<size_t>(i) < f.size() ? std::string_view(f[static_cast<size_t>(i)])
-                                                        : std::string_view();
+                                                       : std::string_view();
   };
   auto on_record = [&](const std::vector<std::string>& f, const SourcePos& pos) {
     if (layout != Layout::kWithIds) {

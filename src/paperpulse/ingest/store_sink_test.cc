@@ -29,8 +29,10 @@ TEST(ValidatePaper, NormalisesWhiteSpaceAndId) {
 
 TEST(ValidatePaper, KeepsOnlyArxivShapedCategories) {
   Paper p = Valid();
-  p.categories = {"cs.LO", "03B70, 68Q99 F.4.1; F.4.m; K.2", "hep-th", "cond-mat.stat-mech",
-                  "q-bio.QM", "F.4.1", "physics.acc-ph", "math.GT"};
+  p.categories = {"cs.LO",          "03B70, 68Q99 F.4.1; F.4.m; K.2",
+                  "hep-th",         "cond-mat.stat-mech",
+                  "q-bio.QM",       "F.4.1",
+                  "physics.acc-ph", "math.GT"};
   EXPECT_EQ(ValidatePaper(p), std::nullopt);
   EXPECT_EQ(p.categories, (std::vector<std::string>{"cs.LO", "hep-th", "cond-mat.stat-mech",
                                                     "q-bio.QM", "physics.acc-ph", "math.GT"}));

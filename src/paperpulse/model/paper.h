@@ -11,9 +11,9 @@ namespace paperpulse {
 
 // One arXiv version of a paper: v<number>, submitted at `date`.
 struct PaperVersion {
-  int number = 0;        // >= 1
-  std::string date;      // normalised timestamp ("2007-04-02T19:18:42Z"), may be empty
-  std::string size;      // as arXiv gives it ("45kb"), may be empty
+  int number = 0;    // >= 1
+  std::string date;  // normalised timestamp ("2007-04-02T19:18:42Z"), may be empty
+  std::string size;  // as arXiv gives it ("45kb"), may be empty
   friend bool operator==(const PaperVersion&, const PaperVersion&) = default;
 };
 
@@ -29,9 +29,9 @@ struct Paper {
   std::string journal_ref;
   std::string doi;
   std::string license;
-  std::string submitted;  // timestamp of v1 (decides on which day the paper is "new")
-  std::string updated;    // timestamp of the latest version or metadata change
-  std::vector<PaperVersion> versions;   // ascending by number
+  std::string submitted;               // timestamp of v1 (decides on which day the paper is "new")
+  std::string updated;                 // timestamp of the latest version or metadata change
+  std::vector<PaperVersion> versions;  // ascending by number
   // The highest version any source has reported (0 = unknown). Decides which
   // source may overwrite fields: a record of an older version never does.
   int latest_version = 0;
@@ -47,7 +47,7 @@ struct DailyEntry {
   std::string submitted_at;  // normalised timestamp
   int64_t upvotes = 0;
   int64_t num_comments = 0;
-  std::string github_repo;   // http(s) URL or empty
+  std::string github_repo;  // http(s) URL or empty
   std::optional<int64_t> github_stars;
   std::string project_page;  // http(s) URL or empty
   std::string source;        // where it came from ("hf", "local")

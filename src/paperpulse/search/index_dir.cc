@@ -111,7 +111,8 @@ Result<std::string> PublishBuild(std::string_view index_dir, std::string_view bu
     target = dir / GenerationName(n);
     if (::rename(std::string(build_dir).c_str(), target.c_str()) == 0) break;
     if (errno != EEXIST && errno != ENOTEMPTY) {
-      return Fail(ErrorCode::kIo, "renaming " + std::string(build_dir) + ": " + std::strerror(errno));
+      return Fail(ErrorCode::kIo,
+                  "renaming " + std::string(build_dir) + ": " + std::strerror(errno));
     }
   }
 

@@ -30,7 +30,7 @@
 namespace paperpulse::search {
 
 enum class Field {
-  kAny,       // title, abstract and authors
+  kAny,  // title, abstract and authors
   kTitle,
   kAbstract,
   kAuthor,

@@ -48,11 +48,13 @@ Paper MergePaper(const Paper& stored, const Paper& incoming) {
             [](const PaperVersion& a, const PaperVersion& b) { return a.number < b.number; });
 
   out.latest_version = std::max(stored.latest_version, incoming.latest_version);
-  if (!out.versions.empty()) out.latest_version = std::max(out.latest_version, out.versions.back().number);
+  if (!out.versions.empty())
+    out.latest_version = std::max(out.latest_version, out.versions.back().number);
 
   // The first version's date is the truth for "submitted" when known;
   // otherwise the earliest date any source gave.
-  if (!out.versions.empty() && out.versions.front().number == 1 && !out.versions.front().date.empty()) {
+  if (!out.versions.empty() && out.versions.front().number == 1 &&
+      !out.versions.front().date.empty()) {
     out.submitted = out.versions.front().date;
   } else if (!incoming.submitted.empty() &&
              (out.submitted.empty() || incoming.submitted < out.submitted)) {

@@ -21,7 +21,8 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
       std::error_code ec;
       std::filesystem::create_directories(options.data_dir, ec);
       if (ec) {
-        return Fail(ErrorCode::kIo, "creating data directory " + options.data_dir + ": " + ec.message());
+        return Fail(ErrorCode::kIo,
+                    "creating data directory " + options.data_dir + ": " + ec.message());
       }
       path = (std::filesystem::path(options.data_dir) / "paperpulse.db").string();
     }

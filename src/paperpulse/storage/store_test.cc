@@ -21,7 +21,8 @@ Paper MakePaper(const std::string& id, int version) {
   p.categories = {"cs.CL", "cs.AI"};
   p.latest_version = version;
   for (int v = 1; v <= version; ++v) {
-    p.versions.push_back({v, "2024-05-0" + std::to_string(v) + "T10:00:00Z", std::to_string(v) + "kb"});
+    p.versions.push_back(
+        {v, "2024-05-0" + std::to_string(v) + "T10:00:00Z", std::to_string(v) + "kb"});
   }
   p.submitted = "2024-05-01T10:00:00Z";
   p.updated = p.versions.back().date;
@@ -267,7 +268,8 @@ TEST_P(StoreTest, RecordsWithoutIdsAreHeldIdempotently) {
 
 TEST(TitleKey, FoldsCasePunctuationAndSpace) {
   EXPECT_EQ(TitleKey("  Attention Is All You Need! "), "attention is all you need");
-  EXPECT_EQ(TitleKey("BERT: Pre-training of Deep\nBidirectional"), "bert pre training of deep bidirectional");
+  EXPECT_EQ(TitleKey("BERT: Pre-training of Deep\nBidirectional"),
+            "bert pre training of deep bidirectional");
   EXPECT_EQ(TitleKey("Schrödinger's cat"), "schrödinger s cat");
 }
 

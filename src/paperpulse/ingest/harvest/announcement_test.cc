@@ -94,7 +94,8 @@ TEST(Announcement, WindowsAgreeWithAnnouncementDay) {
     int64_t d = DaysFromCivil(*day);
     for (int64_t other : {d - 1, d + 1}) {
       if (auto w = SubmissionWindow(CivilFromDays(other))) {
-        EXPECT_FALSE(w->begin <= t && t < w->end) << t << " also in " << FormatDate(CivilFromDays(other));
+        EXPECT_FALSE(w->begin <= t && t < w->end)
+            << t << " also in " << FormatDate(CivilFromDays(other));
       }
     }
   }

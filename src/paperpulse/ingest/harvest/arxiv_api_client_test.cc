@@ -28,7 +28,8 @@ Result<HttpResponse> Api(const std::string& url, int) {
   if (has("id_list=1605.08386")) return Ok200(Recording("id_1605.08386_s0_m100_199195aa31ad.xml"));
   if (has("id_list=0704.9999")) return Ok200(Recording("id_0000.0000_s0_m100_8b51d9633a68.xml"));
   if (has("id_list=abc")) {
-    return HttpResponse{400, Recording("id_abc_s0_m100_b79c8dcf6bc3.xml"), "", "application/atom+xml"};
+    return HttpResponse{400, Recording("id_abc_s0_m100_b79c8dcf6bc3.xml"), "",
+                        "application/atom+xml"};
   }
   if (has("search_query=testing&start=10&max_results=10")) {
     return Ok200(Recording("q_testing_s10_m10_34e56e15aaac.xml"));
@@ -36,7 +37,8 @@ Result<HttpResponse> Api(const std::string& url, int) {
   if (has("search_query=testing&start=20&max_results=10")) {
     return Ok200(Recording("q_testing_s20_m10_348a237fecab.xml"));
   }
-  if (has("truncated")) return Ok200(Recording("q_testing_s0_m10_bc5a6c384fe9.xml").substr(0, 5000));
+  if (has("truncated"))
+    return Ok200(Recording("q_testing_s0_m10_bc5a6c384fe9.xml").substr(0, 5000));
   return HttpResponse{404, "not recorded", "", "text/plain"};
 }
 
@@ -56,7 +58,8 @@ class ArxivApiClientTest : public ::testing::Test {
 };
 
 TEST_F(ArxivApiClientTest, FetchesOnePaperById) {
-  ASSERT_FALSE(Recording("id_1605.08386_s0_m100_199195aa31ad.xml").empty()) << "shared data missing";
+  ASSERT_FALSE(Recording("id_1605.08386_s0_m100_199195aa31ad.xml").empty())
+      << "shared data missing";
   auto paper = api_->FetchPaper("arXiv:1605.08386");
   ASSERT_TRUE(paper) << paper.error().ToString();
   ASSERT_TRUE(*paper);
@@ -64,7 +67,8 @@ TEST_F(ArxivApiClientTest, FetchesOnePaperById) {
   EXPECT_EQ((*paper)->title, "Heat-bath random walks with Markov bases");
   EXPECT_THAT((*paper)->authors, ElementsAre("Caprice Stanley", "Tobias Windisch"));
   EXPECT_EQ((*paper)->submitted, "2016-05-26T17:59:46Z");
-  EXPECT_THAT(log_->urls, ElementsAre(std::string(kApi) + "?id_list=1605.08386&start=0&max_results=1"));
+  EXPECT_THAT(log_->urls,
+              ElementsAre(std::string(kApi) + "?id_list=1605.08386&start=0&max_results=1"));
 }
 
 TEST_F(ArxivApiClientTest, UnknownPaperIsNotAnError) {

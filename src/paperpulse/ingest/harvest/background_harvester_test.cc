@@ -13,8 +13,8 @@ namespace paperpulse::ingest::harvest {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using testing::ArxivPages;
+using ::testing::HasSubstr;
 using testing::ScriptedFetcher;
 
 Clock::WallTime At(const char* timestamp) {

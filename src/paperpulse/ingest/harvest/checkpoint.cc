@@ -66,7 +66,8 @@ Result<Checkpoint> ParseCheckpoint(std::string_view json) {
   };
   auto num = [&](const char* key, auto& field) {
     int64_t v = 0;
-    if (root[key].get(v) == simdjson::SUCCESS) field = static_cast<std::decay_t<decltype(field)>>(v);
+    if (root[key].get(v) == simdjson::SUCCESS)
+      field = static_cast<std::decay_t<decltype(field)>>(v);
   };
   str("endpoint", c.endpoint);
   str("set", c.set);

@@ -28,8 +28,8 @@ struct Checkpoint {
   std::string resumption_token;
   // Greatest record datestamp committed in this window.
   std::string last_datestamp;
-  int64_t pages = 0;    // pages committed in this window
-  int64_t records = 0;  // records read in this window (deleted and rejected included)
+  int64_t pages = 0;                // pages committed in this window
+  int64_t records = 0;              // records read in this window (deleted and rejected included)
   int64_t complete_list_size = -1;  // as the last page announced it, -1 unknown
   int64_t cursor = -1;              // position of the last page in the list, -1 unknown
   int restarts = 0;                 // badResumptionToken restarts of this window
@@ -39,7 +39,7 @@ struct Checkpoint {
   // records by identifier, not by datestamp, so last_datestamp of an
   // unfinished window is no safe starting point; this is.
   std::string harvested_through;
-  std::string started_at;   // UTC timestamps, "YYYY-MM-DDTHH:MM:SSZ"
+  std::string started_at;  // UTC timestamps, "YYYY-MM-DDTHH:MM:SSZ"
   std::string updated_at;
   std::string finished_at;  // "" until complete
 

@@ -41,8 +41,8 @@ TEST(Checkpoint, JsonRoundTrip) {
 TEST(Checkpoint, JsonHasTheDocumentedKeys) {
   std::string json = CheckpointToJson(Sample());
   for (const char* key : {"\"endpoint\"", "\"set\"", "\"format\"", "\"from\"", "\"until\"",
-                          "\"resumption_token\"", "\"last_datestamp\"", "\"pages\"",
-                          "\"records\"", "\"harvested_through\"", "\"complete\""}) {
+                          "\"resumption_token\"", "\"last_datestamp\"", "\"pages\"", "\"records\"",
+                          "\"harvested_through\"", "\"complete\""}) {
     EXPECT_NE(json.find(key), std::string::npos) << key;
   }
 }

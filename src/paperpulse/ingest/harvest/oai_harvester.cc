@@ -67,8 +67,8 @@ std::string UrlEncode(std::string_view s) {
   return out;
 }
 
-std::string ListRecordsUrl(std::string_view endpoint, std::string_view format,
-                           std::string_view set, std::string_view from, std::string_view until) {
+std::string ListRecordsUrl(std::string_view endpoint, std::string_view format, std::string_view set,
+                           std::string_view from, std::string_view until) {
   std::string url = Query(endpoint);
   url.append("verb=ListRecords");
   AddParam(url, "metadataPrefix", format);
@@ -124,8 +124,9 @@ Result<Checkpoint> OaiHarvester::StartingPoint() {
     return *stored;
   }
   if (unfinished) {
-    spdlog::info("harvest: leaving the unfinished window from {} (set \"{}\", page {}) for a new one",
-                 stored->from.empty() ? "the beginning" : stored->from, stored->set, stored->pages);
+    spdlog::info(
+        "harvest: leaving the unfinished window from {} (set \"{}\", page {}) for a new one",
+        stored->from.empty() ? "the beginning" : stored->from, stored->set, stored->pages);
   }
   Checkpoint c;
   c.endpoint = options_.endpoint;
@@ -174,11 +175,10 @@ Status OaiHarvester::Run() {
 Status OaiHarvester::HarvestPage(bool& restart) {
   const int64_t page_no = checkpoint_.pages + 1;
   const std::string name = PageName(page_no);
-  const std::string url =
-      checkpoint_.resumption_token.empty()
-          ? ListRecordsUrl(checkpoint_.endpoint, checkpoint_.format, checkpoint_.set,
-                           checkpoint_.from, checkpoint_.until)
-          : ResumptionUrl(checkpoint_.endpoint, checkpoint_.resumption_token);
+  const std::string url = checkpoint_.resumption_token.empty()
+                              ? ListRecordsUrl(checkpoint_.endpoint, checkpoint_.format,
+                                               checkpoint_.set, checkpoint_.from, checkpoint_.until)
+                              : ResumptionUrl(checkpoint_.endpoint, checkpoint_.resumption_token);
   // Told with every failure: a failed page never takes earlier pages with it.
   const std::string kept =
       Cat({"; kept the ", std::to_string(report_.pages), " page(s) harvested before"});

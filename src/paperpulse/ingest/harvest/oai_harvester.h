@@ -36,13 +36,13 @@ inline constexpr std::string_view kArxivOaiEndpoint = "https://oaipmh.arxiv.org/
 
 // After every committed page.
 struct HarvestProgress {
-  int64_t page = 0;              // pages committed in the window
-  int64_t window_records = 0;    // records read in the window
-  int64_t run_records = 0;       // records read by this run
-  Counts counts;                 // outcomes of this run
+  int64_t page = 0;            // pages committed in the window
+  int64_t window_records = 0;  // records read in the window
+  int64_t run_records = 0;     // records read by this run
+  Counts counts;               // outcomes of this run
   int64_t complete_list_size = -1;
-  int64_t list_position = -1;    // records of the list read so far (cursor + page), -1 unknown
-  double seconds = 0;            // since the run started
+  int64_t list_position = -1;  // records of the list read so far (cursor + page), -1 unknown
+  double seconds = 0;          // since the run started
   bool complete = false;
 };
 
@@ -108,8 +108,8 @@ class OaiHarvester {
 };
 
 // The URL of the first ListRecords page of a window.
-std::string ListRecordsUrl(std::string_view endpoint, std::string_view format,
-                           std::string_view set, std::string_view from, std::string_view until);
+std::string ListRecordsUrl(std::string_view endpoint, std::string_view format, std::string_view set,
+                           std::string_view from, std::string_view until);
 // The URL of the page after `token`.
 std::string ResumptionUrl(std::string_view endpoint, std::string_view token);
 // `s` percent-encoded for a URL query value (RFC 3986 unreserved kept).

@@ -12,10 +12,10 @@ namespace paperpulse::ingest::harvest {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::ArxivPages;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing::ArxivPages;
 using testing::Ok200;
 using testing::ScriptedFetcher;
 
@@ -90,11 +90,12 @@ TEST_F(OaiHarvesterTest, AllRecordsOfBothPagesLandWithTheCheckpoint) {
   options.until = "2019-10-09";
   Outcome out = Run(Server(), options);
   ASSERT_TRUE(out.status) << out.status.error().ToString();
-  EXPECT_THAT(out.urls,
-              ElementsAre(std::string(kEndpoint) +
-                              "?verb=ListRecords&metadataPrefix=arXivRaw&set=cs&from=2019-10-01"
-                              "&until=2019-10-09",
-                          std::string(kEndpoint) + "?verb=ListRecords&resumptionToken=3996692%7C1001"));
+  EXPECT_THAT(
+      out.urls,
+      ElementsAre(std::string(kEndpoint) +
+                      "?verb=ListRecords&metadataPrefix=arXivRaw&set=cs&from=2019-10-01"
+                      "&until=2019-10-09",
+                  std::string(kEndpoint) + "?verb=ListRecords&resumptionToken=3996692%7C1001"));
   EXPECT_TRUE(out.report.complete);
   EXPECT_EQ(out.report.pages, 2);
   EXPECT_EQ(out.report.counts.read, ArxivPages::kRecords);
@@ -215,13 +216,14 @@ TEST_F(OaiHarvesterTest, ExpiredTokenRestartsTheWindowFromItsFrom) {
   options.from = "2019-10-01";
   // Run 1 stops after page 1 (the network fails), leaving the token behind.
   ASSERT_FALSE(Run(
-      [this](const std::string& url, int) -> Result<HttpResponse> {
-        if (url.find("resumptionToken") != std::string::npos) {
-          return Fail(ErrorCode::kUnavailable, "timeout");
-        }
-        return pages_.Serve(url);
-      },
-      options).status);
+                   [this](const std::string& url, int) -> Result<HttpResponse> {
+                     if (url.find("resumptionToken") != std::string::npos) {
+                       return Fail(ErrorCode::kUnavailable, "timeout");
+                     }
+                     return pages_.Serve(url);
+                   },
+                   options)
+                   .status);
   // Meanwhile the server forgot the token.
   bool expired = false;
   Outcome out = Run([&](const std::string& url, int) -> Result<HttpResponse> {
@@ -322,11 +324,12 @@ TEST_F(OaiHarvesterTest, AnotherSetStartsItsOwnWindow) {
   HarvestOptions cs;
   cs.set = "cs";
   ASSERT_FALSE(Run(
-      [this](const std::string& url, int) -> Result<HttpResponse> {
-        if (url.find("resumptionToken") != std::string::npos) return Ok200("<x/>");
-        return pages_.Serve(url);
-      },
-      cs).status);
+                   [this](const std::string& url, int) -> Result<HttpResponse> {
+                     if (url.find("resumptionToken") != std::string::npos) return Ok200("<x/>");
+                     return pages_.Serve(url);
+                   },
+                   cs)
+                   .status);
   HarvestOptions math;
   math.set = "math";
   Outcome out = Run(Server(), math);
@@ -356,9 +359,11 @@ TEST_F(OaiHarvesterTest, RejectsBadOptionsBeforeAnyRequest) {
 TEST(OaiUrls, EncodeTokensAndParameters) {
   EXPECT_EQ(UrlEncode("496549|47001"), "496549%7C47001");
   EXPECT_EQ(UrlEncode("a b/c~d"), "a%20b%2Fc~d");
-  EXPECT_EQ(ResumptionUrl("http://h/oai", "1|2"), "http://h/oai?verb=ListRecords&resumptionToken=1%7C2");
-  EXPECT_EQ(ListRecordsUrl("http://h/oai", "arXiv", "physics:hep-th", "", "2020-01-01"),
-            "http://h/oai?verb=ListRecords&metadataPrefix=arXiv&set=physics%3Ahep-th&until=2020-01-01");
+  EXPECT_EQ(ResumptionUrl("http://h/oai", "1|2"),
+            "http://h/oai?verb=ListRecords&resumptionToken=1%7C2");
+  EXPECT_EQ(
+      ListRecordsUrl("http://h/oai", "arXiv", "physics:hep-th", "", "2020-01-01"),
+      "http://h/oai?verb=ListRecords&metadataPrefix=arXiv&set=physics%3Ahep-th&until=2020-01-01");
 }
 
 }  // namespace

@@ -84,7 +84,8 @@ Result<HttpResponse> PoliteClient::Get(const std::string& url) {
       problem = "HTTP ";
       problem.append(std::to_string(response->status));
       std::optional<Clock::Duration> asked;
-      if (!response->retry_after.empty()) asked = ParseRetryAfter(response->retry_after, clock_.Now());
+      if (!response->retry_after.empty())
+        asked = ParseRetryAfter(response->retry_after, clock_.Now());
       if (asked) {
         if (*asked > policy_.max_retry_after) {
           std::string message = url;

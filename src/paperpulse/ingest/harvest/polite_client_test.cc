@@ -23,13 +23,10 @@ Result<HttpResponse> Reply(int status, std::string retry_after = "") {
   return HttpResponse{status, "<html>busy</html>", std::move(retry_after), "text/html"};
 }
 
-Result<HttpResponse> NetworkError() {
-  return Fail(ErrorCode::kUnavailable, "Connection refused");
-}
+Result<HttpResponse> NetworkError() { return Fail(ErrorCode::kUnavailable, "Connection refused"); }
 
 struct Harness {
-  explicit Harness(ScriptedFetcher::Handler handler, RetryPolicy policy = {})
-      : limiter(clock, 3s) {
+  explicit Harness(ScriptedFetcher::Handler handler, RetryPolicy policy = {}) : limiter(clock, 3s) {
     auto fetcher = std::make_unique<ScriptedFetcher>(std::move(handler));
     log = fetcher->log();
     policy.seed = policy.seed ? policy.seed : 42;
@@ -42,7 +39,9 @@ struct Harness {
 };
 
 TEST(PoliteClient, WaitsOutA503RetryAfterInstantlyWithAFakeClock) {
-  Harness h([](const std::string&, int call) -> Result<HttpResponse> { return call == 0 ? Reply(503, "10") : Ok200("ok"); });
+  Harness h([](const std::string&, int call) -> Result<HttpResponse> {
+    return call == 0 ? Reply(503, "10") : Ok200("ok");
+  });
   auto r = h.client->Get(kUrl);
   ASSERT_TRUE(r) << r.error().ToString();
   EXPECT_EQ(r->body, "ok");
@@ -52,7 +51,9 @@ TEST(PoliteClient, WaitsOutA503RetryAfterInstantlyWithAFakeClock) {
 }
 
 TEST(PoliteClient, ShortRetryAfterStillKeepsTheMinimumInterval) {
-  Harness h([](const std::string&, int call) -> Result<HttpResponse> { return call == 0 ? Reply(503, "1") : Ok200("ok"); });
+  Harness h([](const std::string&, int call) -> Result<HttpResponse> {
+    return call == 0 ? Reply(503, "1") : Ok200("ok");
+  });
   ASSERT_TRUE(h.client->Get(kUrl));
   EXPECT_THAT(h.clock.sleeps(), ElementsAre(Clock::Duration(3s)));
 }
@@ -139,7 +140,9 @@ TEST(PoliteClient, PermanentFetchErrorsAreNotRetried) {
 }
 
 TEST(PoliteClient, TellsAboutEachRetry) {
-  Harness h([](const std::string&, int call) -> Result<HttpResponse> { return call == 0 ? Reply(503, "7") : Ok200("ok"); });
+  Harness h([](const std::string&, int call) -> Result<HttpResponse> {
+    return call == 0 ? Reply(503, "7") : Ok200("ok");
+  });
   std::vector<RetryNotice> notices;
   h.client->set_on_retry([&](const RetryNotice& n) { notices.push_back(n); });
   ASSERT_TRUE(h.client->Get(kUrl));

@@ -46,7 +46,9 @@ class ScriptedFetcher final : public Fetcher {
   std::shared_ptr<Log> log_;
 };
 
-inline HttpResponse Ok200(std::string body) { return HttpResponse{200, std::move(body), "", "text/xml"}; }
+inline HttpResponse Ok200(std::string body) {
+  return HttpResponse{200, std::move(body), "", "text/xml"};
+}
 
 // The contents of `path`, "" when it cannot be read (tests check).
 inline std::string ReadFile(const std::string& path) {
@@ -74,8 +76,10 @@ struct ArxivPages {
     if (size_t at = second.find(token); at != std::string::npos) {
       second.replace(at, token.size(), "></resumptionToken>");
     }
-    retry_after_html = ReadFile(
-        dir + "paperhive-nock/xml/oaipmh-listrecords---should-list-identifiers-from-arxiv__0_status503.html");
+    retry_after_html =
+        ReadFile(dir +
+                 "paperhive-nock/xml/"
+                 "oaipmh-listrecords---should-list-identifiers-from-arxiv__0_status503.html");
   }
 
   // An OAI-PMH error response as arXiv words it.
@@ -84,7 +88,8 @@ struct ArxivPages {
            "<OAI-PMH xmlns=\"http://www.openarchives.org/OAI/2.0/\">\n"
            "<responseDate>2026-01-05T12:00:00Z</responseDate>\n"
            "<request verb=\"ListRecords\">http://export.arxiv.org/oai2</request>\n"
-           "<error code=\"" + code + "\">" + message + "</error>\n</OAI-PMH>\n";
+           "<error code=\"" +
+           code + "\">" + message + "</error>\n</OAI-PMH>\n";
   }
 
   // First page for a ListRecords request, second for the token, and
@@ -94,7 +99,8 @@ struct ArxivPages {
     if (url.find(std::string("resumptionToken=") + kTokenEncoded) != std::string::npos) {
       return Ok200(second);
     }
-    return Ok200(OaiError("badResumptionToken", "The value of the resumptionToken argument is invalid or expired."));
+    return Ok200(OaiError("badResumptionToken",
+                          "The value of the resumptionToken argument is invalid or expired."));
   }
 
   bool ok() const { return !first.empty() && !second.empty() && !retry_after_html.empty(); }

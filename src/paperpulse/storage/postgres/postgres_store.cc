@@ -1,9 +1,8 @@
 #include "paperpulse/storage/postgres/postgres_store.h"
 
+#include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
-
-#include <libpq-fe.h>
 
 #include "paperpulse/storage/soci/soci_store.h"
 
