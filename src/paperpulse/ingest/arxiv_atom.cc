@@ -111,31 +111,12 @@ void ReadEntry(pugi::xml_node entry, const SourcePos& pos, AtomFeedInfo& info, R
   sink.OnPaper(std::move(paper), pos);
 }
 
-class ArxivAtomReader final : public Reader {
- public:
-  std::string_view Name() const override { return "arxiv-atom"; }
-  bool Sniff(std::string_view head, std::string_view /*path*/) const override {
-    return LooksLikeArxivAtom(head);
-  }
-  Status Read(ByteSource& source, RecordSink& sink) override {
-    // A feed page is bounded by the API's max_results (a few MB at most), so
-    // the reader holds one document in memory.
-    ASSIGN_OR_RETURN(std::string text, ReadAll(source, xml::kMaxDocumentBytes));
-    RETURN_IF_ERROR(ReadAtomFeed(text, source.name(), sink));
-    return Ok();
-  }
-};
-
 }  // namespace
 
 Result<AtomFeedInfo> ReadAtomFeed(std::string_view text, const std::string& name,
                                   RecordSink& sink) {
   xml::Document doc(text);
-  pugi::xml_node feed = doc.root();
-  if (!feed || LocalName(feed) != "feed") {
-    std::string why = doc.ok() ? "not an Atom feed" : doc.ErrorText();
-    return Fail(ErrorCode::kParse, StrCat({name, ": ", why}));
-  }
+  ASSIGN_OR_RETURN(pugi::xml_node feed, xml::ExpectRoot(doc, "feed", "an Atom feed", name));
   AtomFeedInfo info;
   info.total_results = ParseCount(Child(feed, "totalResults"));
   info.start_index = ParseCount(Child(feed, "startIndex"));
@@ -166,6 +147,14 @@ bool LooksLikeArxivAtom(std::string_view head) {
   return AsciiLower(head).find("arxiv") != std::string::npos;
 }
 
-std::unique_ptr<Reader> MakeArxivAtomReader() { return std::make_unique<ArxivAtomReader>(); }
+std::unique_ptr<Reader> MakeArxivAtomReader() {
+  // A feed page is bounded by the API's max_results (a few MB at most).
+  return xml::MakeDocumentReader(
+      "arxiv-atom", LooksLikeArxivAtom,
+      [](std::string_view text, const std::string& file, RecordSink& sink) -> Status {
+        RETURN_IF_ERROR(ReadAtomFeed(text, file, sink));
+        return Ok();
+      });
+}
 
 }  // namespace paperpulse::ingest

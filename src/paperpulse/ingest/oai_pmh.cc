@@ -284,30 +284,13 @@ struct PageReader {
   }
 };
 
-class OaiPmhReader final : public Reader {
- public:
-  std::string_view Name() const override { return "oai-pmh"; }
-  bool Sniff(std::string_view head, std::string_view /*path*/) const override {
-    return LooksLikeOaiPmh(head);
-  }
-  Status Read(ByteSource& source, RecordSink& sink) override {
-    // One OAI-PMH page per input: bounded by the protocol (see oai_pmh.h).
-    ASSIGN_OR_RETURN(std::string text, ReadAll(source, xml::kMaxDocumentBytes));
-    RETURN_IF_ERROR(ReadOaiPmhPage(text, source.name(), sink));
-    return Ok();
-  }
-};
-
 }  // namespace
 
 Result<OaiPageInfo> ReadOaiPmhPage(std::string_view text, const std::string& name,
                                    RecordSink& sink) {
   xml::Document doc(text);
-  pugi::xml_node root = doc.root();
-  if (!root || LocalName(root) != "OAI-PMH") {
-    std::string why = doc.ok() ? "not an OAI-PMH response" : doc.ErrorText();
-    return Fail(ErrorCode::kParse, StrCat({name, ": ", why}));
-  }
+  ASSIGN_OR_RETURN(pugi::xml_node root,
+                   xml::ExpectRoot(doc, "OAI-PMH", "an OAI-PMH response", name));
   OaiPageInfo info;
   PageReader reader{doc, name, sink, info};
   for (pugi::xml_node c = root.first_child(); c; c = c.next_sibling()) {
@@ -338,6 +321,14 @@ bool LooksLikeOaiPmh(std::string_view head) {
   return xml::StartsLikeXml(head) && head.find("<OAI-PMH") != std::string_view::npos;
 }
 
-std::unique_ptr<Reader> MakeOaiPmhReader() { return std::make_unique<OaiPmhReader>(); }
+std::unique_ptr<Reader> MakeOaiPmhReader() {
+  // One OAI-PMH page per input: bounded by the protocol (see oai_pmh.h).
+  return xml::MakeDocumentReader(
+      "oai-pmh", LooksLikeOaiPmh,
+      [](std::string_view text, const std::string& file, RecordSink& sink) -> Status {
+        RETURN_IF_ERROR(ReadOaiPmhPage(text, file, sink));
+        return Ok();
+      });
+}
 
 }  // namespace paperpulse::ingest

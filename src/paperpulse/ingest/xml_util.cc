@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "paperpulse/base/strings.h"
+#include "paperpulse/ingest/source.h"
 
 namespace paperpulse::ingest::xml {
 
@@ -152,6 +153,43 @@ std::string_view InvalidUtf8Field(const Paper& paper) {
     if (!IsValidUtf8(v.size)) return "versions";
   }
   return "";
+}
+
+Result<pugi::xml_node> ExpectRoot(const Document& doc, std::string_view local,
+                                  std::string_view what, const std::string& file) {
+  pugi::xml_node root = doc.root();
+  if (root && LocalName(root) == local) return root;
+  std::string why = doc.ok() ? StrCat({"not ", what}) : doc.ErrorText();
+  return Fail(ErrorCode::kParse, StrCat({file, ": ", why}));
+}
+
+namespace {
+
+class DocumentReader final : public Reader {
+ public:
+  DocumentReader(std::string_view name, bool (*sniff)(std::string_view), DocumentParser parse)
+      : name_(name), sniff_(sniff), parse_(parse) {}
+  std::string_view Name() const override { return name_; }
+  bool Sniff(std::string_view head, std::string_view /*path*/) const override {
+    return sniff_(head);
+  }
+  Status Read(ByteSource& source, RecordSink& sink) override {
+    ASSIGN_OR_RETURN(std::string text, ReadAll(source, kMaxDocumentBytes));
+    return parse_(text, source.name(), sink);
+  }
+
+ private:
+  std::string name_;
+  bool (*sniff_)(std::string_view);
+  DocumentParser parse_;
+};
+
+}  // namespace
+
+std::unique_ptr<Reader> MakeDocumentReader(std::string_view name,
+                                           bool (*sniff)(std::string_view head),
+                                           DocumentParser parse) {
+  return std::make_unique<DocumentReader>(name, sniff, parse);
 }
 
 }  // namespace paperpulse::ingest::xml

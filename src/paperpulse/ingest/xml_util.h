@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
@@ -63,6 +64,18 @@ class Document {
   int64_t line_pos_ = 0;  // LineOf cache: bytes scanned so far ...
   int64_t line_ = 1;      // ... and the line number at line_pos_
 };
+
+// The root element of `doc` when its local name is `local`; otherwise
+// kParse "<file>: <parse error>" or "<file>: not <what>".
+Result<pugi::xml_node> ExpectRoot(const Document& doc, std::string_view local,
+                                  std::string_view what, const std::string& file);
+
+// A Reader for formats whose every input is one XML document read whole
+// (an Atom feed page, an OAI-PMH response): bounded by kMaxDocumentBytes.
+using DocumentParser = Status (*)(std::string_view text, const std::string& file, RecordSink& sink);
+std::unique_ptr<Reader> MakeDocumentReader(std::string_view name,
+                                           bool (*sniff)(std::string_view head),
+                                           DocumentParser parse);
 
 // The name of `node` without its namespace prefix ("arxiv:doi" -> "doi").
 // Readers match local names: arXiv uses fixed prefixes, but nothing in XML
