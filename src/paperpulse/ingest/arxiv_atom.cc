@@ -129,14 +129,7 @@ Result<AtomFeedInfo> ReadAtomFeed(std::string_view text, const std::string& name
     ReadEntry(c, doc.PosOf(name, c, info.entries), info, sink);
     ++info.entries;
   }
-  if (!doc.ok()) {
-    info.parse_error = doc.ErrorText();
-    SourcePos pos;
-    pos.file = name;
-    pos.offset = doc.error_offset();
-    pos.line = doc.LineOf(pos.offset);
-    sink.OnReject(pos, info.parse_error);
-  }
+  info.parse_error = doc.ReportParseError(name, sink);
   return info;
 }
 
@@ -149,12 +142,8 @@ bool LooksLikeArxivAtom(std::string_view head) {
 
 std::unique_ptr<Reader> MakeArxivAtomReader() {
   // A feed page is bounded by the API's max_results (a few MB at most).
-  return xml::MakeDocumentReader(
-      "arxiv-atom", LooksLikeArxivAtom,
-      [](std::string_view text, const std::string& file, RecordSink& sink) -> Status {
-        RETURN_IF_ERROR(ReadAtomFeed(text, file, sink));
-        return Ok();
-      });
+  return xml::MakeDocumentReader("arxiv-atom", LooksLikeArxivAtom,
+                                 xml::ParseDocument<ReadAtomFeed>);
 }
 
 }  // namespace paperpulse::ingest

@@ -306,14 +306,7 @@ Result<OaiPageInfo> ReadOaiPmhPage(std::string_view text, const std::string& nam
   }
   if (!info.resumption_token.empty())
     sink.OnResumption(info.resumption_token, info.complete_list_size);
-  if (!doc.ok()) {
-    info.parse_error = doc.ErrorText();
-    SourcePos pos;
-    pos.file = name;
-    pos.offset = doc.error_offset();
-    pos.line = doc.LineOf(pos.offset);
-    sink.OnReject(pos, info.parse_error);
-  }
+  info.parse_error = doc.ReportParseError(name, sink);
   return info;
 }
 
@@ -323,12 +316,7 @@ bool LooksLikeOaiPmh(std::string_view head) {
 
 std::unique_ptr<Reader> MakeOaiPmhReader() {
   // One OAI-PMH page per input: bounded by the protocol (see oai_pmh.h).
-  return xml::MakeDocumentReader(
-      "oai-pmh", LooksLikeOaiPmh,
-      [](std::string_view text, const std::string& file, RecordSink& sink) -> Status {
-        RETURN_IF_ERROR(ReadOaiPmhPage(text, file, sink));
-        return Ok();
-      });
+  return xml::MakeDocumentReader("oai-pmh", LooksLikeOaiPmh, xml::ParseDocument<ReadOaiPmhPage>);
 }
 
 }  // namespace paperpulse::ingest

@@ -155,6 +155,17 @@ std::string_view InvalidUtf8Field(const Paper& paper) {
   return "";
 }
 
+std::string Document::ReportParseError(const std::string& file, RecordSink& sink) {
+  if (ok()) return "";
+  SourcePos pos;
+  pos.file = file;
+  pos.offset = error_offset();
+  pos.line = LineOf(pos.offset);
+  std::string why = ErrorText();
+  sink.OnReject(pos, why);
+  return why;
+}
+
 Result<pugi::xml_node> ExpectRoot(const Document& doc, std::string_view local,
                                   std::string_view what, const std::string& file) {
   pugi::xml_node root = doc.root();

@@ -51,6 +51,9 @@ class Document {
   // Whether `node`'s end tag was read before the parse error, i.e. its
   // content is not cut short. Always true when ok().
   bool CompleteBeforeError(pugi::xml_node node) const;
+  // Reports the parse error to `sink` as a reject at its byte offset and
+  // line in `file`, and returns ErrorText() ("" and no report when ok()).
+  std::string ReportParseError(const std::string& file, RecordSink& sink);
   // The 1-based line of byte `offset`. Offsets asked for are expected to
   // grow (records in document order), which keeps this linear overall.
   int64_t LineOf(int64_t offset);
@@ -76,6 +79,13 @@ using DocumentParser = Status (*)(std::string_view text, const std::string& file
 std::unique_ptr<Reader> MakeDocumentReader(std::string_view name,
                                            bool (*sniff)(std::string_view head),
                                            DocumentParser parse);
+
+// A DocumentParser made of a page parser that also returns page information.
+template <auto kParsePage>
+Status ParseDocument(std::string_view text, const std::string& file, RecordSink& sink) {
+  RETURN_IF_ERROR(kParsePage(text, file, sink));
+  return Ok();
+}
 
 // The name of `node` without its namespace prefix ("arxiv:doi" -> "doi").
 // Readers match local names: arXiv uses fixed prefixes, but nothing in XML
