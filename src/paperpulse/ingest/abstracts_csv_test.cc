@@ -9,6 +9,7 @@
 
 #include "paperpulse/base/test_paths.h"
 #include "paperpulse/ingest/collecting_sink.h"
+#include "paperpulse/ingest/reader_test_util.h"
 #include "paperpulse/ingest/readers.h"
 
 namespace paperpulse::ingest {
@@ -22,26 +23,12 @@ std::string DataPath(const std::string& name) {
 }
 
 CollectingSink ReadFile(const std::string& path) {
-  CollectingSink sink;
-  auto source = ByteSource::Open(path);
-  EXPECT_TRUE(source.has_value()) << path;
-  if (!source) return sink;
-  AbstractsCsvReader reader;
-  auto head = (*source)->Peek(64 << 10);
-  EXPECT_TRUE(head.has_value());
-  EXPECT_TRUE(reader.Sniff(*head, path)) << path;
-  auto status = reader.Read(**source, sink);
-  EXPECT_TRUE(status.has_value()) << path << ": " << status.error().ToString();
-  return sink;
+  return testing::ReadDetected(path, "abstracts-csv");
 }
 
 CollectingSink ReadString(std::string data) {
-  CollectingSink sink;
-  auto source = ByteSource::FromString(std::move(data), "a.csv");
   AbstractsCsvReader reader;
-  auto status = reader.Read(*source, sink);
-  EXPECT_TRUE(status.has_value()) << status.error().ToString();
-  return sink;
+  return testing::ReadStringOk(reader, std::move(data), "a.csv");
 }
 
 TEST(AbstractsCsvTest, LayoutWithIdsGivesPapers) {

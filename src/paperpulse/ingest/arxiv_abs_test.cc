@@ -9,6 +9,7 @@
 
 #include "paperpulse/base/test_paths.h"
 #include "paperpulse/ingest/collecting_sink.h"
+#include "paperpulse/ingest/reader_test_util.h"
 #include "paperpulse/ingest/readers.h"
 
 namespace paperpulse::ingest {
@@ -24,29 +25,12 @@ std::string ListingPath(const std::string& which) {
 
 // Reads `path` through the registry, as the importer would.
 CollectingSink ReadFile(const std::string& path) {
-  CollectingSink sink;
-  auto source = ByteSource::Open(path);
-  EXPECT_TRUE(source.has_value()) << path;
-  if (!source) return sink;
-  auto readers = AllReaders();
-  auto head = (*source)->Peek(64 << 10);
-  EXPECT_TRUE(head.has_value());
-  Reader* reader = DetectReader(readers, *head, path);
-  EXPECT_NE(reader, nullptr) << path;
-  if (reader == nullptr) return sink;
-  EXPECT_EQ(reader->Name(), "arxiv-abs") << path;
-  auto status = reader->Read(**source, sink);
-  EXPECT_TRUE(status.has_value()) << path << ": " << status.error().ToString();
-  return sink;
+  return testing::ReadDetected(path, "arxiv-abs");
 }
 
 CollectingSink ReadString(std::string data) {
-  CollectingSink sink;
-  auto source = ByteSource::FromString(std::move(data), "t.abs");
   ArxivAbsReader reader;
-  auto status = reader.Read(*source, sink);
-  EXPECT_TRUE(status.has_value()) << status.error().ToString();
-  return sink;
+  return testing::ReadStringOk(reader, std::move(data), "t.abs");
 }
 
 const Paper* Find(const CollectingSink& sink, const std::string& id) {

@@ -10,6 +10,7 @@
 
 #include "paperpulse/base/test_paths.h"
 #include "paperpulse/ingest/collecting_sink.h"
+#include "paperpulse/ingest/reader_test_util.h"
 #include "paperpulse/ingest/readers.h"
 
 namespace paperpulse::ingest {
@@ -20,26 +21,9 @@ using ::testing::HasSubstr;
 
 std::string AtomDir() { return testing::SharedDataDir() + "/arxiv-api-atom"; }
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 // Reads `path` through the registered reader, as the importer would.
 CollectingSink ReadFile(const std::string& path) {
-  CollectingSink sink;
-  auto source = ByteSource::Open(path);
-  EXPECT_TRUE(source.has_value()) << path;
-  if (!source) return sink;
-  auto reader = MakeArxivAtomReader();
-  auto head = (*source)->Peek(64 << 10);
-  EXPECT_TRUE(head.has_value());
-  EXPECT_TRUE(reader->Sniff(*head, path)) << path;
-  auto status = reader->Read(**source, sink);
-  EXPECT_TRUE(status.has_value()) << path << ": " << status.error().ToString();
-  return sink;
+  return testing::ReadDetected(path, "arxiv-atom");
 }
 
 const Paper* Find(const CollectingSink& sink, const std::string& id) {
@@ -118,8 +102,9 @@ TEST(ArxivAtomTest, Layout2026) {
 
 TEST(ArxivAtomTest, FeedInfoOfBothLayouts) {
   CollectingSink sink;
-  auto legacy = ReadAtomFeed(Slurp(AtomDir() + "/james-akl-xiv__arxiv_response_cs.RO_2025-10.xml"),
-                             "legacy", sink);
+  auto legacy =
+      ReadAtomFeed(testing::Slurp(AtomDir() + "/james-akl-xiv__arxiv_response_cs.RO_2025-10.xml"),
+                   "legacy", sink);
   ASSERT_TRUE(legacy.has_value());
   EXPECT_EQ(legacy->total_results, 5619);
   EXPECT_EQ(legacy->start_index, 0);
@@ -127,7 +112,8 @@ TEST(ArxivAtomTest, FeedInfoOfBothLayouts) {
   EXPECT_EQ(legacy->entries, 2);
   EXPECT_FALSE(legacy->is_error);
   auto modern = ReadAtomFeed(
-      Slurp(AtomDir() + "/arxiv.py-fixtures/xml/q_testing_s9_m15_0b78d4b4d476.xml"), "2026", sink);
+      testing::Slurp(AtomDir() + "/arxiv.py-fixtures/xml/q_testing_s9_m15_0b78d4b4d476.xml"),
+      "2026", sink);
   ASSERT_TRUE(modern.has_value());
   EXPECT_EQ(modern->start_index, 9);
   EXPECT_EQ(modern->items_per_page, 15);
@@ -141,7 +127,7 @@ TEST(ArxivAtomTest, EmptyResultFeed) {
   CollectingSink sink = ReadFile(path);
   EXPECT_TRUE(sink.papers.empty());
   EXPECT_TRUE(sink.rejects.empty());
-  auto info = ReadAtomFeed(Slurp(path), "empty", sink);
+  auto info = ReadAtomFeed(testing::Slurp(path), "empty", sink);
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->total_results, 0);
   EXPECT_EQ(info->entries, 0);
@@ -157,7 +143,7 @@ TEST(ArxivAtomTest, ErrorFeedIsRejectedWithItsMessage) {
   EXPECT_EQ(sink.rejects[0].pos.index, 0);
   EXPECT_GT(sink.rejects[0].pos.line, 0);
   CollectingSink again;
-  auto info = ReadAtomFeed(Slurp(path), "abc", again);
+  auto info = ReadAtomFeed(testing::Slurp(path), "abc", again);
   ASSERT_TRUE(info.has_value());
   EXPECT_TRUE(info->is_error);
   EXPECT_EQ(info->error, "incorrect id format for abc");
@@ -240,12 +226,14 @@ TEST(ArxivAtomTest, RecordCountsOfEveryFile) {
 TEST(ArxivAtomTest, SniffAcceptsOnlyArxivAtom) {
   auto reader = MakeArxivAtomReader();
   EXPECT_EQ(reader->Name(), "arxiv-atom");
-  EXPECT_TRUE(reader->Sniff(Slurp(AtomDir() + "/ewan-m__arxiv_response_all-science_2019.xml"), ""));
-  EXPECT_TRUE(
-      reader->Sniff(Slurp(AtomDir() + "/saeedrafsharx__arxiv_response_all-nicotine_2026.xml"), ""));
+  EXPECT_TRUE(reader->Sniff(
+      testing::Slurp(AtomDir() + "/ewan-m__arxiv_response_all-science_2019.xml"), ""));
+  EXPECT_TRUE(reader->Sniff(
+      testing::Slurp(AtomDir() + "/saeedrafsharx__arxiv_response_all-nicotine_2026.xml"), ""));
   // The JSON wrapper quotes the same XML but is not XML.
   EXPECT_FALSE(reader->Sniff(
-      Slurp(AtomDir() + "/arxiv.py-fixtures/id_1605.08386_s0_m100_199195aa31ad.json"), "x.xml"));
+      testing::Slurp(AtomDir() + "/arxiv.py-fixtures/id_1605.08386_s0_m100_199195aa31ad.json"),
+      "x.xml"));
   EXPECT_FALSE(reader->Sniff(
       "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Blog</title>",
       "feed.atom"));
@@ -311,7 +299,7 @@ TEST(ArxivAtomTest, TruncatedFeedKeepsCompleteEntries) {
 }
 
 TEST(ArxivAtomTest, TruncatedRealFileAtEveryByte) {
-  std::string xml = Slurp(AtomDir() + "/james-akl-xiv__arxiv_response_cs.RO_2025-10.xml");
+  std::string xml = testing::Slurp(AtomDir() + "/james-akl-xiv__arxiv_response_cs.RO_2025-10.xml");
   ASSERT_GT(xml.size(), 1000u);
   size_t feeds = 0;
   for (size_t n = 0; n < xml.size(); ++n) {

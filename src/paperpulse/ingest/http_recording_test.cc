@@ -12,6 +12,7 @@
 #include "paperpulse/ingest/arxiv_atom.h"
 #include "paperpulse/ingest/collecting_sink.h"
 #include "paperpulse/ingest/oai_pmh.h"
+#include "paperpulse/ingest/reader_test_util.h"
 #include "paperpulse/ingest/readers.h"
 
 namespace paperpulse::ingest {
@@ -24,26 +25,9 @@ std::string Data() { return testing::SharedDataDir(); }
 std::string FixtureDir() { return Data() + "/arxiv-api-atom/arxiv.py-fixtures"; }
 std::string NockDir() { return Data() + "/arxiv-oai-pmh-xml/paperhive-nock"; }
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 // Reads `path` through the registered reader, as the importer would.
 CollectingSink ReadFile(const std::string& path) {
-  CollectingSink sink;
-  auto source = ByteSource::Open(path);
-  EXPECT_TRUE(source.has_value()) << path;
-  if (!source) return sink;
-  auto reader = MakeHttpRecordingReader();
-  auto head = (*source)->Peek(64 << 10);
-  EXPECT_TRUE(head.has_value());
-  EXPECT_TRUE(reader->Sniff(*head, path)) << path;
-  auto status = reader->Read(**source, sink);
-  EXPECT_TRUE(status.has_value()) << path << ": " << status.error().ToString();
-  return sink;
+  return testing::ReadDetected(path, "http-recording");
 }
 
 // The arxiv.py golden files give exactly what their extracted bodies give.
@@ -57,7 +41,7 @@ TEST(HttpRecordingTest, ArxivPyFixturesMatchTheirBodies) {
     std::string xml_path = FixtureDir() + "/xml/" + entry.path().stem().string() + ".xml";
     CollectingSink from_json = ReadFile(json_path);
     CollectingSink from_xml;
-    ASSERT_TRUE(ReadAtomFeed(Slurp(xml_path), xml_path, from_xml).has_value()) << xml_path;
+    ASSERT_TRUE(ReadAtomFeed(testing::Slurp(xml_path), xml_path, from_xml).has_value()) << xml_path;
     EXPECT_EQ(from_json.papers, from_xml.papers) << json_path;
     ASSERT_EQ(from_json.rejects.size(), from_xml.rejects.size()) << json_path;
     for (size_t i = 0; i < from_json.rejects.size(); ++i) {
@@ -119,7 +103,7 @@ TEST(HttpRecordingTest, EmptyNockRecording) {
   // "[]" could be any JSON list: not claimed, but harmless when read.
   std::string path =
       NockDir() + "/oaipmh-listmetadataformats---should-fail-for-non-existent-arxiv-id-lolcat.json";
-  std::string json = Slurp(path);
+  std::string json = testing::Slurp(path);
   ASSERT_EQ(json, "[]");
   EXPECT_FALSE(LooksLikeHttpRecording(json));
   CollectingSink sink;
@@ -132,7 +116,7 @@ TEST(HttpRecordingTest, SniffIsSpecific) {
   auto reader = MakeHttpRecordingReader();
   EXPECT_EQ(reader->Name(), "http-recording");
   // A head cut inside the body still sniffs.
-  std::string big = Slurp(FixtureDir() + "/q_testing_s0_m100_cfe7536492ca.json");
+  std::string big = testing::Slurp(FixtureDir() + "/q_testing_s0_m100_cfe7536492ca.json");
   ASSERT_GT(big.size(), 65536u);
   EXPECT_TRUE(reader->Sniff(std::string_view(big).substr(0, 65536), "x.json"));
   size_t body = big.find("\"body\"");
@@ -150,7 +134,7 @@ TEST(HttpRecordingTest, SniffIsSpecific) {
            FixtureDir() + "/xml/q_testing_s0_m10_bc5a6c384fe9.xml",
            NockDir() + "/xml/oaipmh-getrecord---should-get-a-record__0_status200.xml",
        }) {
-    std::string head = Slurp(path).substr(0, 65536);
+    std::string head = testing::Slurp(path).substr(0, 65536);
     ASSERT_FALSE(head.empty()) << path;
     EXPECT_FALSE(reader->Sniff(head, path)) << path;
   }
@@ -163,7 +147,7 @@ TEST(HttpRecordingTest, SniffIsSpecific) {
 }
 
 TEST(HttpRecordingTest, HandMadeExchanges) {
-  std::string atom = Slurp(FixtureDir() + "/xml/id_2104.12255v1_s0_m100_6ae69987ffe1.xml");
+  std::string atom = testing::Slurp(FixtureDir() + "/xml/id_2104.12255v1_s0_m100_6ae69987ffe1.xml");
   ASSERT_FALSE(atom.empty());
   // JSON-escape the feed (it holds quotes and newlines).
   std::string escaped;

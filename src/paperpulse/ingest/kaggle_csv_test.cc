@@ -10,6 +10,7 @@
 #include "paperpulse/base/strings.h"
 #include "paperpulse/base/test_paths.h"
 #include "paperpulse/ingest/collecting_sink.h"
+#include "paperpulse/ingest/reader_test_util.h"
 #include "paperpulse/ingest/readers.h"
 
 namespace paperpulse::ingest {
@@ -27,12 +28,8 @@ std::string KagglePath() {
 }
 
 CollectingSink ReadString(std::string data) {
-  CollectingSink sink;
-  auto source = ByteSource::FromString(std::move(data), "k.csv");
   KaggleCsvReader reader;
-  auto status = reader.Read(*source, sink);
-  EXPECT_TRUE(status.has_value()) << status.error().ToString();
-  return sink;
+  return testing::ReadStringOk(reader, std::move(data), "k.csv");
 }
 
 // A row with the 14 Kaggle columns; `versions` and `authors_parsed` are put

@@ -10,6 +10,7 @@
 #include "paperpulse/base/test_paths.h"
 #include "paperpulse/ingest/arxiv_atom.h"
 #include "paperpulse/ingest/collecting_sink.h"
+#include "paperpulse/ingest/reader_test_util.h"
 #include "paperpulse/ingest/readers.h"
 
 namespace paperpulse::ingest {
@@ -22,27 +23,8 @@ std::string OaiDir() { return testing::SharedDataDir() + "/arxiv-oai-pmh-xml"; }
 const char kPage2019[] = "/albertoMontero__ListRecords_arXivRaw_set-cs_2019-10-01_2019-10-09.xml";
 const char kPage2014[] = "/arxivsync__ListRecords_arXivRaw_token-496549-46001_2014.xml";
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 // Reads `path` through the registered reader, as the importer would.
-CollectingSink ReadFile(const std::string& path) {
-  CollectingSink sink;
-  auto source = ByteSource::Open(path);
-  EXPECT_TRUE(source.has_value()) << path;
-  if (!source) return sink;
-  auto reader = MakeOaiPmhReader();
-  auto head = (*source)->Peek(64 << 10);
-  EXPECT_TRUE(head.has_value());
-  EXPECT_TRUE(reader->Sniff(*head, path)) << path;
-  auto status = reader->Read(**source, sink);
-  EXPECT_TRUE(status.has_value()) << path << ": " << status.error().ToString();
-  return sink;
-}
+CollectingSink ReadFile(const std::string& path) { return testing::ReadDetected(path, "oai-pmh"); }
 
 OaiPageInfo PageInfo(const std::string& xml, CollectingSink& sink) {
   auto info = ReadOaiPmhPage(xml, "page", sink);
@@ -108,7 +90,7 @@ TEST(OaiPmhTest, ArxivRawPage2019) {
   EXPECT_THAT(p->authors, ElementsAre("Dmitriy Zhuk"));
 
   CollectingSink again;
-  OaiPageInfo info = PageInfo(Slurp(OaiDir() + kPage2019), again);
+  OaiPageInfo info = PageInfo(testing::Slurp(OaiDir() + kPage2019), again);
   EXPECT_EQ(info.verb, "ListRecords");
   EXPECT_EQ(info.records, 1000);
   EXPECT_EQ(info.deleted, 0);
@@ -148,7 +130,7 @@ TEST(OaiPmhTest, ArxivRawPage2014SingleQuotedAttributes) {
             "appear in Phys. Rev. D");
 
   CollectingSink again;
-  OaiPageInfo info = PageInfo(Slurp(OaiDir() + kPage2014), again);
+  OaiPageInfo info = PageInfo(testing::Slurp(OaiDir() + kPage2014), again);
   EXPECT_EQ(info.cursor, 46000);
   EXPECT_EQ(info.complete_list_size, 907096);
   EXPECT_EQ(info.last_datestamp, "2014-01-15");
@@ -294,15 +276,16 @@ TEST(OaiPmhTest, RecordCountsOfEveryFile) {
 TEST(OaiPmhTest, VerbsWithoutRecords) {
   std::string dir = OaiDir() + "/paperhive-nock/xml/";
   CollectingSink sink;
-  OaiPageInfo identify =
-      PageInfo(Slurp(dir + "oaipmh-identify---should-identify-arxiv__0_status200.xml"), sink);
+  OaiPageInfo identify = PageInfo(
+      testing::Slurp(dir + "oaipmh-identify---should-identify-arxiv__0_status200.xml"), sink);
   EXPECT_EQ(identify.verb, "Identify");
   EXPECT_EQ(identify.records, 0);
-  OaiPageInfo sets =
-      PageInfo(Slurp(dir + "oaipmh-listsets---should-list-arxiv-sets__0_status200.xml"), sink);
+  OaiPageInfo sets = PageInfo(
+      testing::Slurp(dir + "oaipmh-listsets---should-list-arxiv-sets__0_status200.xml"), sink);
   EXPECT_EQ(sets.verb, "ListSets");
   OaiPageInfo ids = PageInfo(
-      Slurp(dir + "oaipmh-listidentifiers---should-list-identifiers-from-arxiv__0_status200.xml"),
+      testing::Slurp(
+          dir + "oaipmh-listidentifiers---should-list-identifiers-from-arxiv__0_status200.xml"),
       sink);
   EXPECT_EQ(ids.verb, "ListIdentifiers");
   EXPECT_EQ(ids.records, 0);
@@ -314,23 +297,25 @@ TEST(OaiPmhTest, VerbsWithoutRecords) {
 TEST(OaiPmhTest, SniffRecognisesOaiPmhOnly) {
   auto reader = MakeOaiPmhReader();
   EXPECT_EQ(reader->Name(), "oai-pmh");
-  EXPECT_TRUE(reader->Sniff(Slurp(OaiDir() + kPage2014).substr(0, 65536), "47001"));
+  EXPECT_TRUE(reader->Sniff(testing::Slurp(OaiDir() + kPage2014).substr(0, 65536), "47001"));
   // No XML declaration.
-  EXPECT_TRUE(reader->Sniff(Slurp(OaiDir() + "/hepcrawl/sample_arxiv_record.xml"), "x"));
+  EXPECT_TRUE(reader->Sniff(testing::Slurp(OaiDir() + "/hepcrawl/sample_arxiv_record.xml"), "x"));
   // The HTTP 503 page is not ours (nor the Atom reader's).
   std::string html =
-      Slurp(OaiDir() +
-            "/paperhive-nock/xml/"
-            "oaipmh-listrecords---should-list-identifiers-from-arxiv__0_status503.html");
+      testing::Slurp(OaiDir() +
+                     "/paperhive-nock/xml/"
+                     "oaipmh-listrecords---should-list-identifiers-from-arxiv__0_status503.html");
   ASSERT_FALSE(html.empty());
   EXPECT_FALSE(reader->Sniff(html, "x.xml"));
   EXPECT_FALSE(LooksLikeArxivAtom(html));
   // A JSON recording quotes OAI-PMH XML but is not XML.
   EXPECT_FALSE(reader->Sniff(
-      Slurp(OaiDir() + "/paperhive-nock/oaipmh-getrecord---should-get-a-record.json"), "x.xml"));
-  EXPECT_FALSE(reader->Sniff(Slurp(testing::SharedDataDir() +
+      testing::Slurp(OaiDir() + "/paperhive-nock/oaipmh-getrecord---should-get-a-record.json"),
+      "x.xml"));
+  EXPECT_FALSE(
+      reader->Sniff(testing::Slurp(testing::SharedDataDir() +
                                    "/arxiv-api-atom/ewan-m__arxiv_response_all-science_2019.xml"),
-                             "x.xml"));
+                    "x.xml"));
 }
 
 TEST(OaiPmhTest, OaiErrors) {
@@ -402,7 +387,7 @@ characteristic function 1_K of an unknown convex body K in R^n.
 }
 
 TEST(OaiPmhTest, InvalidIdInsideRealPage) {
-  std::string xml = Slurp(OaiDir() + kPage2014);
+  std::string xml = testing::Slurp(OaiDir() + kPage2014);
   size_t at = xml.find("<id>0801.3675</id>");
   ASSERT_NE(at, std::string::npos);
   xml.replace(at, 18, "<id>0801.367x</id>");
@@ -440,7 +425,7 @@ TEST(OaiPmhTest, UnsupportedFormatAndMissingMetadata) {
 }
 
 TEST(OaiPmhTest, TruncatedRealPage) {
-  std::string xml = Slurp(OaiDir() + kPage2019);
+  std::string xml = testing::Slurp(OaiDir() + kPage2019);
   // Cut in the middle of record 501's abstract.
   size_t record = 0;
   size_t at = 0;
@@ -463,7 +448,7 @@ TEST(OaiPmhTest, TruncatedRealPage) {
 }
 
 TEST(OaiPmhTest, BrokenMarkupMidPage) {
-  std::string xml = Slurp(OaiDir() + kPage2014);
+  std::string xml = testing::Slurp(OaiDir() + kPage2014);
   size_t at = xml.find("<title>", xml.find("<id>0801.3676</id>"));
   ASSERT_NE(at, std::string::npos);
   xml.replace(at, 7, "<title <<");

@@ -7,6 +7,7 @@
 
 #include "paperpulse/base/test_paths.h"
 #include "paperpulse/ingest/collecting_sink.h"
+#include "paperpulse/ingest/reader_test_util.h"
 #include "paperpulse/ingest/readers.h"
 
 namespace paperpulse::ingest {
@@ -20,31 +21,14 @@ std::string DataPath(const std::string& name) {
 }
 
 CollectingSink ReadFile(const std::string& path) {
-  CollectingSink sink;
-  auto source = ByteSource::Open(path);
-  EXPECT_TRUE(source.has_value()) << path;
-  if (!source) return sink;
-  auto readers = AllReaders();
-  auto head = (*source)->Peek(64 << 10);
-  EXPECT_TRUE(head.has_value());
-  Reader* reader = DetectReader(readers, *head, path);
-  EXPECT_NE(reader, nullptr) << path;
-  if (reader == nullptr) return sink;
-  EXPECT_EQ(reader->Name(), "paper-popularity-csv");
-  auto status = reader->Read(**source, sink);
-  EXPECT_TRUE(status.has_value()) << path << ": " << status.error().ToString();
-  return sink;
+  return testing::ReadDetected(path, "paper-popularity-csv");
 }
 
 const char kHeader[] = ",id,authors,title,categories,abstract,versions,first_category,v1_date\n";
 
 CollectingSink ReadString(std::string data) {
-  CollectingSink sink;
-  auto source = ByteSource::FromString(std::move(data), "p.csv");
   PaperPopularityCsvReader reader;
-  auto status = reader.Read(*source, sink);
-  EXPECT_TRUE(status.has_value()) << status.error().ToString();
-  return sink;
+  return testing::ReadStringOk(reader, std::move(data), "p.csv");
 }
 
 TEST(PaperPopularityCsvTest, RealFiles) {

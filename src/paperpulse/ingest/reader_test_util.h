@@ -18,9 +18,52 @@
 #include "paperpulse/base/test_paths.h"
 #include "paperpulse/ingest/collecting_sink.h"
 #include "paperpulse/ingest/reader.h"
+#include "paperpulse/ingest/readers.h"
 #include "paperpulse/ingest/source.h"
 
 namespace paperpulse::ingest::testing {
+
+// Tests in paperpulse::ingest say testing::SharedDataDir(): keep it visible
+// when this namespace hides paperpulse::testing.
+using paperpulse::testing::SharedDataDir;
+
+// The whole file at `path` (binary).
+inline std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// Reads `path` as the importer does: the registry detects the reader from
+// the file's head, it must be the reader named `expected`, and Read must
+// succeed. Failures are reported as test failures.
+inline CollectingSink ReadDetected(const std::string& path, std::string_view expected) {
+  CollectingSink sink;
+  auto source = ByteSource::Open(path);
+  EXPECT_TRUE(source.has_value()) << path;
+  if (!source) return sink;
+  auto readers = AllReaders();
+  auto head = (*source)->Peek(64 << 10);
+  EXPECT_TRUE(head.has_value()) << path;
+  if (!head) return sink;
+  Reader* reader = DetectReader(readers, *head, path);
+  EXPECT_NE(reader, nullptr) << path;
+  if (reader == nullptr) return sink;
+  EXPECT_EQ(reader->Name(), expected) << path;
+  auto status = reader->Read(**source, sink);
+  EXPECT_TRUE(status.has_value()) << path << ": " << status.error().ToString();
+  return sink;
+}
+
+// Runs `reader` over `data` (named `name` in positions); Read must succeed.
+inline CollectingSink ReadStringOk(Reader& reader, std::string data, const std::string& name) {
+  CollectingSink sink;
+  auto source = ByteSource::FromString(std::move(data), name);
+  auto status = reader.Read(*source, sink);
+  EXPECT_TRUE(status.has_value()) << name << ": " << status.error().ToString();
+  return sink;
+}
 
 inline std::string DataDir(const std::string& folder) {
   return paperpulse::testing::SharedDataDir() + "/" + folder;
