@@ -12,12 +12,14 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import pp_server  # noqa: E402
 import urllib.parse
 
 BIN = None
@@ -48,38 +50,12 @@ STATE = {}
 
 
 def start_server(data_dir, log_path):
-    start = os.path.getsize(log_path) if os.path.exists(log_path) else 0
-    log = open(log_path, "ab")
-    proc = subprocess.Popen([BIN, "serve", "--data-dir", data_dir, "--listen", "127.0.0.1:0",
-                             "--no-harvest", "--no-access-log", "--cache-ttl-ms", "0"],
-                            stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        with open(log_path, "rb") as f:
-            f.seek(start)
-            ports = re.findall(rb"listening on http://127\.0\.0\.1:(\d+)", f.read())
-        if ports and proc.poll() is None:
-            return proc, int(ports[-1]), log
-        if proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    proc.kill()
-    proc.wait()
-    log.close()
-    with open(log_path, "rb") as f:
-        raise AssertionError("server did not start:\n" + f.read()[-4000:].decode("utf-8", "replace"))
+    return pp_server.start_server(BIN, data_dir, log_path, "--no-harvest", "--no-access-log",
+                                  "--cache-ttl-ms", "0")
 
 
 def stop_server(proc, log):
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    log.close()
-    return proc.returncode
+    return pp_server.stop_server(proc, log)
 
 
 def request(path):

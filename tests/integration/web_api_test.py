@@ -21,6 +21,9 @@ import tempfile
 import time
 import unittest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import pp_server  # noqa: E402
+
 try:
     import feedparser
 except ImportError:  # a pyenv/venv python3 first on PATH: use Debian's python3-feedparser
@@ -65,35 +68,11 @@ def ws(s):
 
 
 def start_server(data_dir, log_path, *extra):
-    log = open(log_path, "wb")
-    proc = subprocess.Popen([BIN, "serve", "--data-dir", data_dir, "--listen", "127.0.0.1:0",
-                             "--no-harvest", *extra], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        with open(log_path, "rb") as f:
-            m = re.search(rb"listening on http://127\.0\.0\.1:(\d+)", f.read())
-        if m:
-            return proc, int(m.group(1)), log
-        if proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    proc.kill()
-    proc.wait()
-    log.close()
-    with open(log_path, "rb") as f:
-        raise AssertionError("server did not start:\n" + f.read()[-4000:].decode("utf-8", "replace"))
+    return pp_server.start_server(BIN, data_dir, log_path, "--no-harvest", *extra)
 
 
 def stop_server(proc, log):
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    log.close()
-    return proc.returncode
+    return pp_server.stop_server(proc, log, timeout=20)
 
 
 def request(path, method="GET", headers=None, body=None, port=None):

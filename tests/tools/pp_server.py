@@ -1,0 +1,52 @@
+"""Starts and stops a real `paperpulse serve` for the integration tests.
+
+The server listens on 127.0.0.1:0 (the OS picks a free port); its output is
+appended to a log file, from which the port of the "listening on" line is read.
+"""
+import os
+import re
+import signal
+import subprocess
+import time
+
+
+def start_server(binary, data_dir, log_path, *extra, timeout=30):
+    """Runs `binary serve --data-dir DATA_DIR --listen 127.0.0.1:0 EXTRA...`.
+
+    Returns (proc, port, log_file) once the server listens; raises
+    AssertionError with the log's tail when it does not within `timeout`.
+    Output is appended, so a restarted server can share the log.
+    """
+    start = os.path.getsize(log_path) if os.path.exists(log_path) else 0
+    log = open(log_path, "ab")
+    proc = subprocess.Popen([binary, "serve", "--data-dir", data_dir, "--listen", "127.0.0.1:0",
+                             *extra], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with open(log_path, "rb") as f:
+            f.seek(start)
+            m = re.search(rb"listening on http://127\.0\.0\.1:(\d+)", f.read())
+        if m and proc.poll() is None:
+            return proc, int(m.group(1)), log
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait()
+    log.close()
+    with open(log_path, "rb") as f:
+        f.seek(start)
+        raise AssertionError("server did not start:\n" + f.read()[-4000:].decode("utf-8", "replace"))
+
+
+def stop_server(proc, log, timeout=30):
+    """SIGTERM (kill after `timeout` s); closes the log; returns the exit code."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    log.close()
+    return proc.returncode
