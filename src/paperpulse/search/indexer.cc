@@ -204,17 +204,6 @@ void Indexer::Stop() {
 
 void Indexer::Run() {
   while (true) {
-    // A SQLite connection reads the snapshot of its oldest open read; the
-    // Store keeps prepared statements that may hold one, and then never
-    // sees other processes' writes (`paperpulse import` next to `serve`).
-    // A fresh connection per poll always reads the newest commit.
-    if (store_->Backend() == "sqlite") {
-      if (auto reopened = storage::Store::Open(options_.store)) {
-        store_ = std::move(*reopened);
-      } else {
-        spdlog::error("search indexer: reopening the store: {}", reopened.error().message);
-      }
-    }
     if (Status s = CatchUp(); !s) spdlog::error("search indexer: {}", s.error().message);
     std::unique_lock<std::mutex> lock(mu_);
     if (wake_.wait_for(lock, options_.poll_interval, [this] { return stop_; })) break;
