@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "paperpulse/ranking/trending.h"
 #include "paperpulse/search/index.h"
 #include "paperpulse/search/index_dir.h"
 #include "paperpulse/search/index_writer.h"
@@ -283,10 +284,10 @@ int Main(const Args& args) {
     for (int64_t i = 0; i < n_docs; ++i) {
       IndexDocument doc;
       doc.paper = DocumentAt(papers, i);
-      doc.trending = TrendingScore(0, doc.paper.submitted);
+      doc.trending = ranking::TrendingScore({0, std::nullopt, doc.paper.submitted});
       OrDie(writer->Put(doc), "indexing");
     }
-    OrDie(writer->Publish(n_docs), "publishing the index");
+    OrDie(writer->Publish({.change_seq = n_docs}), "publishing the index");
   }
   double ours_build = Seconds(t0);
   double ours_rss = MaxRssMiB();

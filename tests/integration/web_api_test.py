@@ -129,7 +129,7 @@ def setUpModule():
             "submittedOnDailyAt": XSS_DAY + "T08:00:00.000Z",
             "title": XSS_TITLE,
             "summary": XSS_ABSTRACT,
-            "upvotes": 3,
+            "upvotes": 30,  # enough to be on the trending list and its feed
             "githubRepo": "javascript:alert(1)",
             "projectPage": 'https://example.org/"><script>alert(4)</script>',
         },

@@ -147,7 +147,15 @@ class ListPages(Base):
     def test_trending(self):
         body = self.page("/papers/trending")[0]
         self.assertIn("Trending papers", body)
-        self.assertGreater(len(card_ids(body)), 10)
+        ids = card_ids(body)
+        self.assertGreater(len(ids), 10)
+        # Every card says why it is there: its votes, age and stars.
+        why = re.findall(r'<p class="meta why">Why it\'s here: ([^<]*)</p>', body)
+        self.assertEqual(len(why), len(ids))
+        votes = card_votes(body)
+        for n, text in zip(votes, why):
+            self.assertRegex(text, r"^%s upvotes? · " % format(n, ","))
+        self.assertTrue(any(re.search(r"· \d+ days? old|· listed today", t) for t in why), why[:3])
 
 
 class PaperPages(Base):

@@ -35,6 +35,8 @@ int Main(int argc, char** argv) {
   RegisterSearch(app, &run);
   RegisterReindex(app, &run);
   RegisterHarvest(app, &run);
+  RegisterUser(app, &run);
+  RegisterToken(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -39,6 +39,8 @@ void RegisterServe(CLI::App& app, Command* run);
 void RegisterSearch(CLI::App& app, Command* run);
 void RegisterReindex(CLI::App& app, Command* run);
 void RegisterHarvest(CLI::App& app, Command* run);
+void RegisterUser(CLI::App& app, Command* run);
+void RegisterToken(CLI::App& app, Command* run);
 
 // Entry point of the binary.
 int Main(int argc, char** argv);

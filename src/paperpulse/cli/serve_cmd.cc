@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <thread>
 
+#include "paperpulse/base/clock.h"
 #include "paperpulse/cli/cli.h"
+#include "paperpulse/cli/community_flags.h"
 #include "paperpulse/http/app.h"
 #include "paperpulse/http/server.h"
 #include "paperpulse/ingest/harvest/background_harvester.h"
@@ -28,8 +30,12 @@ struct ServeArgs {
   std::string harvest_at = "02:00";
   std::string contact;
   int threads = 0;
+  int workers = 0;
+  std::vector<std::string> trusted_proxies;
+  uint64_t max_body = 64 * 1024;
   int cache_ttl_ms = 5000;
   bool no_access_log = false;
+  CommunityFlags community;
 };
 
 // Splits "HOST:PORT" ("[::1]:8080" for IPv6). False when malformed.
@@ -90,16 +96,20 @@ int RunServe(const ServeArgs& args) {
                  args.listen.c_str());
     return 2;
   }
-  // Handlers block on the Store; a few threads more than cores keep the
-  // CPUs busy while some wait on disk.
+  // I/O threads never wait on the database (handlers that may run on the
+  // server's worker pool), so one per core keeps the CPUs busy.
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   server_options.threads = args.threads > 0 ? args.threads : static_cast<int>(cores);
+  server_options.worker_threads = args.workers;
+  server_options.trusted_proxies = args.trusted_proxies;
+  server_options.body_limit = args.max_body;
 
   http::AppOptions app_options;
   app_options.store = args.common.ToStoreOptions();
   app_options.version = PAPERPULSE_VERSION;
   app_options.cache_ttl = std::chrono::milliseconds(args.cache_ttl_ms);
   app_options.access_log = !args.no_access_log;
+  app_options.clock = &DefaultClock();
 
   // The search index follows the Store in the background, so imports,
   // harvests and submissions become searchable within a poll interval; a
@@ -123,9 +133,7 @@ int RunServe(const ServeArgs& args) {
   app_options.index_lag = [indexer = indexer->get()] { return indexer->lag(); };
 
   // Bind first: the base URL may need the port the OS chose.
-  http::App* app_ptr = nullptr;
-  auto server = http::Server::Create(
-      server_options, [&app_ptr](const http::Request& req) { return app_ptr->Handle(req); });
+  auto server = http::Server::Create(server_options);
   if (!server) {
     std::fprintf(stderr, "paperpulse serve: %s\n", server.error().message.c_str());
     return 2;
@@ -141,15 +149,24 @@ int RunServe(const ServeArgs& args) {
     app_options.base_url.pop_back();
   }
 
+  // The process's one arXiv rate limiter: every arXiv client (harvester,
+  // submissions' lookups) shares it.
+  InterruptibleClock limiter_clock(TestTimeSpeed());
+  ingest::harvest::RateLimiter limiter(limiter_clock, ingest::harvest::kArxivMinInterval);
+  CommunityFlags community_flags = args.community;
+  community_flags.contact = args.contact;
+  auto community = StartCommunityServices(community_flags, limiter);
+  if (!community) {
+    std::fprintf(stderr, "paperpulse serve: %s\n", community.error().message.c_str());
+    return 2;
+  }
+  app_options.community = (*community)->options();
+
   auto app = http::App::Create(std::move(app_options));
   if (!app) {
     std::fprintf(stderr, "paperpulse serve: %s\n", app.error().message.c_str());
     return 2;
   }
-  app_ptr = app->get();
-  // The process's one arXiv rate limiter: every arXiv client shares it.
-  InterruptibleClock limiter_clock(TestTimeSpeed());
-  ingest::harvest::RateLimiter limiter(limiter_clock, ingest::harvest::kArxivMinInterval);
   std::unique_ptr<ingest::harvest::BackgroundHarvester> harvester;
   if (args.no_harvest) {
     spdlog::info("harvesting disabled (--no-harvest)");
@@ -159,13 +176,14 @@ int RunServe(const ServeArgs& args) {
   }
   (*indexer)->Start();
   spdlog::info("listening on {} ({} threads)", url, server_options.threads);
-  auto status = (*server)->Run();
+  auto status = (*server)->Run(**app);
   if (!status) {
     std::fprintf(stderr, "paperpulse serve: %s\n", status.error().message.c_str());
     return 1;
   }
   if (harvester) harvester->Stop();
   (*indexer)->Stop();
+  (*community)->Shutdown();
   spdlog::info("stopped");
   return 0;
 }
@@ -195,13 +213,25 @@ void RegisterServe(CLI::App& app, Command* run) {
   cmd->add_option("--contact", args->contact,
                   "Contact e-mail sent in the User-Agent, as arXiv asks of harvesters")
       ->envname("PAPERPULSE_CONTACT");
-  cmd->add_option("--threads", args->threads, "Server threads (default: one per core)")
+  cmd->add_option("--threads", args->threads, "I/O threads (default: one per core)")
       ->check(CLI::Range(0, 256));
+  cmd->add_option("--workers", args->workers,
+                  "Threads that run requests needing the database (default: max(4, 2 x cores))")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_option("--trusted-proxy", args->trusted_proxies,
+                  "CIDR of a reverse proxy whose X-Forwarded-For names the client (repeatable), "
+                  "e.g. 127.0.0.1/32 or 10.0.0.0/8")
+      ->allow_extra_args(false);
+  cmd->add_option("--max-body", args->max_body,
+                  "Largest request body in bytes; larger ones are answered 413")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{64} << 20))
+      ->capture_default_str();
   cmd->add_option("--cache-ttl-ms", args->cache_ttl_ms,
                   "Reuse rendered pages for this long; 0 renders every request")
       ->check(CLI::Range(0, 3600 * 1000))
       ->capture_default_str();
   cmd->add_flag("--no-access-log", args->no_access_log, "Do not log every request");
+  AddCommunityFlags(*cmd, args->community);
   cmd->callback([=] { *run = [=] { return RunServe(*args); }; });
 }
 

@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <ctime>
 #include <deque>
 #include <functional>
 #include <map>
@@ -22,6 +21,7 @@
 #include "paperpulse/http/pages/pages.h"
 #include "paperpulse/http/response_cache.h"
 #include "paperpulse/http/router.h"
+#include "paperpulse/http/status.h"
 #include "paperpulse/http/store_pool.h"
 #include "paperpulse/http/templates.h"
 
@@ -92,15 +92,28 @@ class AppImpl final : public App {
  public:
   explicit AppImpl(AppOptions options)
       : options_(std::move(options)),
+        clock_(options_.clock ? *options_.clock : DefaultClock()),
         stores_(options_.store),
-        cache_(options_.cache_ttl, options_.cache_bytes),
-        context_{options_, stores_, templates_, options_.index},
-        started_(static_cast<int64_t>(std::time(nullptr))) {}
+        cache_(clock_, options_.cache_ttl, options_.cache_bytes),
+        context_{options_,       stores_, templates_,
+                 options_.index, clock_,  [this] { ContentChanged(); }},
+        started_(Now()) {}
+
+  ~AppImpl() override {
+    {
+      std::lock_guard lock(watch_mu_);
+      watch_stop_ = true;
+    }
+    watch_cv_.notify_one();
+    if (watcher_.joinable()) watcher_.join();
+  }
 
   Status Init() {
-    // Opening one Store now reports a bad --data-dir / --db at start-up
-    // rather than on the first request.
-    ASSIGN_OR_RETURN(auto lease, stores_.Acquire());
+    {
+      // Opening one Store now reports a bad --data-dir / --db at start-up
+      // rather than on the first request.
+      ASSIGN_OR_RETURN(auto lease, stores_.Acquire());
+    }
     PrepareStaticAssets();
     AddRoutes();
     metrics_.AddGauge("paperpulse_index_lag", "Store changes not yet in the search index.",
@@ -109,54 +122,167 @@ class AppImpl final : public App {
         "paperpulse_outbox_size", "Mails in the outbox waiting for delivery.", [this] {
           return options_.outbox_size ? static_cast<double>(options_.outbox_size()) : 0.0;
         });
+    if (options_.content_poll.count() > 0) {
+      // The first reading before any page is cached: a write between a
+      // render and a later first reading would go unnoticed.
+      std::optional<int64_t> version = ReadContentVersion();
+      watcher_ = std::thread([this, version] { WatchContentVersion(version); });
+    }
     return Ok();
+  }
+
+  std::optional<Response> TryFast(const Request& request) override {
+    auto start = SteadyClock::now();
+    PathParams params;
+    RouteMatch match = router_.Match(request.method, request.path, params);
+    std::optional<Response> response;
+    if (match.route == nullptr) {
+      response = Unrouted(request, match);
+    } else if (match.route->nonblocking) {
+      response = match.route->handler(request, params);
+    } else if (UsesSharedCache(request, *match.route)) {
+      if (auto hit = cache_.Lookup(request.target); hit.entity) {
+        if (hit.refresh) Refresh(request, *match.route, params);
+        response = Deliver(*hit.entity, request);
+      }
+    }
+    if (!response) return std::nullopt;
+    return Finish(request, match.route, std::move(*response), start);
   }
 
   Response Handle(const Request& request) override {
     auto start = SteadyClock::now();
     PathParams params;
-    const Route* route = router_.Match(request.path, params);
-    std::string_view route_name = route ? std::string_view(route->name) : "unmatched";
+    RouteMatch match = router_.Match(request.method, request.path, params);
     Response response;
-    if (request.method != "GET" && request.method != "HEAD") {
-      response = MakeResponse(405, "text/plain; charset=utf-8", "method not allowed\n");
-      response.cache = CachePolicy::kNoStore;
-      response.headers.emplace_back("Allow", "GET, HEAD");
-    } else if (route == nullptr) {
-      response = Deliver(*MakeEntity(NotFound(request), Now()), request);
-    } else if (!route->cacheable) {
-      response = route->handler(request, params);
-    } else if (auto hit = cache_.Lookup(request.target); hit.entity) {
-      if (hit.refresh) Refresh(request, *route, params);
-      response = Deliver(*hit.entity, request);
+    if (match.route == nullptr) {
+      response = Unrouted(request, match);
+    } else if (UsesSharedCache(request, *match.route)) {
+      response = Cached(request, *match.route, params);
+    } else if (match.route->cacheable && request.IsSafeMethod()) {
+      // A signed-in reader's page: rendered for them alone, but still
+      // compressed and validated like any other.
+      response = Deliver(*MakeEntity(match.route->handler(request, params), Now()), request);
     } else {
-      auto entity = Prepare(request.target, route->handler(request, params));
-      cache_.Put(request.target, entity);
-      response = Deliver(*entity, request);
+      response = match.route->handler(request, params);
     }
-    // Errors are not for keeping: the paper may be imported, the index built,
-    // the database back a moment later.
-    if (response.status >= 400) response.cache = CachePolicy::kNoStore;
+    return Finish(request, match.route, std::move(response), start);
+  }
+
+  void ContentChanged() override { cache_.Invalidate(); }
+
+  Metrics& metrics() override { return metrics_; }
+
+ private:
+  int64_t Now() const {
+    return std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch())
+        .count();
+  }
+
+  // Anonymous reads of cacheable routes share one cache; everything else
+  // (writes, signed-in readers) is rendered per request.
+  static bool UsesSharedCache(const Request& request, const Route& route) {
+    return route.cacheable && request.IsSafeMethod() && !request.IsPersonal();
+  }
+
+  // The cached answer for `request`, rendered and cached on a miss.
+  Response Cached(const Request& request, const Route& route, const PathParams& params) {
+    if (auto hit = cache_.Lookup(request.target); hit.entity) {
+      if (hit.refresh) Refresh(request, route, params);
+      return Deliver(*hit.entity, request);
+    }
+    // Taken before the render reads the Store: if a write invalidates the
+    // cache meanwhile, this possibly older answer is not kept.
+    uint64_t generation = cache_.generation();
+    auto entity = Prepare(request.target, route.handler(request, params));
+    // A failing database or index must not stick for a whole ttl.
+    if (entity->response.status < 500) cache_.Put(request.target, entity, generation);
+    return Deliver(*entity, request);
+  }
+
+  // No route takes the request: 404, or 405 when the path exists for other
+  // methods.
+  Response Unrouted(const Request& request, const RouteMatch& match) {
+    if (match.allow.empty()) return Deliver(*MakeEntity(NotFound(request), Now()), request);
+    Response r;
+    if (StartsWith(request.path, "/api/")) {
+      r = JsonError(
+          405, "method " + request.method.substr(0, 16) + " not allowed here; use " + match.allow);
+    } else {
+      r = MakeResponse(405, "text/plain; charset=utf-8", "method not allowed\n");
+    }
+    r.headers.emplace_back("Allow", match.allow);
+    return r;
+  }
+
+  // What every response gets on its way out: Cache-Control by who may keep
+  // it, CORS and security headers, metrics and the access log.
+  Response Finish(const Request& request, const Route* route, Response response,
+                  SteadyClock::time_point start) {
+    if (response.status >= 400 || !request.IsSafeMethod()) {
+      // Errors are not for keeping (the paper may be imported, the index
+      // built, the database back a moment later), nor are answers to writes.
+      response.cache = CachePolicy::kNoStore;
+    } else if (route != nullptr && route->cacheable && request.IsPersonal()) {
+      response.cache = CachePolicy::kPrivate;
+    }
     // Public, read-only data: browser apps written against Hugging Face's
     // API may read ours from any origin (simple GETs need no preflight).
-    if (StartsWith(request.path, "/api/") || StartsWith(request.path, "/feeds/")) {
+    if (request.IsSafeMethod() &&
+        (StartsWith(request.path, "/api/") || StartsWith(request.path, "/feeds/"))) {
       response.headers.emplace_back("Access-Control-Allow-Origin", "*");
     }
     if (response.content_type.starts_with("text/html")) AddHtmlSecurityHeaders(response);
+    std::string_view route_name = route ? std::string_view(route->name) : "unmatched";
     double seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
     metrics_.Record(route_name, response.status, seconds);
     if (options_.access_log) {
       // logfmt: one line per request, machine-parsable, greppable.
-      WriteAccessLine({request.remote, request.method, request.target, route_name, response.status,
+      std::string_view client = request.client_ip.empty() ? request.remote : request.client_ip;
+      WriteAccessLine({client, request.method, request.target, route_name, response.status,
                        response.body.size(), response.gzipped, seconds * 1000});
     }
     return response;
   }
 
-  Metrics& metrics() override { return metrics_; }
+  // The Store's content version; nullopt (logged once per outage) when it
+  // cannot be read.
+  std::optional<int64_t> ReadContentVersion() {
+    Result<int64_t> version = [this]() -> Result<int64_t> {
+      ASSIGN_OR_RETURN(auto store, stores_.Acquire());
+      return store->ContentVersion();
+    }();
+    if (!version) {
+      if (!version_failing_) {
+        spdlog::warn(
+            "http: cannot read the content version ({}); other processes' writes reach the "
+            "cache only as it expires until it answers",
+            version.error().ToString());
+      }
+      version_failing_ = true;
+      return std::nullopt;
+    }
+    if (version_failing_) spdlog::info("http: content version readable again");
+    version_failing_ = false;
+    return *version;
+  }
 
- private:
-  static int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
+  // On the watcher thread: invalidates the cache whenever the Store's
+  // content version moved since the last reading, so writes by other
+  // processes and nodes show within one poll. Any change counts, not only
+  // growth: a restored backup moves it backwards.
+  void WatchContentVersion(std::optional<int64_t> seen) {
+    std::unique_lock lock(watch_mu_);
+    while (!watch_cv_.wait_for(lock, options_.content_poll, [this] { return watch_stop_; })) {
+      lock.unlock();
+      std::optional<int64_t> version = ReadContentVersion();
+      if (version && seen != version) {
+        if (seen) cache_.Invalidate();
+        seen = version;
+      }
+      lock.lock();
+    }
+  }
 
   // A re-rendered page whose bytes did not change keeps its Last-Modified,
   // so If-Modified-Since revalidation keeps working across cache refreshes.
@@ -175,6 +301,7 @@ class AppImpl final : public App {
   // (each serving many connections) do not stall on a hot page's render.
   void Refresh(const Request& request, const Route& route, const PathParams& params) {
     refresher_.Post([this, request, &route, params] {
+      uint64_t generation = cache_.generation();
       Response fresh;
       try {
         fresh = route.handler(request, params);
@@ -185,7 +312,7 @@ class AppImpl final : public App {
       // Keep serving the last good answer through a passing failure; the
       // entry is re-claimed after ResponseCache::kClaimTimeout.
       if (fresh.status >= 500) return;
-      cache_.Put(request.target, Prepare(request.target, std::move(fresh)));
+      cache_.Put(request.target, Prepare(request.target, std::move(fresh)), generation);
     });
   }
 
@@ -261,7 +388,7 @@ class AppImpl final : public App {
   // polling every second must not turn into a full scan per poll.
   Result<storage::StoreStats> CachedStats() {
     std::lock_guard lock(stats_mu_);
-    auto now = SteadyClock::now();
+    auto now = clock_.SteadyNow();
     if (stats_ && now - stats_time_ < std::chrono::seconds(2)) return *stats_;
     ASSIGN_OR_RETURN(auto store, stores_.Acquire());
     ASSIGN_OR_RETURN(auto stats, store->Stats());
@@ -281,6 +408,7 @@ class AppImpl final : public App {
   void AddRoutes();
 
   AppOptions options_;
+  Clock& clock_;
   StorePool stores_;
   Templates templates_;
   ResponseCache cache_;
@@ -291,7 +419,13 @@ class AppImpl final : public App {
   std::map<std::string, std::shared_ptr<const Entity>, std::less<>> static_;
   std::mutex stats_mu_;
   std::optional<storage::StoreStats> stats_;
-  SteadyClock::time_point stats_time_;
+  Clock::SteadyTime stats_time_;
+  // The content-version watcher; stopped and joined by ~AppImpl.
+  std::mutex watch_mu_;
+  std::condition_variable watch_cv_;
+  bool watch_stop_ = false;
+  bool version_failing_ = false;  // only touched by Init, then the watcher
+  std::thread watcher_;
   // Declared last: destroyed (joined) first, while everything its jobs
   // use is still alive.
   Refresher refresher_;
@@ -303,22 +437,31 @@ Response AppImpl::NotFound(const Request& request) {
 }
 
 void AppImpl::AddRoutes() {
-  router_.Add({"healthz", "/healthz",
-               [this](const Request&, const PathParams&) { return Healthz(); },
-               /*cacheable=*/false});
-  router_.Add({"metrics", "/metrics",
-               [this](const Request&, const PathParams&) { return MetricsPage(); },
-               /*cacheable=*/false});
-  router_.Add({"static", "/static/{path...}",
-               [this](const Request& req, const PathParams&) { return ServeStatic(req); },
-               /*cacheable=*/false});
-  router_.Add({"favicon", "/favicon.ico",
-               [this](const Request& req, const PathParams&) {
-                 Request copy = req;
-                 copy.path = StaticPath("static/favicon.svg");
-                 return ServeStatic(copy);
-               },
-               /*cacheable=*/false});
+  router_.Add({.name = "healthz",
+               .pattern = "/healthz",
+               .handler = [this](const Request&, const PathParams&) { return Healthz(); },
+               .cacheable = false});
+  router_.Add({.name = "metrics",
+               .pattern = "/metrics",
+               .handler = [this](const Request&, const PathParams&) { return MetricsPage(); },
+               .cacheable = false});
+  // Embedded files, prepared at start-up: served on the I/O threads.
+  router_.Add(
+      {.name = "static",
+       .pattern = "/static/{path...}",
+       .handler = [this](const Request& req, const PathParams&) { return ServeStatic(req); },
+       .cacheable = false,
+       .nonblocking = true});
+  router_.Add({.name = "favicon",
+               .pattern = "/favicon.ico",
+               .handler =
+                   [this](const Request& req, const PathParams&) {
+                     Request copy = req;
+                     copy.path = StaticPath("static/favicon.svg");
+                     return ServeStatic(copy);
+                   },
+               .cacheable = false,
+               .nonblocking = true});
   AddApiRoutes(router_, context_);
   AddFeedRoutes(router_, context_);
   AddPageRoutes(router_, context_);

@@ -1,17 +1,23 @@
 // The web application: routes every request of `paperpulse serve` to pages,
 // the JSON API, feeds, static assets, /healthz and /metrics, and applies
-// what is common to all of them (response cache, ETag / 304, gzip, metrics,
-// access log). The Server (server.h) calls App::Handle on its threads.
+// what is common to all of them (405 with Allow, the response cache and its
+// invalidation, ETag / 304, gzip, Cache-Control, metrics, access log). The
+// Server (server.h) calls it as its Handler: TryFast on I/O threads for
+// what never blocks, Handle on workers for the rest.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "paperpulse/base/clock.h"
 #include "paperpulse/base/result.h"
+#include "paperpulse/http/community_options.h"
 #include "paperpulse/http/message.h"
+#include "paperpulse/http/server.h"
 #include "paperpulse/storage/store.h"
 
 namespace paperpulse::search {
@@ -29,8 +35,17 @@ struct AppOptions {
   std::string base_url;
   std::string version;
   // How long rendered pages and API answers are reused (response_cache.h).
+  // Writes invalidate them sooner: at once for writes through this App,
+  // within content_poll for writes by other processes and nodes.
   std::chrono::milliseconds cache_ttl{5000};
   size_t cache_bytes = 256u << 20;
+  // How often the Store's ContentVersion() is read to notice writes made
+  // elsewhere (CLI import, harvest, another node); 0 = never (tests that
+  // write only through the App).
+  std::chrono::milliseconds content_poll{500};
+  // The clock handlers read (Context::clock). Borrowed; must outlive the
+  // App. nullptr: DefaultClock().
+  Clock* clock = nullptr;
   // Full-text search; nullptr disables /search, the search API, related
   // papers and author pages (they answer 503). Borrowed; must outlive the App.
   search::Index* index = nullptr;
@@ -40,20 +55,36 @@ struct AppOptions {
   // Mails waiting in the outbox (for /metrics); empty: reported as 0 until
   // digests exist. Must be thread-safe.
   std::function<int64_t()> outbox_size;
+  // Accounts, votes, submissions (community_options.h).
+  CommunityOptions community;
   // Write one access-log line per request.
   bool access_log = true;
 };
 
-class App {
+class App : public Handler {
  public:
-  // Checks that the Store opens and prepares the static assets. Errors:
-  // those of Store::Open.
+  // Checks that the Store opens, reads its content version, prepares the
+  // static assets and starts following the version (content_poll).
+  // Errors: those of Store::Open.
   static Result<std::unique_ptr<App>> Create(AppOptions options);
 
-  virtual ~App() = default;
+  // Stops following the content version; waits for background refreshes.
+  ~App() override = default;
 
-  // Answers `request`. Thread-safe; never throws.
-  virtual Response Handle(const Request& request) = 0;
+  // The answer when it needs no Store: static assets, cached pages and API
+  // answers (anonymous GET/HEAD), 404 and 405. nullopt otherwise. Never
+  // blocks; thread-safe.
+  std::optional<Response> TryFast(const Request& request) override = 0;
+
+  // Answers any request (also those TryFast would have answered). May block
+  // on the Store. Thread-safe. An exception from a route handler (a bug)
+  // propagates; the Server answers it 500.
+  Response Handle(const Request& request) override = 0;
+
+  // Makes every cached response a miss from now on, so the next request
+  // sees a write that just committed (what Context::content_changed calls).
+  // Thread-safe.
+  virtual void ContentChanged() = 0;
 
   // For components that add their own gauges (outbox size, ...).
   virtual Metrics& metrics() = 0;

@@ -1,11 +1,12 @@
 #include "paperpulse/http/daily.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <unordered_map>
 
 #include "paperpulse/base/strings.h"
+#include "paperpulse/ranking/trending.h"
+#include "paperpulse/ranking/trending_constants.h"
 
 namespace paperpulse::http {
 namespace {
@@ -27,31 +28,51 @@ CivilDate LastOfMonth(int year, int month) {
   return AddDays(next, -1);
 }
 
-bool Earlier(const DailyItem& a, const DailyItem& b) {
-  if (a.entry.upvotes != b.entry.upvotes) return a.entry.upvotes > b.entry.upvotes;
-  if (a.entry.submitted_at != b.entry.submitted_at)
-    return a.entry.submitted_at < b.entry.submitted_at;
-  return a.entry.paper_id < b.entry.paper_id;
+// The order of a daily list: more upvotes first, then the earlier submission.
+bool DailyBefore(const DailyEntry& a, const DailyEntry& b) {
+  if (a.upvotes != b.upvotes) return a.upvotes > b.upvotes;
+  if (a.submitted_at != b.submitted_at) return a.submitted_at < b.submitted_at;
+  return a.paper_id < b.paper_id;
 }
 
-// Attaches papers to entries, keeping one entry per paper (the best by `better`).
-template <typename Better>
-Result<std::vector<DailyItem>> WithPapers(storage::Store& store, std::vector<DailyEntry> entries,
-                                          Better better) {
-  std::unordered_map<std::string, size_t> best;  // paper id -> index into entries
-  std::vector<size_t> order;
-  for (size_t i = 0; i < entries.size(); ++i) {
-    auto [it, inserted] = best.emplace(entries[i].paper_id, i);
+// One entry per paper, in the order of their first entries; a later entry
+// of the same paper is folded into the kept one by `merge(kept, later)`.
+template <typename Merge>
+std::vector<DailyEntry> OnePerPaper(std::vector<DailyEntry> entries, Merge merge) {
+  std::unordered_map<std::string, size_t> kept;  // paper id -> index into out
+  std::vector<DailyEntry> out;
+  for (DailyEntry& e : entries) {
+    auto [it, inserted] = kept.emplace(e.paper_id, out.size());
     if (inserted) {
-      order.push_back(i);
-    } else if (better(entries[i], entries[it->second])) {
-      it->second = i;
+      out.push_back(std::move(e));
+    } else {
+      merge(out[it->second], std::move(e));
     }
   }
+  return out;
+}
+
+// Two listings of one paper as trending counts them (see LoadTrending):
+// `kept` is the earlier one (the Store reads entries by date).
+void CombineListings(DailyEntry& kept, DailyEntry other) {
+  kept.upvotes = std::max(kept.upvotes, other.upvotes);
+  kept.local_votes = std::max(kept.local_votes, other.local_votes);
+  kept.num_comments = std::max(kept.num_comments, other.num_comments);
+  if (other.github_stars && (!kept.github_stars || *other.github_stars > *kept.github_stars)) {
+    kept.github_stars = other.github_stars;
+  }
+  if (kept.github_repo.empty()) kept.github_repo = std::move(other.github_repo);
+  if (kept.project_page.empty()) kept.project_page = std::move(other.project_page);
+}
+
+// Attaches their papers to `entries` (one per paper), in order, up to `max`
+// items; entries whose paper is missing are skipped.
+Result<std::vector<DailyItem>> WithPapers(storage::Store& store, std::vector<DailyEntry> entries,
+                                          size_t max) {
   std::vector<DailyItem> items;
-  items.reserve(order.size());
-  for (size_t i : order) {
-    DailyEntry& e = entries[best[entries[i].paper_id]];
+  items.reserve(std::min(entries.size(), max));
+  for (DailyEntry& e : entries) {
+    if (items.size() == max) break;
     ASSIGN_OR_RETURN(std::optional<Paper> paper, store.GetPaper(e.paper_id));
     if (!paper) continue;
     items.push_back({std::move(e), std::move(*paper)});
@@ -192,12 +213,12 @@ std::string PeriodLabel(const Period& p) {
 Result<std::vector<DailyItem>> LoadPeriod(storage::Store& store, const Period& period) {
   ASSIGN_OR_RETURN(auto entries,
                    store.DailyEntriesBetween(FormatDate(period.first), FormatDate(period.last)));
-  auto more_upvotes = [](const DailyEntry& a, const DailyEntry& b) {
-    return a.upvotes > b.upvotes;
-  };
-  ASSIGN_OR_RETURN(auto items, WithPapers(store, std::move(entries), more_upvotes));
-  std::stable_sort(items.begin(), items.end(), Earlier);
-  return items;
+  entries = OnePerPaper(std::move(entries), [](DailyEntry& kept, DailyEntry other) {
+    if (other.upvotes > kept.upvotes) kept = std::move(other);
+  });
+  std::stable_sort(entries.begin(), entries.end(), DailyBefore);
+  size_t all = entries.size();
+  return WithPapers(store, std::move(entries), all);
 }
 
 Result<std::optional<CivilDate>> LatestDay(storage::Store& store) {
@@ -220,31 +241,19 @@ Result<std::optional<Period>> AdjacentPeriod(storage::Store& store, const Period
   return std::optional<Period>(PeriodContaining(period.kind, *d));
 }
 
-double TrendingScore(const DailyEntry& entry, CivilDate today) {
-  auto day = ParseIsoDate(entry.date);
-  double age_days = day ? static_cast<double>(DaysFromCivil(today) - DaysFromCivil(*day)) : 30.0;
-  if (age_days < 0) age_days = 0;
-  return static_cast<double>(entry.upvotes) / std::pow(age_days + 2.0, 1.5);
+bool TrendingBefore(const DailyEntry& a, const DailyEntry& b) {
+  double sa = ranking::TrendingScore(ranking::InputsOf(a));
+  double sb = ranking::TrendingScore(ranking::InputsOf(b));
+  if (sa != sb) return sa > sb;
+  return DailyBefore(a, b);
 }
 
-Result<std::vector<DailyItem>> LoadTrending(storage::Store& store, CivilDate until, int days,
-                                            std::vector<double>* scores) {
-  CivilDate from = AddDays(until, -(days - 1));
+Result<std::vector<DailyItem>> LoadTrending(storage::Store& store, CivilDate until) {
+  CivilDate from = AddDays(until, -(ranking::kTrendingWindowDays - 1));
   ASSIGN_OR_RETURN(auto entries, store.DailyEntriesBetween(FormatDate(from), FormatDate(until)));
-  auto higher = [until](const DailyEntry& a, const DailyEntry& b) {
-    return TrendingScore(a, until) > TrendingScore(b, until);
-  };
-  ASSIGN_OR_RETURN(auto items, WithPapers(store, std::move(entries), higher));
-  std::stable_sort(items.begin(), items.end(), [until](const DailyItem& a, const DailyItem& b) {
-    double sa = TrendingScore(a.entry, until), sb = TrendingScore(b.entry, until);
-    if (sa != sb) return sa > sb;
-    return Earlier(a, b);
-  });
-  if (scores) {
-    scores->clear();
-    for (const auto& it : items) scores->push_back(TrendingScore(it.entry, until));
-  }
-  return items;
+  entries = OnePerPaper(std::move(entries), CombineListings);
+  std::sort(entries.begin(), entries.end(), TrendingBefore);
+  return WithPapers(store, std::move(entries), static_cast<size_t>(ranking::kTrendingListSize));
 }
 
 }  // namespace paperpulse::http

@@ -63,14 +63,18 @@ Result<std::optional<CivilDate>> LatestDay(storage::Store& store);
 Result<std::optional<Period>> AdjacentPeriod(storage::Store& store, const Period& period,
                                              storage::Store::Direction direction);
 
-// Trending: papers listed in the `days` days up to and including `until`,
-// ranked by upvotes discounted by age (Hacker News' gravity: a paper needs
-// ever more votes to stay on top as it ages), so fresh, fast-rising papers
-// lead. `score` of each item is returned through `scores` when non-null.
-Result<std::vector<DailyItem>> LoadTrending(storage::Store& store, CivilDate until, int days,
-                                            std::vector<double>* scores = nullptr);
+// The order of every trending list: the higher ranking::TrendingScore of
+// the entry (ranking::InputsOf) first, then more upvotes, then the earlier
+// submission, then the paper id.
+bool TrendingBefore(const DailyEntry& a, const DailyEntry& b);
 
-// The trending score of `entry` as of `today` (see LoadTrending).
-double TrendingScore(const DailyEntry& entry, CivilDate today);
+// The trending list as of `until` (the latest listed day): the papers listed
+// in the ranking::kTrendingWindowDays days up to and including `until`, in
+// TrendingBefore order, at most ranking::kTrendingListSize. A paper listed on
+// several of those days is one item: its earliest listing there (the day its
+// age counts from, and who submitted it then) with the highest upvotes,
+// comments and stars of its listings. Entries whose paper is missing are
+// skipped. Errors: those of the Store.
+Result<std::vector<DailyItem>> LoadTrending(storage::Store& store, CivilDate until);
 
 }  // namespace paperpulse::http

@@ -37,17 +37,27 @@ class Body {
   std::string_view view_;
 };
 
+// The cookie that carries a signed-in session (auth/auth.h).
+inline constexpr std::string_view kSessionCookie = "pp_session";
+
 struct Request {
-  std::string method;  // "GET", "HEAD", ...
+  std::string method;  // "GET", "HEAD", "POST", ... as sent (upper case)
   std::string target;  // as sent: path and query, not decoded
   std::string path;    // percent-decoded path, without the query
   // Decoded query parameters; a repeated key keeps its first value.
   std::map<std::string, std::string, std::less<>> query;
-  // Request headers the handlers care about, lower-case names.
+  // Every request header in the order received, names lower-cased.
+  std::vector<std::pair<std::string, std::string>> headers;
+  // Copies of the headers the hot path reads on every request.
   std::string if_none_match;
   std::string if_modified_since;
   std::string accept_encoding;
-  std::string remote;  // peer address, for the access log
+  // The body, at most ServerOptions::body_limit bytes (larger requests are
+  // answered 413 before any handler runs). Parse it with body.h.
+  std::string body;
+  std::string remote;     // peer address of the connection
+  std::string client_ip;  // the client: `remote`, or the address X-Forwarded-For
+                          // names when the peer is a trusted proxy (server.h)
 
   // The query parameter `key`, or "" when absent.
   std::string_view Param(std::string_view key) const {
@@ -55,12 +65,30 @@ struct Request {
     return it == query.end() ? std::string_view() : std::string_view(it->second);
   }
   bool HasParam(std::string_view key) const { return query.find(key) != query.end(); }
+
+  // The first header named `lower_name` (lower case), or "" when absent.
+  std::string_view Header(std::string_view lower_name) const;
+
+  // The value of cookie `name` from the Cookie header(s) (RFC 6265 syntax;
+  // the first of duplicates wins), or "" when absent.
+  std::string_view Cookie(std::string_view name) const;
+
+  bool IsSafeMethod() const { return method == "GET" || method == "HEAD"; }
+
+  // True when the answer may be personal: the request carries a session
+  // cookie or an Authorization header. Such requests are never answered
+  // from, nor stored into, the response cache shared by anonymous clients.
+  bool IsPersonal() const;
 };
 
-// How long clients and proxies may keep a response.
+// How long clients and proxies may keep a response (Cache-Control).
 enum class CachePolicy {
-  kNoStore,    // /healthz, /metrics: always fresh
-  kShort,      // data pages: revalidate after a minute (ETag makes that cheap)
+  kNoStore,  // /healthz, /metrics, errors, answers to writes: "no-store"
+  // Data pages and API answers: "public, max-age=0, must-revalidate". Kept,
+  // but revalidated on every use (the ETag makes that a cheap 304), so a
+  // browser shows a vote right after it was cast (read-your-writes).
+  kRevalidate,
+  kPrivate,    // pages of a signed-in user: "private, no-store"
   kImmutable,  // fingerprinted static assets: a year
 };
 
@@ -68,7 +96,7 @@ struct Response {
   int status = 200;
   std::string content_type = "text/html; charset=utf-8";
   Body body;
-  CachePolicy cache = CachePolicy::kShort;
+  CachePolicy cache = CachePolicy::kRevalidate;
   // Set by the server's finishing step (etag.h) or by handlers that know better.
   std::string etag;
   int64_t last_modified = 0;                                 // Unix seconds, 0 = none

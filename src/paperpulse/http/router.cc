@@ -1,5 +1,8 @@
 #include "paperpulse/http/router.h"
 
+#include <algorithm>
+#include <array>
+
 #include "paperpulse/base/strings.h"
 
 namespace paperpulse::http {
@@ -68,6 +71,33 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return Split(path, '/');
 }
 
+bool Takes(const Route& route, std::string_view method) {
+  const auto& m = route.methods;
+  if (std::find(m.begin(), m.end(), method) != m.end()) return true;
+  return method == "HEAD" && std::find(m.begin(), m.end(), "GET") != m.end();
+}
+
+// Allow in the usual order (safe methods first); others after, as declared.
+std::string AllowHeader(const std::vector<std::string_view>& declared) {
+  std::vector<std::string_view> methods;
+  for (std::string_view m : declared) {
+    if (std::find(methods.begin(), methods.end(), m) == methods.end()) methods.push_back(m);
+  }
+  constexpr std::array<std::string_view, 6> kOrder = {"GET", "HEAD",  "POST",
+                                                      "PUT", "PATCH", "DELETE"};
+  auto rank = [&](std::string_view m) {
+    return std::find(kOrder.begin(), kOrder.end(), m) - kOrder.begin();
+  };
+  std::stable_sort(methods.begin(), methods.end(),
+                   [&](std::string_view a, std::string_view b) { return rank(a) < rank(b); });
+  std::string out;
+  for (std::string_view m : methods) {
+    if (!out.empty()) out += ", ";
+    out += m;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string_view PathParams::Get(std::string_view name) const {
@@ -84,15 +114,22 @@ void Router::Add(Route route) {
   routes_.push_back(std::move(c));
 }
 
-const Route* Router::Match(std::string_view path, PathParams& params) const {
+RouteMatch Router::Match(std::string_view method, std::string_view path, PathParams& params) const {
+  params.Clear();
+  if (path.empty() || path.front() != '/') return {};
   std::vector<std::string_view> segments = SplitPath(path);
-  if (path.empty() || path.front() != '/') return nullptr;
+  std::vector<std::string_view> allowed;
   for (const Compiled& c : routes_) {
     params.Clear();
-    if (MatchFrom(c.segments, 0, segments, 0, params)) return &c.route;
+    if (!MatchFrom(c.segments, 0, segments, 0, params)) continue;
+    if (Takes(c.route, method)) return {&c.route, {}};
+    for (const std::string& m : c.route.methods) {
+      allowed.push_back(m);
+      if (m == "GET") allowed.push_back("HEAD");
+    }
   }
   params.Clear();
-  return nullptr;
+  return {nullptr, AllowHeader(allowed)};
 }
 
 }  // namespace paperpulse::http

@@ -4,6 +4,11 @@
 // or a parameter followed by a literal suffix ("{name}.atom"). Routes are
 // tried in the order they were added; the first match wins, so add specific
 // routes ("/papers/trending") before general ones ("/papers/{id...}").
+//
+// Routes are declared with the methods they take. Several routes may share
+// a pattern with different methods (POST and DELETE /api/papers/{id}/upvote);
+// a path that some route matches, but none with the request's method, gets
+// what Allow should list, so the App answers 405 instead of 404.
 #pragma once
 
 #include <functional>
@@ -38,8 +43,26 @@ struct Route {
   std::string name;  // stable label for metrics and logs ("daily_papers_api")
   std::string pattern;
   RouteHandler handler;
-  // Responses may be kept in the server's response cache.
+  // Answers to GET and HEAD may be kept in the App's response cache (shared
+  // by every anonymous client). Answers to other methods never are.
   bool cacheable = true;
+  // The methods the route takes, upper case. A route taking GET also
+  // answers HEAD (the server drops the body).
+  std::vector<std::string> methods = {"GET"};
+  // The handler never blocks (no Store, no index, no network, no lock held
+  // for long): the App may run it on an I/O thread, skipping the worker pool.
+  bool nonblocking = false;
+};
+
+// What Router::Match found.
+struct RouteMatch {
+  // The first route whose pattern matches the path and that takes the
+  // method; nullptr when there is none.
+  const Route* route = nullptr;
+  // When `route` is nullptr but some route's pattern matches the path: the
+  // methods those routes take, as Allow lists them ("GET, HEAD, POST").
+  // Empty when no pattern matches at all (404).
+  std::string allow;
 };
 
 class Router {
@@ -47,9 +70,11 @@ class Router {
   // Adds a route. Precondition: `route.pattern` starts with '/'.
   void Add(Route route);
 
-  // The first route whose pattern matches `path` (already percent-decoded),
-  // filling `params`; nullptr when none does.
-  const Route* Match(std::string_view path, PathParams& params) const;
+  // The first route whose pattern matches `path` (already percent-decoded)
+  // and that takes `method` ("GET", "POST", ...), filling `params` from its
+  // pattern; see RouteMatch for what comes back when there is none (then
+  // `params` is empty).
+  RouteMatch Match(std::string_view method, std::string_view path, PathParams& params) const;
 
  private:
   struct Compiled {

@@ -15,6 +15,7 @@
 
 #include "paperpulse/base/strings.h"
 #include "paperpulse/http/access_log.h"
+#include "paperpulse/http/client_ip.h"
 #include "paperpulse/http/http_date.h"
 
 namespace paperpulse::http {
@@ -37,17 +38,21 @@ std::string_view CacheControl(CachePolicy p) {
   switch (p) {
     case CachePolicy::kNoStore:
       return "no-store";
-    case CachePolicy::kShort:
-      return "public, max-age=60";
+    case CachePolicy::kRevalidate:
+      return "public, max-age=0, must-revalidate";
+    case CachePolicy::kPrivate:
+      return "private, no-store";
     case CachePolicy::kImmutable:
       return "public, max-age=31536000, immutable";
   }
   return "no-store";
 }
 
-// Fills `out` from a parsed Beast request. False when the target is not an
+// Fills `out` from a parsed Beast request, taking its body, from a
+// connection with peer address `remote`. False when the target is not an
 // origin-form URL ("/path?query"), which the caller answers with 400.
-bool ConvertRequest(const bhttp::request<bhttp::string_body>& in, Request& out) {
+bool ConvertRequest(bhttp::request<bhttp::string_body>& in, const std::string& remote,
+                    const TrustedProxies& proxies, Request& out) {
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
   auto url = boost::urls::parse_origin_form(in.target());
@@ -56,9 +61,24 @@ bool ConvertRequest(const bhttp::request<bhttp::string_body>& in, Request& out) 
   for (auto param : url->params()) {
     out.query.emplace(param.key, param.has_value ? param.value : std::string());
   }
+  std::string forwarded_for;
+  for (const auto& field : in) {
+    std::string name(field.name_string());
+    for (char& c : name) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (name == "x-forwarded-for") {
+      if (!forwarded_for.empty()) forwarded_for += ',';
+      forwarded_for += field.value();
+    }
+    out.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
   out.if_none_match = std::string(in[bhttp::field::if_none_match]);
   out.if_modified_since = std::string(in[bhttp::field::if_modified_since]);
   out.accept_encoding = std::string(in[bhttp::field::accept_encoding]);
+  out.body = std::move(in.body());
+  out.remote = remote;
+  out.client_ip = proxies.empty() ? remote : proxies.ClientIp(remote, forwarded_for);
   return true;
 }
 
@@ -78,6 +98,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadNext();
   void ReadRequest();
   void OnRead(beast::error_code ec);
+  // Runs the handler's slow path on a worker, then sends on this session's
+  // executor (a connection's handlers never run concurrently).
+  void HandleOnWorker(Request request, bool head, bool keep_alive);
   void Send(Response response, bool head, bool keep_alive);
   void SendError(int status, std::string_view message);
   void Close();
@@ -95,15 +118,16 @@ class Session : public std::enable_shared_from_this<Session> {
 
 class ServerImpl final : public Server {
  public:
-  ServerImpl(const ServerOptions& options, Handler handler)
+  ServerImpl(const ServerOptions& options, TrustedProxies proxies)
       : options_(options),
-        handler_(std::move(handler)),
+        proxies_(std::move(proxies)),
         ios_(MakeContexts(options.threads)),
         control_(ios_[0]->get_executor()),
         acceptor_(control_),
         signals_(control_),
         grace_timer_(control_),
-        retry_timer_(control_) {
+        retry_timer_(control_),
+        workers_(WorkerCount(options.worker_threads)) {
     // Contexts without connections would return from run() at once.
     for (auto& io : ios_) guards_.emplace_back(io->get_executor());
   }
@@ -127,7 +151,8 @@ class ServerImpl final : public Server {
 
   uint16_t port() const override { return port_; }
 
-  Status Run() override {
+  Status Run(Handler& handler) override {
+    handler_ = &handler;
     if (options_.handle_signals) {
       beast::error_code ec;
       signals_.add(SIGTERM, ec);
@@ -155,6 +180,10 @@ class ServerImpl final : public Server {
     for (size_t i = 1; i < ios_.size(); ++i) threads.emplace_back(run, std::ref(*ios_[i]));
     run(*ios_[0]);
     for (auto& t : threads) t.join();
+    // After a cut-short shutdown workers may still run handlers: wait for
+    // those (their responses go nowhere), drop the queued ones.
+    workers_.stop();
+    workers_.join();
     if (failed) return Fail(ErrorCode::kInternal, "an I/O thread failed (see log)");
     return Ok();
   }
@@ -164,15 +193,24 @@ class ServerImpl final : public Server {
   }
 
   const ServerOptions& options() const { return options_; }
+  const TrustedProxies& proxies() const { return proxies_; }
+  asio::thread_pool& workers() { return workers_; }
   bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
 
-  // Runs the handler; an exception here is a bug, answered 500 (never a crash).
+  // The handler's fast path (on an I/O thread) and slow path (on a worker).
+  // An exception here is a bug, answered 500 (never a crash).
+  std::optional<Response> TryFast(const Request& req) {
+    try {
+      return handler_->TryFast(req);
+    } catch (const std::exception& e) {
+      return Threw(req, e);
+    }
+  }
   Response Handle(const Request& req) {
     try {
-      return handler_(req);
+      return handler_->Handle(req);
     } catch (const std::exception& e) {
-      spdlog::error("http: handler threw on {}: {}", req.target, e.what());
-      return MakeResponse(500, "text/plain; charset=utf-8", "internal error\n");
+      return Threw(req, e);
     }
   }
 
@@ -193,6 +231,19 @@ class ServerImpl final : public Server {
   }
 
  private:
+  static Response Threw(const Request& req, const std::exception& e) {
+    spdlog::error("http: handler threw on {}: {}", req.target, e.what());
+    Response r = MakeResponse(500, "text/plain; charset=utf-8", "internal error\n");
+    r.cache = CachePolicy::kNoStore;
+    return r;
+  }
+
+  static size_t WorkerCount(int configured) {
+    if (configured > 0) return static_cast<size_t>(configured);
+    // Workers mostly wait on the database: more of them than cores.
+    return std::max(4u, 2 * std::max(1u, std::thread::hardware_concurrency()));
+  }
+
   static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int n) {
     std::vector<std::unique_ptr<asio::io_context>> ios;
     for (int i = 0; i < std::max(n, 1); ++i) ios.push_back(std::make_unique<asio::io_context>(1));
@@ -266,7 +317,8 @@ class ServerImpl final : public Server {
   }
 
   ServerOptions options_;
-  Handler handler_;
+  TrustedProxies proxies_;
+  Handler* handler_ = nullptr;  // set by Run()
   // Declared before the contexts: destroying a context destroys the
   // sessions its pending handlers own, and they unregister here.
   std::atomic<bool> stopping_ = false;
@@ -285,6 +337,9 @@ class ServerImpl final : public Server {
       grace_timer_;
   decltype(grace_timer_) retry_timer_;
   uint16_t port_ = 0;
+  // Last: destroyed (joined) first, while the contexts its jobs post to
+  // and the sessions they own still exist.
+  asio::thread_pool workers_;
 };
 
 Session::Session(Socket socket, ServerImpl& server) : stream_(std::move(socket)), server_(server) {
@@ -345,14 +400,32 @@ void Session::OnRead(beast::error_code ec) {
     return Close();
   }
   if (ec) return SendError(400, "bad request\n");
-  const auto& breq = parser_->get();
+  auto& breq = parser_->get();
   http10_ = breq.version() < 11;
+  bool head = breq.method() == bhttp::verb::head;
+  bool keep_alive = breq.keep_alive();
   Request req;
-  req.remote = remote_;
-  if (!ConvertRequest(breq, req)) return SendError(400, "bad request target\n");
-  Response res = server_.Handle(req);
-  Send(std::move(res), breq.method() == bhttp::verb::head,
-       breq.keep_alive() && !server_.stopping());
+  if (!ConvertRequest(breq, remote_, server_.proxies(), req)) {
+    return SendError(400, "bad request target\n");
+  }
+  if (auto fast = server_.TryFast(req)) {
+    return Send(std::move(*fast), head, keep_alive && !server_.stopping());
+  }
+  HandleOnWorker(std::move(req), head, keep_alive);
+}
+
+void Session::HandleOnWorker(Request request, bool head, bool keep_alive) {
+  // The session is not idle meanwhile (shutdown waits for it), and no read
+  // is pending, so its request timeout cannot fire: a slow handler is
+  // bounded by the Store's own timeouts, not cut off mid-way.
+  asio::post(server_.workers(),
+             [self = shared_from_this(), request = std::move(request), head, keep_alive] {
+               Response response = self->server_.Handle(request);
+               asio::post(self->stream_.get_executor(), [self, response = std::move(response), head,
+                                                         keep_alive]() mutable {
+                 self->Send(std::move(response), head, keep_alive && !self->server_.stopping());
+               });
+             });
 }
 
 // Appends "Name: value\r\n". Header values come from our own code, but a
@@ -440,9 +513,13 @@ void Session::Close() {
 
 }  // namespace
 
-Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options, Handler handler) {
+Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   if (options.threads < 1) return Fail(ErrorCode::kInvalidArgument, "threads must be >= 1");
-  auto server = std::make_unique<ServerImpl>(options, std::move(handler));
+  if (options.worker_threads < 0) {
+    return Fail(ErrorCode::kInvalidArgument, "worker threads must be >= 0");
+  }
+  ASSIGN_OR_RETURN(TrustedProxies proxies, TrustedProxies::Parse(options.trusted_proxies));
+  auto server = std::make_unique<ServerImpl>(options, std::move(proxies));
   RETURN_IF_ERROR(server->Bind());
   return std::unique_ptr<Server>(std::move(server));
 }

@@ -51,16 +51,14 @@ struct DailyEntry {
   std::optional<int64_t> github_stars;
   std::string project_page;  // http(s) URL or empty
   std::string source;        // where it came from ("hf", "local")
+  // Set when read from the Store (not merged from sources): the votes cast
+  // on this site (already included in `upvotes`), the local account that
+  // submitted it (0 = none) and whether an admin hid it.
+  int64_t local_votes = 0;
+  int64_t submitted_by_user = 0;
+  bool hidden = false;
 
   friend bool operator==(const DailyEntry&, const DailyEntry&) = default;
-};
-
-// A site account (accounts arrive with a later issue; the table exists now).
-struct User {
-  int64_t id = 0;
-  std::string email;
-  std::string name;
-  std::string created_at;
 };
 
 }  // namespace paperpulse

@@ -28,7 +28,8 @@ enum class SortOrder {
   kRelevance,  // BM25 score, best first
   kDate,       // newest first (v1 submission date), then relevance
   kUpvotes,    // most community upvotes first, then relevance
-  kTrending,   // highest trending score (recent upvotes) first, then relevance
+  kTrending,   // highest ranking::TrendingScore first (votes and stars against
+               // age; unlisted papers by submission date), then relevance
 };
 
 // Parses "relevance", "date", "upvotes", "trending" (the `sort=` parameter).
@@ -60,7 +61,7 @@ struct SearchHit {
   std::vector<std::string> authors;
   std::vector<std::string> categories;
   std::string published_at;  // v1 submission timestamp as stored ("2024-05-07T17:47:02Z")
-  int64_t upvotes = 0;       // sum of community upvotes over the daily lists
+  int64_t upvotes = 0;       // imported + local votes, as the daily lists show them
   // Relevance on the BM25 scale; an id or exact-title match put first
   // carries the best score of the page. Present whatever the sort order.
   double score = 0;

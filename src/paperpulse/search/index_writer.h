@@ -17,16 +17,23 @@ namespace paperpulse::search {
 // What the index holds about a paper: the record and its popularity.
 struct IndexDocument {
   Paper paper;
-  int64_t upvotes = 0;  // sum over the daily lists
-  // Sort key of "trending" (TrendingScore), higher = hotter.
+  // Imported + local votes (PaperPopularity::upvotes()); 0 when never listed
+  // nor voted for.
+  int64_t upvotes = 0;
+  // Sort key of "trending", higher = hotter: ranking::TrendingScore, as the
+  // Store keeps it in PaperPopularity::trending.
   double trending = 0;
 };
 
-// "Hot" ranking that needs no periodic refresh: a paper listed a week later
-// needs half the upvotes of an older one to rank the same (log2(1 + upvotes)
-// + days / 7, days counted from 1970 to `date`, "YYYY-MM-DD..."; the newest
-// daily list of the paper, or its submission when it was never listed).
-double TrendingScore(int64_t upvotes, std::string_view date);
+// How far an index has followed the Store, recorded with every commit: the
+// change_seq of the last paper change and the popularity_seq of the last
+// popularity change (storage::Store::PopularityChangedSince) applied.
+struct IndexProgress {
+  int64_t change_seq = 0;
+  int64_t popularity_seq = 0;
+
+  friend bool operator==(const IndexProgress&, const IndexProgress&) = default;
+};
 
 class IndexWriter {
  public:
@@ -36,16 +43,18 @@ class IndexWriter {
   // Errors: kInternal from the index.
   virtual Status Put(const IndexDocument& doc) = 0;
 
-  // Changes the popularity of an indexed paper (no-op when it is not indexed).
+  // Changes the popularity of an indexed paper (no-op when it is not indexed,
+  // or when it already has these values). Errors: kInternal from the index.
   virtual Status SetPopularity(std::string_view id, int64_t upvotes, double trending) = 0;
 
-  // Makes everything Put so far visible to readers of the live index, in one
-  // atomic step that also records `change_seq` as the index's progress.
-  // For a fresh build nothing is visible before Publish.
-  virtual Status Commit(int64_t change_seq) = 0;
+  // Makes everything Put / SetPopularity so far visible to readers of the
+  // live index, in one atomic step that also records `progress`. For a
+  // fresh build nothing is visible before Publish.
+  virtual Status Commit(const IndexProgress& progress) = 0;
 
-  // The change_seq of the last Commit (or of the index as opened).
-  virtual int64_t last_change_seq() const = 0;
+  // The progress of the last Commit (or of the index as opened; an index
+  // written before popularity was followed opens with popularity_seq 0).
+  virtual const IndexProgress& progress() const = 0;
 
   // The index directory this writer writes.
   virtual const std::string& path() const = 0;
@@ -61,10 +70,10 @@ Result<std::unique_ptr<IndexWriter>> OpenLiveIndexWriter(std::string_view data_d
 // the live one). `Publish` replaces the live index with it.
 class FreshIndexWriter : public IndexWriter {
  public:
-  // Commits with `change_seq` and swaps the new index in as the live one;
+  // Commits with `progress` and swaps the new index in as the live one;
   // older generations except the previous one are removed. The writer is
   // unusable afterwards. Errors: kIo / kInternal.
-  virtual Status Publish(int64_t change_seq) = 0;
+  virtual Status Publish(const IndexProgress& progress) = 0;
 };
 
 // Starts a fresh build under `data_dir` (removing leftovers of builds that

@@ -4,6 +4,7 @@
 
 #include <unordered_map>
 
+#include "paperpulse/ranking/trending.h"
 #include "paperpulse/search/index.h"
 #include "paperpulse/search/index_dir.h"
 #include "paperpulse/search/index_writer.h"
@@ -11,34 +12,40 @@
 namespace paperpulse::search {
 namespace {
 
-struct Popularity {
-  int64_t upvotes = 0;
-  std::string last_listed;  // newest daily-list date
-  friend bool operator==(const Popularity&, const Popularity&) = default;
-};
+using PopularityMap = std::unordered_map<std::string, PaperPopularity>;
 
-using PopularityMap = std::unordered_map<std::string, Popularity>;
-
-Result<PopularityMap> ReadPopularity(storage::Store& store) {
-  ASSIGN_OR_RETURN(std::vector<DailyEntry> entries,
-                   store.DailyEntriesBetween("0000-01-01", "9999-12-31"));
+// Every popularity row of the Store, and the highest popularity_seq among
+// them. Only papers that were listed or voted for have one, so this is a
+// small fraction of the papers; a full build reads it once instead of asking
+// per paper. Rows that change while it pages come again later in the same
+// ascending walk, with their new values.
+Result<PopularityMap> ReadAllPopularity(storage::Store& store, int page, int64_t* last_seq) {
   PopularityMap out;
-  for (const DailyEntry& e : entries) {
-    Popularity& p = out[e.paper_id];
-    p.upvotes += e.upvotes;
-    if (e.date > p.last_listed) p.last_listed = e.date;
+  *last_seq = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<PaperPopularity> rows,
+                     store.PopularityChangedSince(*last_seq, page));
+    for (PaperPopularity& row : rows) {
+      *last_seq = row.popularity_seq;
+      std::string id = row.paper_id;
+      out.insert_or_assign(std::move(id), std::move(row));
+    }
+    if (rows.size() < static_cast<size_t>(page)) break;
   }
   return out;
 }
 
-IndexDocument MakeDocument(Paper paper, const PopularityMap& popularity) {
+// The document of `paper` with its popularity (`popularity` = nullptr: none,
+// the paper was never listed nor voted for; it then trends by its
+// submission date alone, so sort=trending still orders such papers newest
+// first).
+IndexDocument MakeDocument(Paper paper, const PaperPopularity* popularity) {
   IndexDocument doc;
-  auto it = popularity.find(paper.id);
-  if (it != popularity.end()) {
-    doc.upvotes = it->second.upvotes;
-    doc.trending = TrendingScore(it->second.upvotes, it->second.last_listed);
+  if (popularity) {
+    doc.upvotes = popularity->upvotes();
+    doc.trending = popularity->trending;
   } else {
-    doc.trending = TrendingScore(0, paper.submitted);
+    doc.trending = ranking::TrendingScore({0, std::nullopt, paper.submitted});
   }
   doc.paper = std::move(paper);
   return doc;
@@ -46,20 +53,13 @@ IndexDocument MakeDocument(Paper paper, const PopularityMap& popularity) {
 
 }  // namespace
 
-// The popularity last applied to the index, so a refresh touches only the
-// papers whose votes changed.
-struct Indexer::State {
-  PopularityMap popularity;
-  bool popularity_loaded = false;
-};
-
 Result<std::unique_ptr<Indexer>> Indexer::Create(const IndexerOptions& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::Store::Open(options.store));
   return std::unique_ptr<Indexer>(new Indexer(options, std::move(store)));
 }
 
 Indexer::Indexer(IndexerOptions options, std::unique_ptr<storage::Store> store)
-    : options_(std::move(options)), store_(std::move(store)), state_(std::make_unique<State>()) {}
+    : options_(std::move(options)), store_(std::move(store)) {}
 
 Indexer::~Indexer() { Stop(); }
 
@@ -84,15 +84,18 @@ Status Indexer::EnsureWriter() {
     return tl::unexpected(opened.error());
   }
   ASSIGN_OR_RETURN(storage::StoreStats stats, store_->Stats());
-  if ((*opened)->last_change_seq() > stats.change_seq) {
+  const IndexProgress& progress = (*opened)->progress();
+  if (progress.change_seq > stats.change_seq || progress.popularity_seq > stats.popularity_seq) {
     // An index ahead of the Store belongs to another database.
-    spdlog::warn("search index is at change {} but the store only at {}; rebuilding",
-                 (*opened)->last_change_seq(), stats.change_seq);
+    spdlog::warn(
+        "search index is at change {} / popularity {} but the store only at {} / {}; rebuilding",
+        progress.change_seq, progress.popularity_seq, stats.change_seq, stats.popularity_seq);
     opened->reset();
     return Rebuild();
   }
   writer_ = std::move(*opened);
-  indexed_seq_ = writer_->last_change_seq();
+  indexed_seq_ = writer_->progress().change_seq;
+  indexed_popularity_seq_ = writer_->progress().popularity_seq;
   return Ok();
 }
 
@@ -100,36 +103,59 @@ Status Indexer::Rebuild() {
   writer_.reset();
   ASSIGN_OR_RETURN(std::unique_ptr<FreshIndexWriter> fresh,
                    CreateFreshIndexWriter(options_.store.data_dir));
-  ASSIGN_OR_RETURN(state_->popularity, ReadPopularity(*store_));
-  state_->popularity_loaded = true;
-  next_upvotes_refresh_ = std::chrono::steady_clock::now() + options_.upvotes_interval;
+  // Popularity first: a change after this read has a later popularity_seq
+  // than the one the build records, so the next poll applies it.
+  IndexProgress progress;
+  ASSIGN_OR_RETURN(PopularityMap popularity,
+                   ReadAllPopularity(*store_, options_.batch_size, &progress.popularity_seq));
   ASSIGN_OR_RETURN(storage::StoreStats stats, store_->Stats());
-  int64_t seq = 0;
   int64_t count = 0;
   while (true) {
     ASSIGN_OR_RETURN(std::vector<storage::ChangedPaper> batch,
-                     store_->PapersChangedSince(seq, options_.batch_size));
+                     store_->PapersChangedSince(progress.change_seq, options_.batch_size));
     if (batch.empty()) break;
     for (storage::ChangedPaper& c : batch) {
-      RETURN_IF_ERROR(fresh->Put(MakeDocument(std::move(c.paper), state_->popularity)));
-      seq = c.change_seq;
+      auto it = popularity.find(c.paper.id);
+      RETURN_IF_ERROR(fresh->Put(
+          MakeDocument(std::move(c.paper), it == popularity.end() ? nullptr : &it->second)));
+      progress.change_seq = c.change_seq;
     }
     count += static_cast<int64_t>(batch.size());
     documents_indexed_ += static_cast<int64_t>(batch.size());
-    lag_ = std::max<int64_t>(stats.change_seq - seq, 0);
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stop_) return Fail(ErrorCode::kUnavailable, "stopped during a rebuild");
+    lag_ = std::max<int64_t>(stats.change_seq - progress.change_seq, 0);
+    if (Stopping()) return Fail(ErrorCode::kUnavailable, "stopped during a rebuild");
   }
-  RETURN_IF_ERROR(fresh->Publish(seq));
-  spdlog::info("search index rebuilt: {} papers up to change {}", count, seq);
+  RETURN_IF_ERROR(fresh->Publish(progress));
+  spdlog::info("search index rebuilt: {} papers up to change {}, popularity {}", count,
+               progress.change_seq, progress.popularity_seq);
   fresh.reset();
   ASSIGN_OR_RETURN(writer_, OpenLiveIndexWriter(options_.store.data_dir));
-  indexed_seq_ = writer_->last_change_seq();
+  indexed_seq_ = writer_->progress().change_seq;
+  indexed_popularity_seq_ = writer_->progress().popularity_seq;
+  return Ok();
+}
+
+Status Indexer::PopularityBatch(bool* done) {
+  IndexProgress progress = writer_->progress();
+  ASSIGN_OR_RETURN(std::vector<PaperPopularity> rows,
+                   store_->PopularityChangedSince(progress.popularity_seq, options_.batch_size));
+  *done = rows.size() < static_cast<size_t>(options_.batch_size);
+  if (rows.empty()) return Ok();
+  for (const PaperPopularity& row : rows) {
+    // A paper not indexed yet is skipped here and gets its popularity when
+    // its own change is indexed (IndexBatch reads it then).
+    RETURN_IF_ERROR(writer_->SetPopularity(row.paper_id, row.upvotes(), row.trending));
+    progress.popularity_seq = row.popularity_seq;
+  }
+  RETURN_IF_ERROR(writer_->Commit(progress));
+  indexed_popularity_seq_ = progress.popularity_seq;
+  popularity_updates_ += static_cast<int64_t>(rows.size());
   return Ok();
 }
 
 Status Indexer::IndexBatch(bool* done) {
-  int64_t from = writer_->last_change_seq();
+  IndexProgress progress = writer_->progress();
+  int64_t from = progress.change_seq;
   ASSIGN_OR_RETURN(std::vector<storage::ChangedPaper> batch,
                    store_->PapersChangedSince(from, options_.batch_size));
   *done = batch.size() < static_cast<size_t>(options_.batch_size);
@@ -137,51 +163,42 @@ Status Indexer::IndexBatch(bool* done) {
     lag_ = 0;
     return Ok();
   }
-  int64_t seq = from;
   for (storage::ChangedPaper& c : batch) {
-    RETURN_IF_ERROR(writer_->Put(MakeDocument(std::move(c.paper), state_->popularity)));
-    seq = c.change_seq;
+    // One indexed read per changed paper; a popularity change after it has
+    // a later popularity_seq, so the next PopularityBatch applies it.
+    ASSIGN_OR_RETURN(std::optional<PaperPopularity> popularity, store_->GetPopularity(c.paper.id));
+    RETURN_IF_ERROR(
+        writer_->Put(MakeDocument(std::move(c.paper), popularity ? &*popularity : nullptr)));
+    progress.change_seq = c.change_seq;
   }
-  RETURN_IF_ERROR(writer_->Commit(seq));
-  indexed_seq_ = seq;
+  RETURN_IF_ERROR(writer_->Commit(progress));
+  indexed_seq_ = progress.change_seq;
   documents_indexed_ += static_cast<int64_t>(batch.size());
   if (*done) {
     lag_ = 0;
   } else {
     ASSIGN_OR_RETURN(storage::StoreStats stats, store_->Stats());
-    lag_ = std::max<int64_t>(stats.change_seq - seq, 0);
+    lag_ = std::max<int64_t>(stats.change_seq - progress.change_seq, 0);
   }
   return Ok();
 }
 
-Status Indexer::RefreshUpvotes() {
-  ASSIGN_OR_RETURN(PopularityMap fresh, ReadPopularity(*store_));
-  // After a restart the old map is empty: every listed paper is checked (the
-  // writer skips those whose stored popularity is already right).
-  int changed = 0;
-  for (const auto& [id, pop] : fresh) {
-    auto old = state_->popularity.find(id);
-    if (old != state_->popularity.end() && old->second == pop) continue;
-    RETURN_IF_ERROR(
-        writer_->SetPopularity(id, pop.upvotes, TrendingScore(pop.upvotes, pop.last_listed)));
-    ++changed;
-  }
-  if (changed > 0) RETURN_IF_ERROR(writer_->Commit(writer_->last_change_seq()));
-  state_->popularity = std::move(fresh);
-  state_->popularity_loaded = true;
-  return Ok();
+bool Indexer::Stopping() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stop_;
 }
 
 Status Indexer::CatchUp() {
   RETURN_IF_ERROR(EnsureWriter());
-  if (!state_->popularity_loaded || std::chrono::steady_clock::now() >= next_upvotes_refresh_) {
-    RETURN_IF_ERROR(RefreshUpvotes());
-    next_upvotes_refresh_ = std::chrono::steady_clock::now() + options_.upvotes_interval;
+  // Popularity before papers: a paper that arrives with its first listing
+  // is then Put once, with its popularity, rather than Put and updated.
+  for (bool done = false; !done;) {
+    RETURN_IF_ERROR(PopularityBatch(&done));
+    if (Stopping()) return Ok();
   }
   for (bool done = false; !done;) {
     RETURN_IF_ERROR(IndexBatch(&done));
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stop_) break;
+    if (Stopping()) return Ok();
   }
   return Ok();
 }

@@ -1,13 +1,16 @@
 // The Indexer keeps the search index under <data_dir>/search in step with
 // the Store. It follows the Store's change sequence (PapersChangedSince), so
 // whatever `import`, harvest or a submission writes becomes searchable within
-// one poll interval while `serve` runs.
+// one poll interval while `serve` runs; and the popularity sequence
+// (PopularityChangedSince), so a vote, a new listing or new GitHub stars
+// re-rank search results (sort=upvotes, sort=trending) within one poll too,
+// touching only the papers whose popularity changed.
 //
 // The index is never served half-built: a full build goes into a fresh
 // directory that replaces the live one only once it is complete, and every
-// incremental batch is one atomic commit that also records the last indexed
-// change_seq. A missing, corrupt, half-built or foreign index (one that is
-// ahead of the Store, or of an older format) is rebuilt from the Store.
+// incremental batch is one atomic commit that also records how far the index
+// has followed both sequences (IndexProgress). A missing, corrupt, half-built or foreign index (one
+// that is ahead of the Store, or of an older format) is rebuilt from the Store.
 #pragma once
 
 #include <atomic>
@@ -29,14 +32,12 @@ class IndexWriter;
 struct IndexerOptions {
   // Where the Store is and where the index goes (<data_dir>/search).
   storage::StoreOptions store;
-  // Papers per commit. Larger batches index faster; each commit is what
-  // readers see, so this also bounds how stale a busy index can be.
+  // Papers (or popularity changes) per commit. Larger batches index
+  // faster; each commit is what readers see, so this also bounds how stale a
+  // busy index can be.
   int batch_size = 5000;
   // How often the background thread asks the Store for changes.
   std::chrono::milliseconds poll_interval{1000};
-  // How often upvote counts (which change without a paper change) are
-  // re-read from the daily lists and re-applied to the index.
-  std::chrono::milliseconds upvotes_interval{60000};
 };
 
 class Indexer {
@@ -51,9 +52,9 @@ class Indexer {
   Indexer(const Indexer&) = delete;
   Indexer& operator=(const Indexer&) = delete;
 
-  // Brings the index up to the Store's current change_seq on the calling
-  // thread: rebuilds it first when it is missing, corrupt, half-built or
-  // foreign. Must not be called while the background thread runs.
+  // Brings the index up to the Store's current change_seq and popularity_seq
+  // on the calling thread: rebuilds it first when it is missing, corrupt,
+  // half-built or foreign. Must not be called while the background thread runs.
   // Errors: kUnavailable when another process holds the index's write lock
   // (e.g. `serve` is running: its indexer keeps the index current);
   // kIo / kInternal from the Store or the index.
@@ -81,29 +82,36 @@ class Indexer {
   int64_t indexed_seq() const { return indexed_seq_.load(); }
   // Papers indexed since this Indexer was created; thread-safe.
   int64_t documents_indexed() const { return documents_indexed_.load(); }
+  // The last popularity_seq committed to the index; thread-safe.
+  int64_t indexed_popularity_seq() const { return indexed_popularity_seq_.load(); }
+  // Popularity changes applied to the live index since this Indexer was
+  // created (one per changed popularity row; a full build counts none):
+  // what a poll costs after votes. Thread-safe.
+  int64_t popularity_updates() const { return popularity_updates_.load(); }
 
  private:
   Indexer(IndexerOptions options, std::unique_ptr<storage::Store> store);
 
   // Opens the live index for writing, rebuilding it when it is not usable.
   Status EnsureWriter();
-  // Indexes one batch of changes; sets *done when there were none left.
+  // Applies one batch of popularity changes; sets *done when there were
+  // none left.
+  Status PopularityBatch(bool* done);
+  // Indexes one batch of paper changes; sets *done when there were none left.
   Status IndexBatch(bool* done);
-  // Re-reads upvotes and re-applies those that changed.
-  Status RefreshUpvotes();
+  // Whether Stop was called.
+  bool Stopping();
   void Run();
-
-  struct State;
 
   IndexerOptions options_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<IndexWriter> writer_;
-  std::unique_ptr<State> state_;
-  std::chrono::steady_clock::time_point next_upvotes_refresh_{};
 
   std::atomic<int64_t> lag_{0};
   std::atomic<int64_t> indexed_seq_{0};
   std::atomic<int64_t> documents_indexed_{0};
+  std::atomic<int64_t> indexed_popularity_seq_{0};
+  std::atomic<int64_t> popularity_updates_{0};
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -5,9 +5,17 @@
 //
 // A Store object is not thread-safe: use one per thread (they may share the
 // same database; SQLite serialises writers, PostgreSQL uses row locks).
+//
+// Errors every method may return besides its own: kAborted when a
+// transaction lost a conflict (a write outside any transaction retries that
+// itself; see RunInTransaction), kUnavailable when the database connection
+// was lost (the next call reconnects), kIo for a full or failing disk,
+// kInternal for anything unexpected. A taken unique key is kAlreadyExists.
+// storage/soci/db.h maps the databases' errors to these codes.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +23,7 @@
 #include <vector>
 
 #include "paperpulse/base/result.h"
+#include "paperpulse/model/community.h"
 #include "paperpulse/model/paper.h"
 
 namespace paperpulse::storage {
@@ -36,6 +45,14 @@ struct StoreStats {
   int64_t users = 0;
   int64_t change_seq = 0;
   int64_t unkeyed = 0;  // records held without an arXiv id (see UpsertUnkeyedPaper)
+  int64_t votes = 0;
+  int64_t popularity_seq = 0;
+};
+
+// The answer of Store::SubmitPaper.
+struct SubmitResult {
+  DailyEntry entry;      // as stored (upvotes include local votes)
+  bool created = false;  // false: the paper was already on that day's list
 };
 
 // A paper as the index sees it: the record plus the sequence number of its
@@ -65,6 +82,15 @@ class Store {
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
 
+  // Runs `fn` in a transaction: commits when it succeeds, rolls back when it
+  // fails. A transaction that loses a conflict (kAborted: serialization
+  // failure, deadlock, SQLite busy) is rolled back and `fn` run again, with
+  // growing randomised back-off, up to a few times; so `fn` must have no
+  // effects outside the Store. Inside an open transaction `fn` simply runs
+  // (no retry: the outer one owns the outcome). Errors: those of `fn`, or
+  // kAborted when every attempt lost.
+  virtual Status RunInTransaction(const std::function<Status()>& fn) = 0;
+
   // Merges `paper` into the stored record of `paper.id` by MergePaper's
   // rules. A write that changes anything gives the paper a new change
   // sequence number (strictly greater than every earlier one, in commit order).
@@ -86,7 +112,9 @@ class Store {
   virtual Result<std::vector<ChangedPaper>> PapersChangedSince(int64_t after, int limit) = 0;
 
   // Daily entries with from <= date <= to ("YYYY-MM-DD"), by date, then
-  // upvotes descending, then submission time.
+  // upvotes descending, then submission time. In every DailyEntry read from
+  // the Store, `upvotes` is the imported count plus the paper's local votes
+  // (`local_votes`), so every page shows the same exact number.
   virtual Result<std::vector<DailyEntry>> DailyEntriesBetween(std::string_view from,
                                                               std::string_view to) = 0;
 
@@ -101,6 +129,91 @@ class Store {
   virtual Result<std::vector<DailyEntry>> DailyEntriesForPaper(std::string_view paper_id) = 0;
 
   virtual Result<StoreStats> Stats() = 0;
+
+  // A number that changes with every committed write that can change what
+  // a page shows (papers, daily lists, votes, hiding): response caches
+  // compare it to drop stale entries, also across processes and nodes. One
+  // indexed read; never decreases.
+  virtual Result<int64_t> ContentVersion() = 0;
+
+  // ---- Accounts (model/community.h). E-mail addresses compare lower-cased.
+
+  // The account of `email`, created (with `now` as created_at) when there is
+  // none. Concurrent first sign-ins of one address give one account.
+  virtual Result<Account> FindOrCreateAccount(std::string_view email, std::string_view now) = 0;
+  virtual Result<std::optional<Account>> GetAccount(int64_t id) = 0;
+  virtual Result<std::optional<Account>> GetAccountByEmail(std::string_view email) = 0;
+  // Names compare case-insensitively (ASCII).
+  virtual Result<std::optional<Account>> GetAccountByName(std::string_view name) = 0;
+  // Errors: kAlreadyExists when another account has the name; kNotFound.
+  virtual Status SetAccountName(int64_t id, std::string_view name) = 0;
+  virtual Status SetAccountAdmin(int64_t id, bool admin) = 0;
+  // Banning also ends every session of the account.
+  virtual Status SetAccountBanned(int64_t id, bool banned) = 0;
+
+  // Sign-in links: only the hash of the secret is stored. Consuming marks
+  // the link used in the same statement that checks it, so of two
+  // concurrent uses exactly one succeeds. Errors of Consume: kNotFound for
+  // an unknown hash; kFailedPrecondition "already used" / "expired".
+  virtual Status CreateLoginToken(std::string_view token_hash, std::string_view email, int64_t now,
+                                  int64_t expires_at) = 0;
+  virtual Result<std::string> ConsumeLoginToken(std::string_view token_hash, int64_t now) = 0;
+
+  // Sessions, keyed by the hash of the cookie value. GetSession gives
+  // nullopt for unknown and expired sessions, and for banned accounts.
+  virtual Status CreateSession(const SessionRecord& session) = 0;
+  virtual Result<std::optional<SessionRecord>> GetSession(std::string_view id_hash,
+                                                          int64_t now) = 0;
+  virtual Status DeleteSession(std::string_view id_hash) = 0;
+
+  // API tokens for scripts (Authorization: Bearer), stored hashed.
+  virtual Status CreateApiToken(std::string_view token_hash, int64_t user_id,
+                                std::string_view label, std::string_view now) = 0;
+  // The account id of a token, or nullopt (unknown token, banned account).
+  virtual Result<std::optional<int64_t>> ApiTokenUser(std::string_view token_hash) = 0;
+
+  // Fixed-window rate limiting shared by every process on the database:
+  // adds one to counter `key` of the window that starts at `window_start`
+  // (Unix seconds) and returns its new value. Windows that started before
+  // `window_start` are garbage.
+  virtual Result<int64_t> HitRateLimit(std::string_view key, int64_t window_start) = 0;
+
+  // The admin audit log: append-only. Recent first.
+  virtual Status AppendAudit(const AuditEntry& entry) = 0;
+  virtual Result<std::vector<AuditEntry>> RecentAudit(int limit) = 0;
+
+  // ---- Votes. One per account and paper; the paper's popularity (and its
+  // popularity_seq and the content version) change in the same transaction.
+  // AddVote: true when the vote is new, false when it was already there
+  // (idempotent under retries and concurrent requests). RemoveVote: true when
+  // a vote was removed. Errors: kNotFound when the paper is not in the Store.
+  virtual Result<bool> AddVote(int64_t user_id, std::string_view paper_id,
+                               std::string_view now) = 0;
+  virtual Result<bool> RemoveVote(int64_t user_id, std::string_view paper_id) = 0;
+  // Which of `paper_ids` the account has voted for.
+  virtual Result<std::vector<std::string>> VotedPapers(
+      int64_t user_id, const std::vector<std::string>& paper_ids) = 0;
+
+  // ---- Popularity (model/community.h), kept current by UpsertDailyEntry,
+  // AddVote, RemoveVote and SubmitPaper.
+  virtual Result<std::optional<PaperPopularity>> GetPopularity(std::string_view paper_id) = 0;
+  // Up to `limit` rows with popularity_seq > `after`, ascending.
+  virtual Result<std::vector<PaperPopularity>> PopularityChangedSince(int64_t after, int limit) = 0;
+
+  // ---- Submissions.
+  // Puts `paper_id` on the list of `date` ("YYYY-MM-DD"), submitted by
+  // `by` at `now`. Already on that day's list: the existing entry
+  // (created = false). Errors: kNotFound (no such paper); kAlreadyExists
+  // when the paper is on another day's list (the message names the day);
+  // kResourceExhausted when `max_per_day` > 0 and `by` already submitted
+  // that many papers on `date`.
+  virtual Result<SubmitResult> SubmitPaper(std::string_view date, std::string_view paper_id,
+                                           const Account& by, std::string_view now,
+                                           int max_per_day) = 0;
+  // Hidden entries are left out of DailyEntriesBetween / DailyEntriesForPaper
+  // and AdjacentDailyDate. Errors: kNotFound when there is no such entry.
+  virtual Status SetDailyEntryHidden(std::string_view date, std::string_view paper_id,
+                                     bool hidden) = 0;
 
   // Small key/value settings and checkpoints ("harvest.checkpoint", ...),
   // written inside the current transaction when there is one.

@@ -4,13 +4,23 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
+#include <atomic>
+#include <latch>
+#include <random>
+#include <thread>
+
+#include "paperpulse/ranking/trending.h"
+#include "paperpulse/storage/soci/migrations.h"
+#include "paperpulse/storage/soci/soci_store.h"
 #include "paperpulse/storage/store_test_util.h"
 
 namespace paperpulse::storage {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 Paper MakePaper(const std::string& id, int version) {
   Paper p;
@@ -32,6 +42,9 @@ Paper MakePaper(const std::string& id, int version) {
 class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
+    if (!testing::BackendAvailable(GetParam())) {
+      GTEST_SKIP() << GetParam() << " not available (set PAPERPULSE_TEST_PG)";
+    }
     db_ = std::make_unique<testing::TempDatabase>(GetParam());
     store_ = db_->Open();
   }
@@ -48,6 +61,9 @@ TEST_P(StoreTest, FreshDatabaseIsMigratedAndEmpty) {
   ASSERT_TRUE(stats);
   EXPECT_EQ(stats->papers, 0);
   EXPECT_EQ(stats->change_seq, 0);
+  EXPECT_EQ(stats->popularity_seq, 0);
+  EXPECT_EQ(stats->votes, 0);
+  EXPECT_EQ(*store_->ContentVersion(), 0);
   // Opening again applies nothing twice.
   auto again = db_->Open();
   EXPECT_EQ(*again->SchemaVersion(), *version);
@@ -273,7 +289,722 @@ TEST(TitleKey, FoldsCasePunctuationAndSpace) {
   EXPECT_EQ(TitleKey("Schrödinger's cat"), "schrödinger s cat");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing::BackendsUnderTest()),
+// ---- Transactions.
+
+TEST_P(StoreTest, RunInTransactionCommitsOrRollsBack) {
+  int attempts = 0;
+  Status ok = store_->RunInTransaction([&]() -> Status {
+    ++attempts;
+    RETURN_IF_ERROR(store_->UpsertPaper(MakePaper("2401.00001", 1)));
+    return store_->SetMeta("k", "v");
+  });
+  ASSERT_TRUE(ok) << ok.error().ToString();
+  EXPECT_EQ(attempts, 1);
+  EXPECT_EQ(store_->Stats()->papers, 1);
+
+  attempts = 0;
+  Status failed = store_->RunInTransaction([&]() -> Status {
+    ++attempts;
+    RETURN_IF_ERROR(store_->UpsertPaper(MakePaper("2401.00002", 1)));
+    return Fail(ErrorCode::kInvalidArgument, "no");
+  });
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(attempts, 1);  // only lost conflicts are retried
+  EXPECT_EQ(store_->Stats()->papers, 1);
+  EXPECT_FALSE(*store_->GetPaper("2401.00002"));
+}
+
+TEST_P(StoreTest, RunInTransactionRetriesAbortedAttemptsFromScratch) {
+  int attempts = 0;
+  Status s = store_->RunInTransaction([&]() -> Status {
+    ++attempts;
+    RETURN_IF_ERROR(store_->UpsertPaper(MakePaper("2401.0000" + std::to_string(attempts), 1)));
+    if (attempts < 3) return Fail(ErrorCode::kAborted, "lost a conflict");
+    return Ok();
+  });
+  ASSERT_TRUE(s) << s.error().ToString();
+  EXPECT_EQ(attempts, 3);
+  // The writes of the failed attempts were rolled back.
+  EXPECT_FALSE(*store_->GetPaper("2401.00001"));
+  EXPECT_FALSE(*store_->GetPaper("2401.00002"));
+  EXPECT_TRUE(*store_->GetPaper("2401.00003"));
+  EXPECT_EQ(store_->Stats()->change_seq, 1);
+}
+
+TEST_P(StoreTest, RunInTransactionGivesUpAfterMaxAttempts) {
+  int attempts = 0;
+  Status s = store_->RunInTransaction([&]() -> Status {
+    ++attempts;
+    return Fail(ErrorCode::kAborted, "always loses");
+  });
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, ErrorCode::kAborted);
+  EXPECT_EQ(attempts, 5);
+}
+
+TEST_P(StoreTest, RunInTransactionInsideATransactionDoesNotRetry) {
+  ASSERT_TRUE(store_->Begin());
+  int attempts = 0;
+  Status s = store_->RunInTransaction([&]() -> Status {
+    ++attempts;
+    return Fail(ErrorCode::kAborted, "the outer transaction decides");
+  });
+  EXPECT_FALSE(s);
+  EXPECT_EQ(attempts, 1);
+  EXPECT_FALSE(store_->Begin());  // still inside the outer one
+  EXPECT_TRUE(store_->Rollback());
+}
+
+// Two connections that lock two rows in opposite order deadlock for real on
+// PostgreSQL; the server aborts one (40P01), RunInTransaction runs it again,
+// and both succeed.
+TEST_P(StoreTest, RunInTransactionRetriesARealDeadlock) {
+  if (GetParam() != "postgresql") {
+    GTEST_SKIP() << "SQLite has one writer at a time: its transactions cannot deadlock";
+  }
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2401.00001", 1)));
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2401.00002", 1)));
+  std::latch both_locked(2);
+  auto run = [&](const std::string& first, const std::string& second, int* attempts) {
+    auto store = db_->Open();
+    return store->RunInTransaction([&]() -> Status {
+      ++*attempts;
+      // An unchanged upsert still locks the paper's row until commit.
+      RETURN_IF_ERROR(store->UpsertPaper(MakePaper(first, 1)));
+      if (*attempts == 1) both_locked.arrive_and_wait();
+      RETURN_IF_ERROR(store->UpsertPaper(MakePaper(second, 1)));
+      return Ok();
+    });
+  };
+  int attempts_a = 0, attempts_b = 0;
+  Status a = Ok(), b = Ok();
+  std::thread ta([&] { a = run("2401.00001", "2401.00002", &attempts_a); });
+  std::thread tb([&] { b = run("2401.00002", "2401.00001", &attempts_b); });
+  ta.join();
+  tb.join();
+  EXPECT_TRUE(a) << a.error().ToString();
+  EXPECT_TRUE(b) << b.error().ToString();
+  EXPECT_EQ(attempts_a + attempts_b, 3) << "exactly one transaction lost and was retried";
+}
+
+TEST_P(StoreTest, TwoConnectionsWritingAtOnceBothSucceed) {
+  std::latch start(2);
+  auto run = [&](int base) {
+    auto store = db_->Open();
+    start.arrive_and_wait();
+    return store->RunInTransaction([&]() -> Status {
+      for (int i = 0; i < 20; ++i) {
+        RETURN_IF_ERROR(store->UpsertPaper(MakePaper("2401." + std::to_string(base + i), 1)));
+        RETURN_IF_ERROR(store->HitRateLimit("shared", 0));
+      }
+      return Ok();
+    });
+  };
+  Status a = Ok(), b = Ok();
+  std::thread ta([&] { a = run(10000); });
+  std::thread tb([&] { b = run(20000); });
+  ta.join();
+  tb.join();
+  EXPECT_TRUE(a) << a.error().ToString();
+  EXPECT_TRUE(b) << b.error().ToString();
+  EXPECT_EQ(store_->Stats()->papers, 40);
+  EXPECT_EQ(store_->Stats()->change_seq, 40);
+  EXPECT_EQ(*store_->HitRateLimit("shared", 0), 41);
+}
+
+// On PostgreSQL a connection can be lost (server restart, proxy timeout):
+// the call that finds it so fails kUnavailable, and the Store reconnects.
+TEST_P(StoreTest, LostConnectionIsUnavailableOnceThenRecovers) {
+  if (GetParam() != "postgresql") GTEST_SKIP() << "SQLite has no connection to lose";
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2401.00001", 1)));
+  ASSERT_TRUE(store_->GetPaper("2401.00001"));  // prepares the statements
+  PGconn* admin = PQconnectdb(db_->options().url.c_str());
+  ASSERT_EQ(PQstatus(admin), CONNECTION_OK) << PQerrorMessage(admin);
+  PGresult* r = PQexec(admin,
+                       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                       "current_database() AND pid <> pg_backend_pid()");
+  EXPECT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQerrorMessage(admin);
+  PQclear(r);
+  PQfinish(admin);
+  auto lost = store_->GetPaper("2401.00001");
+  ASSERT_FALSE(lost);
+  EXPECT_EQ(lost.error().code, ErrorCode::kUnavailable) << lost.error().ToString();
+  auto again = store_->GetPaper("2401.00001");
+  ASSERT_TRUE(again) << again.error().ToString();
+  EXPECT_TRUE(*again);
+  EXPECT_TRUE(store_->UpsertPaper(MakePaper("2401.00002", 1)));
+}
+
+// ---- Accounts.
+
+TEST_P(StoreTest, AccountsAreFoundByLowerCasedEmail) {
+  auto a = store_->FindOrCreateAccount("Alice@Example.ORG", "2026-01-05T10:00:00Z");
+  ASSERT_TRUE(a) << a.error().ToString();
+  EXPECT_GT(a->id, 0);
+  EXPECT_EQ(a->email, "alice@example.org");
+  EXPECT_EQ(a->name, "");
+  EXPECT_FALSE(a->is_admin);
+  EXPECT_FALSE(a->banned);
+  EXPECT_EQ(a->created_at, "2026-01-05T10:00:00Z");
+  auto again = store_->FindOrCreateAccount("alice@example.org", "2026-02-01T00:00:00Z");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->id, a->id);
+  EXPECT_EQ(again->created_at, "2026-01-05T10:00:00Z");
+  EXPECT_EQ((*store_->GetAccountByEmail("ALICE@example.org"))->id, a->id);
+  EXPECT_EQ((*store_->GetAccount(a->id))->email, "alice@example.org");
+  EXPECT_FALSE(*store_->GetAccount(a->id + 100));
+  EXPECT_FALSE(*store_->GetAccountByEmail("bob@example.org"));
+  EXPECT_EQ(store_->Stats()->users, 1);
+  auto empty = store_->FindOrCreateAccount("", "2026-01-05T10:00:00Z");
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_P(StoreTest, ConcurrentFirstSignInsGiveOneAccount) {
+  constexpr int kThreads = 8;
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < kThreads; ++i) stores.push_back(db_->Open());
+  std::vector<Result<Account>> results(kThreads, Fail(ErrorCode::kInternal, "not run"));
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      results[i] = stores[i]->FindOrCreateAccount("same@example.org", "2026-01-05T10:00:00Z");
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& r : results) {
+    ASSERT_TRUE(r) << r.error().ToString();
+    EXPECT_EQ(r->id, results[0]->id);
+  }
+  EXPECT_EQ(store_->Stats()->users, 1);
+}
+
+TEST_P(StoreTest, NamesAreUniqueIgnoringCase) {
+  auto alice = *store_->FindOrCreateAccount("alice@example.org", "t");
+  auto bob = *store_->FindOrCreateAccount("bob@example.org", "t");
+  ASSERT_TRUE(store_->SetAccountName(alice.id, "Alice"));
+  EXPECT_EQ((*store_->GetAccount(alice.id))->name, "Alice");
+  EXPECT_EQ((*store_->GetAccountByName("aLiCe"))->id, alice.id);
+  EXPECT_FALSE(*store_->GetAccountByName(""));
+  auto taken = store_->SetAccountName(bob.id, "ALICE");
+  ASSERT_FALSE(taken);
+  EXPECT_EQ(taken.error().code, ErrorCode::kAlreadyExists) << taken.error().ToString();
+  // Her own name in another case, and names left empty by many, are fine.
+  EXPECT_TRUE(store_->SetAccountName(alice.id, "alice"));
+  EXPECT_TRUE(store_->SetAccountName(bob.id, ""));
+  auto missing = store_->SetAccountName(alice.id + bob.id + 100, "zed");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreTest, AdminFlagAndBanning) {
+  auto alice = *store_->FindOrCreateAccount("alice@example.org", "t");
+  ASSERT_TRUE(store_->SetAccountAdmin(alice.id, true));
+  EXPECT_TRUE((*store_->GetAccount(alice.id))->is_admin);
+  ASSERT_TRUE(store_->CreateSession({"session-hash", alice.id, "csrf", 1000, 5000}));
+  ASSERT_TRUE(store_->CreateApiToken("token-hash", alice.id, "script", "t"));
+  EXPECT_EQ(**store_->ApiTokenUser("token-hash"), alice.id);
+
+  ASSERT_TRUE(store_->SetAccountBanned(alice.id, true));
+  EXPECT_TRUE((*store_->GetAccount(alice.id))->banned);
+  EXPECT_FALSE(*store_->GetSession("session-hash", 2000));
+  EXPECT_FALSE(*store_->ApiTokenUser("token-hash"));
+  // Unbanning lets tokens work again; the ended sessions stay ended.
+  ASSERT_TRUE(store_->SetAccountBanned(alice.id, false));
+  EXPECT_EQ(**store_->ApiTokenUser("token-hash"), alice.id);
+  EXPECT_FALSE(*store_->GetSession("session-hash", 2000));
+
+  auto missing = store_->SetAccountAdmin(alice.id + 100, true);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreTest, LoginTokensAreSingleUseAndExpire) {
+  ASSERT_TRUE(store_->CreateLoginToken("h1", "Alice@Example.org", 1000, 1900));
+  auto email = store_->ConsumeLoginToken("h1", 1500);
+  ASSERT_TRUE(email) << email.error().ToString();
+  EXPECT_EQ(*email, "alice@example.org");
+
+  auto twice = store_->ConsumeLoginToken("h1", 1501);
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_THAT(twice.error().message, HasSubstr("already used"));
+
+  ASSERT_TRUE(store_->CreateLoginToken("h2", "bob@example.org", 1000, 1900));
+  auto late = store_->ConsumeLoginToken("h2", 1900);
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_THAT(late.error().message, HasSubstr("expired"));
+
+  auto unknown = store_->ConsumeLoginToken("nope", 1500);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+
+  auto duplicate = store_->CreateLoginToken("h2", "carol@example.org", 1000, 1900);
+  ASSERT_FALSE(duplicate);
+  EXPECT_EQ(duplicate.error().code, ErrorCode::kAlreadyExists) << duplicate.error().ToString();
+}
+
+TEST_P(StoreTest, ConcurrentUsesOfOneLinkSucceedOnce) {
+  ASSERT_TRUE(store_->CreateLoginToken("h", "alice@example.org", 1000, 1900));
+  constexpr int kThreads = 8;
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < kThreads; ++i) stores.push_back(db_->Open());
+  std::atomic<int> signed_in{0}, refused{0};
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      auto r = stores[i]->ConsumeLoginToken("h", 1500);
+      if (r) {
+        ++signed_in;
+      } else if (r.error().code == ErrorCode::kFailedPrecondition) {
+        ++refused;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(signed_in, 1);
+  EXPECT_EQ(refused, kThreads - 1);
+}
+
+TEST_P(StoreTest, SessionsExpireAndEnd) {
+  auto alice = *store_->FindOrCreateAccount("alice@example.org", "t");
+  SessionRecord s{"id-hash", alice.id, "csrf-token", 1000, 2000};
+  ASSERT_TRUE(store_->CreateSession(s));
+  auto got = store_->GetSession("id-hash", 1500);
+  ASSERT_TRUE(got && *got) << (got ? "" : got.error().ToString());
+  EXPECT_EQ((*got)->user_id, alice.id);
+  EXPECT_EQ((*got)->csrf_token, "csrf-token");
+  EXPECT_EQ((*got)->created_at, 1000);
+  EXPECT_EQ((*got)->expires_at, 2000);
+  EXPECT_FALSE(*store_->GetSession("id-hash", 2000));
+  EXPECT_FALSE(*store_->GetSession("other", 1500));
+  auto duplicate = store_->CreateSession(s);
+  ASSERT_FALSE(duplicate);
+  EXPECT_EQ(duplicate.error().code, ErrorCode::kAlreadyExists);
+  ASSERT_TRUE(store_->DeleteSession("id-hash"));
+  EXPECT_FALSE(*store_->GetSession("id-hash", 1500));
+  // A session of an account that does not exist: a foreign key violation.
+  auto orphan = store_->CreateSession({"orphan", alice.id + 100, "c", 1000, 2000});
+  ASSERT_FALSE(orphan);
+  EXPECT_EQ(orphan.error().code, ErrorCode::kNotFound) << orphan.error().ToString();
+}
+
+TEST_P(StoreTest, RateLimitCountsPerWindow) {
+  EXPECT_EQ(*store_->HitRateLimit("login:1.2.3.4", 600), 1);
+  EXPECT_EQ(*store_->HitRateLimit("login:1.2.3.4", 600), 2);
+  EXPECT_EQ(*store_->HitRateLimit("login:5.6.7.8", 600), 1);
+  EXPECT_EQ(*store_->HitRateLimit("login:1.2.3.4", 1200), 1);
+  // The older window was dropped: counting in it starts over.
+  EXPECT_EQ(*store_->HitRateLimit("login:1.2.3.4", 600), 1);
+}
+
+TEST_P(StoreTest, AuditLogIsNewestFirst) {
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(store_->AppendAudit({0, 7, "ban_user", "user:" + std::to_string(i), "spam", "t"}));
+  }
+  auto recent = store_->RecentAudit(2);
+  ASSERT_TRUE(recent) << recent.error().ToString();
+  ASSERT_EQ(recent->size(), 2u);
+  EXPECT_EQ((*recent)[0].target, "user:3");
+  EXPECT_EQ((*recent)[1].target, "user:2");
+  EXPECT_EQ((*recent)[0].actor_user_id, 7);
+  EXPECT_EQ((*recent)[0].action, "ban_user");
+  EXPECT_EQ((*recent)[0].detail, "spam");
+  EXPECT_GT((*recent)[0].id, (*recent)[1].id);
+}
+
+// ---- Votes and popularity.
+
+DailyEntry Entry(const std::string& date, const std::string& id, int64_t upvotes) {
+  DailyEntry e;
+  e.date = date;
+  e.paper_id = id;
+  e.upvotes = upvotes;
+  e.submitted_at = date + "T08:00:00Z";
+  e.source = "hf";
+  return e;
+}
+
+TEST_P(StoreTest, VotesAreOnePerAccountAndCountEverywhere) {
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.04517", 1)));
+  ASSERT_TRUE(store_->UpsertDailyEntry(Entry("2024-05-08", "2405.04517", 10)));
+  auto alice = *store_->FindOrCreateAccount("alice@example.org", "t");
+  auto bob = *store_->FindOrCreateAccount("bob@example.org", "t");
+  int64_t version = *store_->ContentVersion();
+
+  auto added = store_->AddVote(alice.id, "2405.04517", "2024-05-08T09:00:00Z");
+  ASSERT_TRUE(added) << added.error().ToString();
+  EXPECT_TRUE(*added);
+  EXPECT_FALSE(*store_->AddVote(alice.id, "2405.04517", "2024-05-08T09:00:01Z"));
+  EXPECT_TRUE(*store_->AddVote(bob.id, "2405.04517", "2024-05-08T09:00:02Z"));
+  EXPECT_GT(*store_->ContentVersion(), version);
+
+  auto list = *store_->DailyEntriesBetween("2024-05-08", "2024-05-08");
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].upvotes, 12);
+  EXPECT_EQ(list[0].local_votes, 2);
+  EXPECT_EQ((*store_->DailyEntriesForPaper("2405.04517"))[0].upvotes, 12);
+  auto pop = **store_->GetPopularity("2405.04517");
+  EXPECT_EQ(pop.imported_upvotes, 10);
+  EXPECT_EQ(pop.local_votes, 2);
+  EXPECT_DOUBLE_EQ(pop.trending, ranking::TrendingScore({12, std::nullopt, "2024-05-08"}));
+  EXPECT_EQ(store_->Stats()->votes, 2);
+  EXPECT_THAT(*store_->VotedPapers(alice.id, {"2405.00000", "2405.04517"}),
+              ElementsAre("2405.04517"));
+
+  version = *store_->ContentVersion();
+  EXPECT_TRUE(*store_->RemoveVote(alice.id, "2405.04517"));
+  EXPECT_FALSE(*store_->RemoveVote(alice.id, "2405.04517"));
+  EXPECT_GT(*store_->ContentVersion(), version);
+  EXPECT_EQ((**store_->GetPopularity("2405.04517")).local_votes, 1);
+  EXPECT_TRUE(store_->VotedPapers(alice.id, {"2405.04517"})->empty());
+
+  // Re-importing the entry (HF still says 10) neither changes it nor the votes.
+  EXPECT_EQ(*store_->UpsertDailyEntry(Entry("2024-05-08", "2405.04517", 10)),
+            WriteOutcome::kUnchanged);
+  EXPECT_EQ((*store_->DailyEntriesBetween("2024-05-08", "2024-05-08"))[0].upvotes, 11);
+}
+
+TEST_P(StoreTest, VotesNeedAnExistingPaperAndAccount) {
+  auto alice = *store_->FindOrCreateAccount("alice@example.org", "t");
+  auto no_paper = store_->AddVote(alice.id, "2405.99999", "t");
+  ASSERT_FALSE(no_paper);
+  EXPECT_EQ(no_paper.error().code, ErrorCode::kNotFound);
+  auto no_paper_remove = store_->RemoveVote(alice.id, "2405.99999");
+  ASSERT_FALSE(no_paper_remove);
+  EXPECT_EQ(no_paper_remove.error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.04517", 1)));
+  auto no_account = store_->AddVote(alice.id + 100, "2405.04517", "t");
+  ASSERT_FALSE(no_account);
+  EXPECT_EQ(no_account.error().code, ErrorCode::kNotFound) << no_account.error().ToString();
+  EXPECT_FALSE(*store_->GetPopularity("2405.04517"));
+}
+
+TEST_P(StoreTest, DailyListsOrderByImportedPlusLocalVotes) {
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.00001", 1)));
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.00002", 1)));
+  ASSERT_TRUE(store_->UpsertDailyEntry(Entry("2024-05-08", "2405.00001", 5)));
+  ASSERT_TRUE(store_->UpsertDailyEntry(Entry("2024-05-08", "2405.00002", 4)));
+  EXPECT_EQ((*store_->DailyEntriesBetween("2024-05-08", "2024-05-08"))[0].paper_id, "2405.00001");
+  for (const char* email : {"a@x.org", "b@x.org"}) {
+    auto account = *store_->FindOrCreateAccount(email, "t");
+    ASSERT_TRUE(store_->AddVote(account.id, "2405.00002", "t"));
+  }
+  auto list = *store_->DailyEntriesBetween("2024-05-08", "2024-05-08");
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].paper_id, "2405.00002");
+  EXPECT_EQ(list[0].upvotes, 6);
+  EXPECT_EQ(list[1].upvotes, 5);
+}
+
+TEST_P(StoreTest, PopularityFollowsImportsIncrementally) {
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.04517", 1)));
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.00001", 1)));
+  EXPECT_FALSE(*store_->GetPopularity("2405.04517"));
+  DailyEntry e = Entry("2024-05-08", "2405.04517", 10);
+  ASSERT_TRUE(store_->UpsertDailyEntry(e));
+  auto first = **store_->GetPopularity("2405.04517");
+  EXPECT_EQ(first.imported_upvotes, 10);
+  EXPECT_EQ(first.first_listed, "2024-05-08");
+  EXPECT_FALSE(first.github_stars);
+  EXPECT_EQ(first.popularity_seq, 1);
+
+  e.upvotes = 42;
+  e.github_stars = 1200;
+  ASSERT_TRUE(store_->UpsertDailyEntry(e));
+  ASSERT_TRUE(store_->UpsertDailyEntry(Entry("2024-05-06", "2405.04517", 3)));
+  ASSERT_TRUE(store_->UpsertDailyEntry(Entry("2024-05-07", "2405.00001", 1)));
+  auto now = **store_->GetPopularity("2405.04517");
+  EXPECT_EQ(now.imported_upvotes, 42);
+  EXPECT_EQ(now.github_stars, 1200);
+  EXPECT_EQ(now.first_listed, "2024-05-06");
+  EXPECT_EQ(now.popularity_seq, 3);
+  EXPECT_DOUBLE_EQ(now.trending, ranking::TrendingScore({42, 1200, "2024-05-06"}));
+
+  // An unchanged import changes no popularity.
+  EXPECT_EQ(*store_->UpsertDailyEntry(e), WriteOutcome::kUnchanged);
+  EXPECT_EQ(store_->Stats()->popularity_seq, 4);
+
+  auto changes = *store_->PopularityChangedSince(0, 10);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].paper_id, "2405.04517");
+  EXPECT_EQ(changes[0].popularity_seq, 3);
+  EXPECT_EQ(changes[1].paper_id, "2405.00001");
+  EXPECT_EQ(changes[1].popularity_seq, 4);
+  EXPECT_EQ(store_->PopularityChangedSince(3, 10)->size(), 1u);
+  EXPECT_EQ(store_->PopularityChangedSince(0, 1)->size(), 1u);
+}
+
+TEST_P(StoreTest, ContentVersionGrowsWithEveryContentWrite) {
+  int64_t v0 = *store_->ContentVersion();
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.04517", 1)));
+  int64_t v1 = *store_->ContentVersion();
+  EXPECT_GT(v1, v0);
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.04517", 1)));  // unchanged
+  EXPECT_EQ(*store_->ContentVersion(), v1);
+  ASSERT_TRUE(store_->UpsertDailyEntry(Entry("2024-05-08", "2405.04517", 1)));
+  int64_t v2 = *store_->ContentVersion();
+  EXPECT_GT(v2, v1);
+  ASSERT_TRUE(store_->SetDailyEntryHidden("2024-05-08", "2405.04517", true));
+  int64_t v3 = *store_->ContentVersion();
+  EXPECT_GT(v3, v2);
+  // Another connection reads the same committed version.
+  EXPECT_EQ(*db_->Open()->ContentVersion(), v3);
+}
+
+TEST_P(StoreTest, HiddenEntriesAreLeftOutOfEveryList) {
+  using Direction = Store::Direction;
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.00001", 1)));
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.00002", 1)));
+  ASSERT_TRUE(store_->UpsertDailyEntry(Entry("2024-05-07", "2405.00001", 1)));
+  ASSERT_TRUE(store_->UpsertDailyEntry(Entry("2024-05-08", "2405.00002", 1)));
+  ASSERT_TRUE(store_->SetDailyEntryHidden("2024-05-08", "2405.00002", true));
+  EXPECT_TRUE(store_->DailyEntriesBetween("2024-05-08", "2024-05-08")->empty());
+  EXPECT_TRUE(store_->DailyEntriesForPaper("2405.00002")->empty());
+  EXPECT_EQ(*store_->AdjacentDailyDate("9999-12-31", Direction::kBefore), "2024-05-07");
+  EXPECT_FALSE(*store_->AdjacentDailyDate("2024-05-07", Direction::kAfter));
+  EXPECT_EQ(store_->DailyEntriesBetween("2024-05-01", "2024-05-31")->size(), 1u);
+
+  ASSERT_TRUE(store_->SetDailyEntryHidden("2024-05-08", "2405.00002", false));
+  auto back = *store_->DailyEntriesBetween("2024-05-08", "2024-05-08");
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_FALSE(back[0].hidden);
+  auto missing = store_->SetDailyEntryHidden("2024-05-09", "2405.00002", true);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreTest, SubmissionRules) {
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.00001", 1)));
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.00002", 1)));
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.00003", 1)));
+  auto alice = *store_->FindOrCreateAccount("alice@example.org", "t");
+  auto bob = *store_->FindOrCreateAccount("bob@example.org", "t");
+  ASSERT_TRUE(store_->SetAccountName(bob.id, "bob_the_reader"));
+  bob = **store_->GetAccount(bob.id);
+
+  auto first = store_->SubmitPaper("2026-01-05", "2405.00001", alice, "2026-01-05T09:00:00Z", 2);
+  ASSERT_TRUE(first) << first.error().ToString();
+  EXPECT_TRUE(first->created);
+  EXPECT_EQ(first->entry.date, "2026-01-05");
+  EXPECT_EQ(first->entry.paper_id, "2405.00001");
+  EXPECT_EQ(first->entry.submitted_by, "alice");  // no name yet: the address's local part
+  EXPECT_EQ(first->entry.submitted_by_user, alice.id);
+  EXPECT_EQ(first->entry.submitted_at, "2026-01-05T09:00:00Z");
+  EXPECT_EQ(first->entry.source, "local");
+  EXPECT_EQ(first->entry.upvotes, 0);
+  EXPECT_EQ((**store_->GetPopularity("2405.00001")).first_listed, "2026-01-05");
+
+  // The same paper on the same day, by anyone: the existing entry.
+  auto same_day = store_->SubmitPaper("2026-01-05", "2405.00001", bob, "2026-01-05T10:00:00Z", 2);
+  ASSERT_TRUE(same_day) << same_day.error().ToString();
+  EXPECT_FALSE(same_day->created);
+  EXPECT_EQ(same_day->entry.submitted_by, "alice");
+
+  // Already on an earlier day's list: refused, naming the day.
+  auto other_day = store_->SubmitPaper("2026-01-06", "2405.00001", bob, "2026-01-06T10:00:00Z", 2);
+  ASSERT_FALSE(other_day);
+  EXPECT_EQ(other_day.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_THAT(other_day.error().message, HasSubstr("2026-01-05"));
+
+  auto unknown = store_->SubmitPaper("2026-01-05", "2405.99999", bob, "t", 2);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+
+  // Per-day limit: two per account and day.
+  auto by_bob = store_->SubmitPaper("2026-01-05", "2405.00002", bob, "2026-01-05T11:00:00Z", 1);
+  ASSERT_TRUE(by_bob) << by_bob.error().ToString();
+  EXPECT_EQ(by_bob->entry.submitted_by, "bob_the_reader");
+  auto over = store_->SubmitPaper("2026-01-05", "2405.00003", bob, "2026-01-05T12:00:00Z", 1);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_TRUE(store_->SubmitPaper("2026-01-05", "2405.00003", bob, "2026-01-05T12:00:00Z", 0));
+  EXPECT_EQ(store_->DailyEntriesBetween("2026-01-05", "2026-01-05")->size(), 3u);
+}
+
+// A database from before popularity was kept (schema 2) gets each paper's
+// popularity computed from its daily entries when it is opened.
+TEST_P(StoreTest, OpeningAnOldDatabaseBackfillsPopularity) {
+  testing::TempDatabase old(GetParam());
+  {
+    auto db = ConnectSociDb(old.options());
+    ASSERT_TRUE(db) << db.error().ToString();
+    ASSERT_TRUE(ApplyMigrations(**db, 2));
+    soci::session& sql = (*db)->sql();
+    for (const char* id : {"2405.00001", "2405.00002", "2405.00003"}) {
+      sql << "INSERT INTO papers (id, title, change_seq) VALUES ('" + std::string(id) +
+                 "', 'T', 0)";
+    }
+    sql << "INSERT INTO daily_entries (date, paper_id, upvotes, github_stars) VALUES "
+           "('2024-05-08', '2405.00001', 7, NULL), ('2024-05-09', '2405.00001', 9, 300), "
+           "('2024-05-09', '2405.00002', 2, NULL)";
+  }
+  auto store = old.Open();
+  EXPECT_EQ(*store->SchemaVersion(), 3);
+  auto p1 = store->GetPopularity("2405.00001");
+  ASSERT_TRUE(p1 && *p1) << (p1 ? "missing" : p1.error().ToString());
+  EXPECT_EQ((*p1)->imported_upvotes, 9);
+  EXPECT_EQ((*p1)->github_stars, 300);
+  EXPECT_EQ((*p1)->first_listed, "2024-05-08");
+  EXPECT_EQ((*p1)->local_votes, 0);
+  EXPECT_DOUBLE_EQ((*p1)->trending, ranking::TrendingScore({9, 300, "2024-05-08"}));
+  auto p2 = **store->GetPopularity("2405.00002");
+  EXPECT_EQ(p2.imported_upvotes, 2);
+  EXPECT_FALSE(p2.github_stars);
+  EXPECT_FALSE(*store->GetPopularity("2405.00003"));
+  EXPECT_EQ(store->Stats()->popularity_seq, 2);
+  EXPECT_EQ((*p1)->popularity_seq + p2.popularity_seq, 3);  // 1 and 2
+  // The old entries read as before, now with the new fields.
+  auto list = *store->DailyEntriesBetween("2024-05-09", "2024-05-09");
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].paper_id, "2405.00001");
+  EXPECT_EQ(list[0].upvotes, 9);
+  EXPECT_FALSE(list[0].hidden);
+  EXPECT_EQ(list[0].submitted_by_user, 0);
+  // Further votes build on the backfilled row.
+  auto alice = *store->FindOrCreateAccount("alice@example.org", "t");
+  ASSERT_TRUE(store->AddVote(alice.id, "2405.00002", "t"));
+  EXPECT_EQ((**store->GetPopularity("2405.00002")).upvotes(), 3);
+}
+
+// ---- Concurrent writers, each on its own connection.
+
+// Retries a write that lost a conflict, as a client of the API would.
+template <typename Fn>
+auto WithRetries(Fn&& fn) {
+  auto r = fn();
+  for (int i = 0; i < 20 && !r && r.error().code == ErrorCode::kAborted; ++i) r = fn();
+  return r;
+}
+
+TEST_P(StoreTest, FiftyConcurrentVotersAreCountedExactly) {
+  constexpr int kVoters = 50;
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.04517", 1)));
+  ASSERT_TRUE(store_->UpsertDailyEntry(Entry("2024-05-08", "2405.04517", 7)));
+  std::vector<int64_t> users;
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < kVoters; ++i) {
+    users.push_back(
+        store_->FindOrCreateAccount("voter" + std::to_string(i) + "@example.org", "t")->id);
+    stores.push_back(db_->Open());
+  }
+  std::vector<Result<bool>> results(kVoters, Fail(ErrorCode::kInternal, "not run"));
+  std::latch start(kVoters);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kVoters; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      results[i] = WithRetries([&] { return stores[i]->AddVote(users[i], "2405.04517", "t"); });
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& r : results) {
+    ASSERT_TRUE(r) << r.error().ToString();
+    EXPECT_TRUE(*r);
+  }
+  auto pop = **store_->GetPopularity("2405.04517");
+  EXPECT_EQ(pop.local_votes, kVoters);
+  EXPECT_EQ((*store_->DailyEntriesForPaper("2405.04517"))[0].upvotes, 7 + kVoters);
+  EXPECT_EQ(store_->Stats()->votes, kVoters);
+  // Every vote took its own popularity_seq: 1 for the import, then 50.
+  EXPECT_EQ(store_->Stats()->popularity_seq, 1 + kVoters);
+}
+
+TEST_P(StoreTest, ConcurrentOneAccountVotesAreOneVote) {
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.04517", 1)));
+  int64_t alice = store_->FindOrCreateAccount("alice@example.org", "t")->id;
+  constexpr int kThreads = 10;
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < kThreads; ++i) stores.push_back(db_->Open());
+  std::atomic<int> added{0}, already{0};
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      for (int j = 0; j < 5; ++j) {
+        auto r = WithRetries([&] { return stores[i]->AddVote(alice, "2405.04517", "t"); });
+        if (r && *r) ++added;
+        if (r && !*r) ++already;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(added, 1);
+  EXPECT_EQ(already, kThreads * 5 - 1);
+  EXPECT_EQ((**store_->GetPopularity("2405.04517")).local_votes, 1);
+}
+
+// 1,000 random vote/unvote operations of 20 accounts on 5 papers from 4
+// connections at once: the stored counts equal the sum of what the calls
+// answered (+1 for each vote added, -1 for each removed).
+TEST_P(StoreTest, RandomConcurrentVotesMatchAModel) {
+  constexpr int kUsers = 20, kPapers = 5, kThreads = 4, kOpsPerThread = 250;
+  std::vector<std::string> papers;
+  for (int p = 0; p < kPapers; ++p) {
+    papers.push_back("2405.0000" + std::to_string(p + 1));
+    ASSERT_TRUE(store_->UpsertPaper(MakePaper(papers.back(), 1)));
+  }
+  std::vector<int64_t> users;
+  for (int u = 0; u < kUsers; ++u) {
+    std::string email = "user" + std::to_string(u) + "@example.org";
+    users.push_back(store_->FindOrCreateAccount(email, "t")->id);
+  }
+  // delta[t][u][p]: the effect thread t's answers claim on (user u, paper p).
+  std::vector<std::vector<std::vector<int>>> delta(
+      kThreads, std::vector<std::vector<int>>(kUsers, std::vector<int>(kPapers, 0)));
+  std::atomic<int> failures{0};
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int t = 0; t < kThreads; ++t) stores.push_back(db_->Open());
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937 rng(1234 + t);
+      start.arrive_and_wait();
+      for (int i = 0; i < kOpsPerThread; ++i) {
+        int u = static_cast<int>(rng() % kUsers), p = static_cast<int>(rng() % kPapers);
+        bool add = rng() % 2 == 0;
+        auto r = WithRetries([&] {
+          return add ? stores[t]->AddVote(users[u], papers[p], "t")
+                     : stores[t]->RemoveVote(users[u], papers[p]);
+        });
+        if (!r) {
+          ++failures;
+        } else if (*r) {
+          delta[t][u][p] += add ? 1 : -1;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_EQ(failures, 0);
+  int64_t total = 0;
+  for (int p = 0; p < kPapers; ++p) {
+    int64_t expected = 0;
+    for (int u = 0; u < kUsers; ++u) {
+      int pair = 0;
+      for (int t = 0; t < kThreads; ++t) pair += delta[t][u][p];
+      // Per account and paper, added and removed alternate: 0 or 1 remain.
+      ASSERT_TRUE(pair == 0 || pair == 1) << "user " << u << " paper " << p << ": " << pair;
+      bool voted = !store_->VotedPapers(users[u], {papers[p]})->empty();
+      EXPECT_EQ(voted, pair == 1) << "user " << u << " paper " << p;
+      expected += pair;
+    }
+    auto pop = *store_->GetPopularity(papers[p]);
+    EXPECT_EQ(pop ? pop->local_votes : 0, expected) << papers[p];
+    total += expected;
+  }
+  EXPECT_EQ(store_->Stats()->votes, total);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing::AllBackends()),
                          [](const auto& info) { return info.param; });
 
 TEST(MergePaper, OrderOfSourcesDoesNotMatterForVersionsAndDates) {

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -42,6 +43,13 @@ std::vector<std::string> BackendsUnderTest() {
   std::vector<std::string> out = {"sqlite"};
   if (const char* pg = std::getenv("PAPERPULSE_TEST_PG"); pg && *pg) out.push_back("postgresql");
   return out;
+}
+
+std::vector<std::string> AllBackends() { return {"sqlite", "postgresql"}; }
+
+bool BackendAvailable(const std::string& backend) {
+  std::vector<std::string> available = BackendsUnderTest();
+  return std::find(available.begin(), available.end(), backend) != available.end();
 }
 
 TempDatabase::TempDatabase(const std::string& backend) : backend_(backend) {

@@ -14,6 +14,13 @@ namespace paperpulse::storage::testing {
 // "sqlite", plus "postgresql" when PAPERPULSE_TEST_PG is set.
 std::vector<std::string> BackendsUnderTest();
 
+// Every backend, available or not. ctest lists a suite's tests when the
+// test binary is built, without PAPERPULSE_TEST_PG; a suite instantiated
+// over AllBackends() and skipping unavailable ones (BackendAvailable) has
+// its PostgreSQL tests listed, and so run when ctest runs with a server.
+std::vector<std::string> AllBackends();
+bool BackendAvailable(const std::string& backend);
+
 // A new empty database on `backend`; dropped/removed when destroyed.
 class TempDatabase {
  public:

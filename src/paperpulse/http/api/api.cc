@@ -6,6 +6,7 @@
 
 #include "paperpulse/base/arxiv_id.h"
 #include "paperpulse/base/strings.h"
+#include "paperpulse/http/api/community_api.h"
 #include "paperpulse/http/api/hf_json.h"
 #include "paperpulse/http/api/params.h"
 #include "paperpulse/http/api/search_api.h"
@@ -20,20 +21,6 @@ constexpr int64_t kMaxLimit = 100;
 constexpr int64_t kMaxPage = 10000;
 
 Response JsonOk(std::string body) { return MakeResponse(200, "application/json", std::move(body)); }
-
-// Maps a failed Result to the API's error response. Store failures are
-// logged and answered 503: the client may retry, and the details stay in the log.
-Response FromError(const Error& e) {
-  switch (e.code) {
-    case ErrorCode::kInvalidArgument:
-      return JsonError(400, e.message);
-    case ErrorCode::kNotFound:
-      return JsonError(404, e.message);
-    default:
-      spdlog::error("api: {}", e.ToString());
-      return JsonError(503, "temporarily unavailable");
-  }
-}
 
 // The period a /api/daily_papers request asks for; nullopt = the latest day.
 // An empty parameter ("?date=") counts as absent, as clients that always
@@ -80,8 +67,9 @@ Result<std::string> DailyPapers(const Context& ctx, const Request& req) {
       return a.paper.submitted > b.paper.submitted;
     });
   } else if (sort == "trending") {
-    std::stable_sort(items.begin(), items.end(), [&](const DailyItem& a, const DailyItem& b) {
-      return TrendingScore(a.entry, period->last) > TrendingScore(b.entry, period->last);
+    // The period's papers in the order of the trending list (daily.h).
+    std::stable_sort(items.begin(), items.end(), [](const DailyItem& a, const DailyItem& b) {
+      return TrendingBefore(a.entry, b.entry);
     });
   }
   JsonWriter w;
@@ -107,33 +95,32 @@ Result<std::string> PaperJson(const Context& ctx, std::string_view raw_id) {
   for (const DailyEntry& e : entries) {
     if (!best || e.upvotes > best->upvotes) best = &e;
   }
+  // Votes cast here on a paper that is on no list still count.
+  int64_t unlisted_upvotes = 0;
+  if (!best) {
+    ASSIGN_OR_RETURN(std::optional<PaperPopularity> pop, store->GetPopularity(id->base));
+    if (pop) unlisted_upvotes = pop->upvotes();
+  }
   JsonWriter w;
-  WriteHfPaper(w, *paper, best);
+  WriteHfPaper(w, *paper, best, unlisted_upvotes);
   return w.Take();
 }
 
 }  // namespace
 
-Response JsonError(int status, std::string_view message) {
-  JsonWriter w;
-  w.BeginObject();
-  w.Key("error");
-  w.String(message);
-  w.EndObject();
-  return MakeResponse(status, "application/json", w.Take());
-}
-
 void AddApiRoutes(Router& router, const Context& ctx) {
-  // Before /api/papers/{id...}, which would take "search" for an id.
+  // Before /api/papers/{id...}, which would take "search" (or "x/upvote")
+  // for an id, and before the /api/{rest...} catch-all.
   AddSearchApiRoutes(router, ctx);
+  AddCommunityApiRoutes(router, ctx);
   router.Add(
       {"api_daily_papers", "/api/daily_papers", [&ctx](const Request& req, const PathParams&) {
          auto body = DailyPapers(ctx, req);
-         return body ? JsonOk(std::move(*body)) : FromError(body.error());
+         return body ? JsonOk(std::move(*body)) : JsonErrorResponse(body.error());
        }});
   router.Add({"api_paper", "/api/papers/{id...}", [&ctx](const Request&, const PathParams& params) {
                 auto body = PaperJson(ctx, params.Get("id"));
-                return body ? JsonOk(std::move(*body)) : FromError(body.error());
+                return body ? JsonOk(std::move(*body)) : JsonErrorResponse(body.error());
               }});
   router.Add({"api_unknown", "/api/{rest...}", [](const Request&, const PathParams&) {
                 return JsonError(404, "no such API endpoint");

@@ -8,13 +8,11 @@
 #include "paperpulse/http/context.h"
 #include "paperpulse/http/message.h"
 #include "paperpulse/http/router.h"
+#include "paperpulse/http/status.h"  // JsonError, JsonErrorResponse
 
 namespace paperpulse::http {
 
 // Adds every /api/ route to `router`. `ctx` must outlive the router.
 void AddApiRoutes(Router& router, const Context& ctx);
-
-// {"error": message} with `status`, the shape of every API error.
-Response JsonError(int status, std::string_view message);
 
 }  // namespace paperpulse::http

@@ -35,7 +35,8 @@ std::string HfTimestamp(std::string_view ts, std::string_view fallback) {
   return "1970-01-01T00:00:00.000Z";
 }
 
-void WriteHfPaper(JsonWriter& w, const Paper& paper, const DailyEntry* entry) {
+void WriteHfPaper(JsonWriter& w, const Paper& paper, const DailyEntry* entry,
+                  int64_t unlisted_upvotes) {
   w.BeginObject();
   w.Key("id");
   w.String(paper.id);
@@ -71,7 +72,7 @@ void WriteHfPaper(JsonWriter& w, const Paper& paper, const DailyEntry* entry) {
   w.Key("summary");
   w.String(paper.abstract);
   w.Key("upvotes");
-  w.Int(entry ? entry->upvotes : 0);
+  w.Int(entry ? entry->upvotes : unlisted_upvotes);
   if (entry && IsHttpUrl(entry->github_repo)) {
     w.Key("githubRepo");
     w.String(entry->github_repo);

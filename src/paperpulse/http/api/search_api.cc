@@ -14,27 +14,14 @@ namespace {
 constexpr int64_t kDefaultSearchLimit = 20;
 constexpr int64_t kDefaultRelatedLimit = 10;
 
-// Index errors as API answers: the user's mistakes are 400 with the index's
-// message; an index still being built, or failing, is a 503 (retry later).
+// Index errors as API answers, with the status of status.h. The index's
+// kUnavailable means "still being built": its message says so, and a retry
+// in a few seconds may succeed.
 Response FromSearchError(const Error& e) {
-  switch (e.code) {
-    case ErrorCode::kInvalidArgument:
-      return JsonError(400, e.message);
-    case ErrorCode::kNotFound:
-      return JsonError(404, e.message);
-    case ErrorCode::kUnavailable: {
-      Response r = JsonError(503, e.message);
-      r.cache = CachePolicy::kNoStore;
-      r.headers.emplace_back("Retry-After", "5");
-      return r;
-    }
-    default: {
-      spdlog::error("api: search: {}", e.ToString());
-      Response r = JsonError(503, "search is temporarily unavailable");
-      r.cache = CachePolicy::kNoStore;
-      return r;
-    }
-  }
+  if (e.code != ErrorCode::kUnavailable) return JsonErrorResponse(e);
+  Response r = JsonError(HttpStatus(e.code), e.message);
+  r.headers.emplace_back("Retry-After", "5");
+  return r;
 }
 
 Response NoIndex() {

@@ -8,6 +8,7 @@
 #include "paperpulse/http/api/params.h"
 #include "paperpulse/http/daily.h"
 #include "paperpulse/http/feeds/atom.h"
+#include "paperpulse/http/status.h"
 #include "paperpulse/http/text.h"
 #include "paperpulse/search/index.h"
 
@@ -18,7 +19,6 @@ constexpr const char* kAtomType = "application/atom+xml; charset=utf-8";
 // The daily feed covers this many days up to the latest listed day, so a
 // reader polling once a week misses nothing.
 constexpr int kDailyDays = 7;
-constexpr int kTrendingDays = 7;
 constexpr int64_t kDefaultEntries = 50;
 constexpr int64_t kMaxEntries = 100;
 
@@ -30,18 +30,18 @@ Response TextError(int status, std::string message) {
   return r;
 }
 
+// A failed Result as a feed answer, with the status of status.h.
 Response FromError(const Error& e) {
-  switch (e.code) {
-    case ErrorCode::kInvalidArgument:
-      return TextError(400, e.message);
-    case ErrorCode::kNotFound:
-      return TextError(404, e.message);
-    case ErrorCode::kUnavailable:
-      return TextError(503, "the search index is not ready yet (first build running); retry later");
-    default:
-      spdlog::error("feeds: {}", e.ToString());
-      return TextError(503, "temporarily unavailable");
-  }
+  return TextError(HttpStatus(e.code), ClientMessage(e, "feeds"));
+}
+
+// The same for feeds answered by the search index, whose kUnavailable means
+// its first build is still running: worth saying (a database outage in the
+// same feed is worded alike; both are a 503 to retry).
+Response FromSearchError(const Error& e) {
+  if (e.code != ErrorCode::kUnavailable) return FromError(e);
+  return TextError(HttpStatus(e.code),
+                   "the search index is not ready yet (first build running); retry later");
 }
 
 Response AtomResponse(const AtomFeed& feed) {
@@ -124,12 +124,13 @@ Result<AtomFeed> DailyFeed(const Context& ctx, const Request& req) {
 Result<AtomFeed> TrendingFeed(const Context& ctx, const Request& req) {
   ASSIGN_OR_RETURN(int64_t limit, Limit(req));
   AtomFeed feed = NewFeed(ctx, req, "paperpulse: trending papers",
-                          "Most upvoted papers of the last week, fresher papers first when close",
+                          "Recent papers by upvotes and GitHub stars weighed against age: "
+                          "the trending page as a feed",
                           "/papers/trending");
   ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
   ASSIGN_OR_RETURN(auto latest, LatestDay(*store));
   if (!latest) return feed;
-  ASSIGN_OR_RETURN(auto items, LoadTrending(*store, *latest, kTrendingDays));
+  ASSIGN_OR_RETURN(auto items, LoadTrending(*store, *latest));
   if (items.size() > static_cast<size_t>(limit)) items.resize(static_cast<size_t>(limit));
   for (const DailyItem& item : items) feed.entries.push_back(EntryFor(ctx, item));
   return feed;
@@ -166,7 +167,7 @@ Response SearchFeed(const Context& ctx, const Request& req) {
   if (ctx.index == nullptr) return SearchUnavailable();
   AtomFeed feed = NewFeed(ctx, req, "paperpulse: search \"" + q + "\"",
                           "Newest papers matching the query " + q, "/search?q=" + UrlEncode(q));
-  if (Status s = AddSearchEntries(ctx, q, *limit, feed); !s) return FromError(s.error());
+  if (Status s = AddSearchEntries(ctx, q, *limit, feed); !s) return FromSearchError(s.error());
   return AtomResponse(feed);
 }
 
@@ -187,7 +188,7 @@ Response AuthorFeed(const Context& ctx, const Request& req, std::string_view raw
   AtomFeed feed = NewFeed(ctx, req, "paperpulse: papers by " + name, "Newest papers by " + name,
                           "/authors/" + UrlEncode(name));
   if (Status s = AddSearchEntries(ctx, "author:\"" + name + "\"", *limit, feed); !s) {
-    return FromError(s.error());
+    return FromSearchError(s.error());
   }
   return AtomResponse(feed);
 }

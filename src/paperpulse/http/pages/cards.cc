@@ -1,5 +1,9 @@
 #include "paperpulse/http/pages/cards.h"
 
+#include <spdlog/spdlog.h>
+
+#include <unordered_set>
+
 #include "paperpulse/http/text.h"
 
 namespace paperpulse::http {
@@ -57,10 +61,52 @@ std::string CommentsLabel(int64_t n) {
 
 std::string AuthorPath(std::string_view name) { return "/authors/" + UrlEncode(name); }
 
-Result<std::string> RenderCards(const Context& ctx, const TemplateData& cards, bool compact) {
+CardViewer ViewerOfCards(const Context& ctx, const Request& req,
+                         const std::optional<auth::Principal>& viewer, const TemplateData& cards) {
+  CardViewer v;
+  v.next_path = req.path;
+  if (!viewer) return v;
+  v.csrf_token = viewer->csrf_token;
+  std::vector<std::string> ids;
+  if (cards.is_list()) {
+    for (const TemplateData& card : cards.list_value()) {
+      if (const TemplateData* id = card.get("id"); id && id->is_string()) {
+        ids.push_back(id->string_value());
+      }
+    }
+  }
+  if (ids.empty()) return v;
+  auto store = ctx.stores.Acquire();
+  auto voted = store ? (*store)->VotedPapers(viewer->account.id, ids)
+                     : Result<std::vector<std::string>>(tl::unexpected(store.error()));
+  if (!voted) {
+    spdlog::warn("pages: cannot read votes: {}", voted.error().ToString());
+    return v;
+  }
+  v.voted = std::move(*voted);
+  return v;
+}
+
+Result<std::string> RenderCards(const Context& ctx, const TemplateData& cards,
+                                const CardViewer& viewer, bool compact) {
   TemplateData data;
-  data.set("cards", cards);
+  if (viewer.voted.empty() || !cards.is_list()) {
+    data.set("cards", cards);
+  } else {
+    // Mustache data cannot be edited in place: copy, marking voted papers.
+    std::unordered_set<std::string> voted(viewer.voted.begin(), viewer.voted.end());
+    TemplateData marked{TemplateData::type::list};
+    for (const TemplateData& card : cards.list_value()) {
+      TemplateData copy = card;
+      const TemplateData* id = card.get("id");
+      if (id && id->is_string() && voted.count(id->string_value())) copy.set("voted", true);
+      marked.push_back(copy);
+    }
+    data.set("cards", marked);
+  }
   data.set("full", !compact);
+  data.set("viewer_csrf", viewer.csrf_token);
+  data.set("next_path", viewer.next_path);
   return ctx.templates.Render("cards", data);
 }
 

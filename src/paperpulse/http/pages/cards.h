@@ -2,10 +2,12 @@
 // paper pages, and the one template (cards.mustache) that draws them.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "paperpulse/base/result.h"
+#include "paperpulse/http/auth/auth.h"
 #include "paperpulse/http/context.h"
 #include "paperpulse/http/daily.h"
 #include "paperpulse/http/templates.h"
@@ -31,10 +33,27 @@ std::string CommentsLabel(int64_t n);
 // "/authors/Ada%20Lovelace": the author page of `name`.
 std::string AuthorPath(std::string_view name);
 
+// Who looks at a card list, for its vote buttons: the form posts to
+// /papers/{id}/upvote with the reader's CSRF token (empty for anonymous
+// readers, whose post leads to sign-in) and comes back to `next_path`; the
+// papers the reader has voted for show as pressed.
+struct CardViewer {
+  std::string csrf_token;
+  std::vector<std::string> voted;  // base ids
+  std::string next_path;           // "/papers/date/2026-06-30"
+};
+
+// The CardViewer of `req` for `cards`: `viewer` (PageViewer) and the ones
+// of the cards' papers they voted for (one Store query). A Store failure
+// only loses the pressed state (logged).
+CardViewer ViewerOfCards(const Context& ctx, const Request& req,
+                         const std::optional<auth::Principal>& viewer, const TemplateData& cards);
+
 // Renders `cards` (a list of DailyCard / SearchCard) as the HTML of a card
-// list; `compact` leaves out excerpts and snippets (related papers).
-// Errors: kInternal when the template does not render.
+// list with vote buttons for `viewer`; `compact` leaves out excerpts and
+// snippets (related papers). Errors: kInternal when the template does not
+// render.
 Result<std::string> RenderCards(const Context& ctx, const TemplateData& cards,
-                                bool compact = false);
+                                const CardViewer& viewer, bool compact = false);
 
 }  // namespace paperpulse::http

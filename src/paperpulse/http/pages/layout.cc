@@ -1,6 +1,7 @@
 #include <spdlog/spdlog.h>
 
 #include "paperpulse/http/pages/pages.h"
+#include "paperpulse/http/status.h"
 
 namespace paperpulse::http {
 
@@ -12,8 +13,14 @@ Response TemplateErrorPage(const Error& e) {
 }
 
 Response StoreErrorPage(const Context& ctx, const Error& e) {
+  int status = HttpStatus(e.code);
+  if (status < 500) return ErrorPage(ctx, status, e.message);
+  // The details (SQL, file names) stay in the log.
   spdlog::error("pages: {}", e.ToString());
-  return ErrorPage(ctx, 503, "The database is not answering right now. Please try again shortly.");
+  return ErrorPage(ctx, status,
+                   status == 503
+                       ? "The database is not answering right now. Please try again shortly."
+                       : "Something went wrong on our side. It has been logged.");
 }
 
 Response RenderPage(const Context& ctx, int status, std::string_view content_template,
@@ -36,6 +43,11 @@ Response RenderPage(const Context& ctx, int status, std::string_view content_tem
   layout.set("nav_daily", info.nav == PageInfo::Nav::kDaily);
   layout.set("nav_trending", info.nav == PageInfo::Nav::kTrending);
   layout.set("nav_search", info.nav == PageInfo::Nav::kSearch);
+  if (info.viewer) {
+    const Account& a = info.viewer->account;
+    layout.set("viewer_name", a.name.empty() ? a.email.substr(0, a.email.find('@')) : a.name);
+    if (!info.viewer->csrf_token.empty()) layout.set("csrf_token", info.viewer->csrf_token);
+  }
   layout.set("version", ctx.options.version);
   layout.set("css_url", AssetUrl("static/app.css"));
   layout.set("js_url", AssetUrl("static/app.js"));
@@ -55,8 +67,20 @@ Response ErrorPage(const Context& ctx, int status, std::string_view message,
     case 400:
       heading = "That address does not look right";
       break;
+    case 401:
+      heading = "Please sign in";
+      break;
+    case 403:
+      heading = "Not allowed";
+      break;
     case 404:
       heading = "Nothing here";
+      break;
+    case 409:
+      heading = "Already there";
+      break;
+    case 429:
+      heading = "Too many requests";
       break;
     case 503:
       heading = "Temporarily unavailable";

@@ -6,15 +6,13 @@
 #include "paperpulse/http/pages/cards.h"
 #include "paperpulse/http/pages/pages.h"
 #include "paperpulse/http/pages/routes.h"
+#include "paperpulse/ranking/trending.h"
+#include "paperpulse/ranking/trending_constants.h"
 
 namespace paperpulse::http {
 namespace {
 
 using Direction = storage::Store::Direction;
-
-// How far back trending looks.
-constexpr int kTrendingDays = 7;
-constexpr size_t kTrendingSize = 50;
 
 std::string CountLabel(size_t n) {
   std::string s = std::to_string(n);
@@ -34,7 +32,7 @@ CivilDate DayWithin(storage::Store& store, const Period& p) {
   return p.first;
 }
 
-Response PeriodPage(const Context& ctx, const Period& period, bool is_home) {
+Response PeriodPage(const Context& ctx, const Request& req, const Period& period, bool is_home) {
   auto store = ctx.stores.Acquire();
   if (!store) return StoreErrorPage(ctx, store.error());
   auto items = LoadPeriod(**store, period);
@@ -84,7 +82,15 @@ Response PeriodPage(const Context& ctx, const Period& period, bool is_home) {
   for (const DailyItem& item : *items) {
     cards.push_back(DailyCard(item, period.kind != Period::Kind::kDay));
   }
-  auto cards_html = RenderCards(ctx, cards);
+  auto viewer = PageViewer(ctx, req);
+  CardViewer card_viewer = ViewerOfCards(ctx, req, viewer, cards);
+  // The submit box sits on day lists; anonymous readers' posts lead to
+  // sign-in first.
+  if (period.kind == Period::Kind::kDay) {
+    data.set("submit_box", true);
+    data.set("viewer_csrf", card_viewer.csrf_token);
+  }
+  auto cards_html = RenderCards(ctx, cards, card_viewer);
   if (!cards_html) return TemplateErrorPage(cards_html.error());
   data.set("cards_html", *cards_html);
   int status = 200;
@@ -100,10 +106,11 @@ Response PeriodPage(const Context& ctx, const Period& period, bool is_home) {
   info.feed_title = "paperpulse daily papers";
   info.math = true;
   info.nav = PageInfo::Nav::kDaily;
+  info.viewer = std::move(viewer);
   return RenderPage(ctx, status, "list", std::move(data), info);
 }
 
-Response Home(const Context& ctx) {
+Response Home(const Context& ctx, const Request& req) {
   auto store = ctx.stores.Acquire();
   if (!store) return StoreErrorPage(ctx, store.error());
   auto latest = LatestDay(**store);
@@ -116,29 +123,40 @@ Response Home(const Context& ctx) {
     PageInfo info;
     info.title = "Daily Papers";
     info.nav = PageInfo::Nav::kDaily;
+    info.viewer = PageViewer(ctx, req);
+    data.set("submit_box", true);
+    if (info.viewer) data.set("viewer_csrf", info.viewer->csrf_token);
     return RenderPage(ctx, 200, "list", std::move(data), info);
   }
-  return PeriodPage(ctx, {Period::Kind::kDay, **latest, **latest}, /*is_home=*/true);
+  return PeriodPage(ctx, req, {Period::Kind::kDay, **latest, **latest}, /*is_home=*/true);
 }
 
-Response Trending(const Context& ctx) {
+Response Trending(const Context& ctx, const Request& req) {
   auto store = ctx.stores.Acquire();
   if (!store) return StoreErrorPage(ctx, store.error());
   auto latest = LatestDay(**store);
   if (!latest) return StoreErrorPage(ctx, latest.error());
   std::vector<DailyItem> items;
+  // Ages count to the latest list: the day the ranking is as of.
+  std::string as_of;
   if (*latest) {
-    auto loaded = LoadTrending(**store, **latest, kTrendingDays);
+    as_of = FormatDate(**latest);
+    auto loaded = LoadTrending(**store, **latest);
     if (!loaded) return StoreErrorPage(ctx, loaded.error());
     items = std::move(*loaded);
-    if (items.size() > kTrendingSize) items.resize(kTrendingSize);
   }
   TemplateData data;
   data.set("heading", "Trending papers");
-  data.set("subheading", "Most upvoted in the last week, newer papers first when close");
+  data.set("subheading", "Papers of the last " + std::to_string(ranking::kTrendingWindowDays) +
+                             " days by upvotes and GitHub stars, weighed against age");
   TemplateData cards{TemplateData::type::list};
-  for (const DailyItem& item : items) cards.push_back(DailyCard(item, /*show_date=*/true));
-  auto cards_html = RenderCards(ctx, cards);
+  for (const DailyItem& item : items) {
+    TemplateData card = DailyCard(item, /*show_date=*/true);
+    card.set("why", ranking::ExplainTrending(ranking::InputsOf(item.entry), as_of));
+    cards.push_back(card);
+  }
+  auto viewer = PageViewer(ctx, req);
+  auto cards_html = RenderCards(ctx, cards, ViewerOfCards(ctx, req, viewer, cards));
   if (!cards_html) return TemplateErrorPage(cards_html.error());
   data.set("cards_html", *cards_html);
   if (items.empty()) data.set("empty_message", "Nothing is trending yet.");
@@ -149,27 +167,29 @@ Response Trending(const Context& ctx) {
   info.feed_title = "paperpulse trending papers";
   info.math = true;
   info.nav = PageInfo::Nav::kTrending;
+  info.viewer = std::move(viewer);
   return RenderPage(ctx, 200, "list", std::move(data), info);
 }
 
 // A route for one kind of period: parses the parameter, 400 when invalid.
 RouteHandler PeriodRoute(const Context& ctx, Result<Period> (*parse)(std::string_view)) {
-  return [&ctx, parse](const Request&, const PathParams& params) {
+  return [&ctx, parse](const Request& req, const PathParams& params) {
     auto period = parse(params.Get("p"));
     if (!period) return ErrorPage(ctx, 400, period.error().message);
-    return PeriodPage(ctx, *period, /*is_home=*/false);
+    return PeriodPage(ctx, req, *period, /*is_home=*/false);
   };
 }
 
 }  // namespace
 
 void AddListRoutes(Router& router, const Context& ctx) {
-  router.Add({"home", "/", [&ctx](const Request&, const PathParams&) { return Home(ctx); }});
+  router.Add(
+      {"home", "/", [&ctx](const Request& req, const PathParams&) { return Home(ctx, req); }});
   router.Add({"day", "/papers/date/{p}", PeriodRoute(ctx, DayPeriod)});
   router.Add({"week", "/papers/week/{p}", PeriodRoute(ctx, WeekPeriod)});
   router.Add({"month", "/papers/month/{p}", PeriodRoute(ctx, MonthPeriod)});
   router.Add({"trending", "/papers/trending",
-              [&ctx](const Request&, const PathParams&) { return Trending(ctx); }});
+              [&ctx](const Request& req, const PathParams&) { return Trending(ctx, req); }});
 }
 
 }  // namespace paperpulse::http

@@ -4,10 +4,12 @@
 // and adds a copy button.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "paperpulse/http/auth/auth.h"
 #include "paperpulse/http/context.h"
 #include "paperpulse/http/message.h"
 #include "paperpulse/http/router.h"
@@ -29,19 +31,30 @@ struct PageInfo {
   bool math = false;          // load KaTeX
   bool header_search = true;  // false where the page has its own search form
   enum class Nav { kNone, kDaily, kTrending, kSearch } nav = Nav::kNone;
+  // The signed-in reader (their name and sign-out in the header), or
+  // nullopt: pages for anonymous readers are shared through the cache and
+  // must carry nothing personal.
+  std::optional<auth::Principal> viewer;
 };
+
+// The signed-in reader of `req`, or nullopt (no session, or the Store
+// failed: the page then renders signed out, and the failure is logged).
+// Only requests that carry credentials touch the Store.
+std::optional<auth::Principal> PageViewer(const Context& ctx, const Request& req);
 
 // Renders `content_template` with `data` inside the site layout as a
 // response with `status`.
 Response RenderPage(const Context& ctx, int status, std::string_view content_template,
                     TemplateData data, const PageInfo& info);
 
-// An error page (404, 400, 503) with `message` and a search box prefilled
-// with `query`.
+// An error page (400, 401, 403, 404, 409, 429, 503, ...) with `message` and
+// a search box prefilled with `query`.
 Response ErrorPage(const Context& ctx, int status, std::string_view message,
                    std::string_view query = {});
 
-// A 503 page for a failed Store call; logs `e` (details stay in the log).
+// The error page for a failed Result (usually a Store call), with the
+// status of status.h: the message of a 4xx; a generic one for a 5xx, whose
+// details are logged.
 Response StoreErrorPage(const Context& ctx, const Error& e);
 
 // A 500 for a template that does not render (a bug in this binary); logs `e`.

@@ -6,6 +6,7 @@
 #include "paperpulse/http/pages/cards.h"
 #include "paperpulse/http/pages/pages.h"
 #include "paperpulse/http/pages/routes.h"
+#include "paperpulse/http/status.h"
 #include "paperpulse/http/text.h"
 #include "paperpulse/search/index.h"
 
@@ -17,6 +18,7 @@ constexpr int kRelated = 6;
 struct LoadedPaper {
   Paper paper;
   std::vector<DailyEntry> entries;  // newest first
+  std::optional<PaperPopularity> popularity;
 };
 
 // The paper named by `raw_id`; nullopt when the id is malformed or unknown.
@@ -27,7 +29,9 @@ Result<std::optional<LoadedPaper>> LoadPaper(const Context& ctx, std::string_vie
   ASSIGN_OR_RETURN(std::optional<Paper> paper, store->GetPaper(id->base));
   if (!paper) return std::optional<LoadedPaper>();
   ASSIGN_OR_RETURN(auto entries, store->DailyEntriesForPaper(id->base));
-  return std::optional<LoadedPaper>(LoadedPaper{std::move(*paper), std::move(entries)});
+  ASSIGN_OR_RETURN(auto popularity, store->GetPopularity(id->base));
+  return std::optional<LoadedPaper>(
+      LoadedPaper{std::move(*paper), std::move(entries), std::move(popularity)});
 }
 
 Response NoSuchPaper(const Context& ctx, std::string_view raw_id) {
@@ -46,7 +50,8 @@ std::string SearchPath(std::string_view query) { return "/search?q=" + UrlEncode
 
 // Community data over all the days the paper was listed: the best upvote
 // count and the newest known links.
-void AddCommunity(TemplateData& data, const std::vector<DailyEntry>& entries) {
+void AddCommunity(TemplateData& data, const std::vector<DailyEntry>& entries,
+                  const std::optional<PaperPopularity>& popularity) {
   int64_t upvotes = 0, comments = 0;
   std::string github, project;
   std::optional<int64_t> stars;
@@ -67,6 +72,8 @@ void AddCommunity(TemplateData& data, const std::vector<DailyEntry>& entries) {
     if (!e.submitted_by.empty()) d.set("by", CleanText(e.submitted_by));
     days.push_back(d);
   }
+  // Votes cast here count even for a paper on no list.
+  if (popularity) upvotes = std::max(upvotes, popularity->upvotes());
   data.set("upvotes", std::to_string(upvotes));
   if (comments > 0) data.set("comments_label", CommentsLabel(comments));
   if (!github.empty()) {
@@ -99,7 +106,8 @@ void AddVersions(TemplateData& data, const Paper& p) {
 
 // Related papers from the search index. The page shows without them when
 // there is no index or it cannot answer.
-void AddRelated(const Context& ctx, TemplateData& data, const Paper& p) {
+void AddRelated(const Context& ctx, TemplateData& data, const Paper& p, const Request& req,
+                const std::optional<auth::Principal>& viewer) {
   if (ctx.index == nullptr) return;
   auto related = ctx.index->Related(p.id, kRelated);
   if (!related) {
@@ -113,7 +121,7 @@ void AddRelated(const Context& ctx, TemplateData& data, const Paper& p) {
   if (related->empty()) return;
   TemplateData cards{TemplateData::type::list};
   for (const auto& hit : *related) cards.push_back(SearchCard(hit));
-  auto html = RenderCards(ctx, cards, /*compact=*/true);
+  auto html = RenderCards(ctx, cards, ViewerOfCards(ctx, req, viewer, cards), /*compact=*/true);
   if (!html) {
     spdlog::error("pages: {}", html.error().ToString());
     return;
@@ -121,7 +129,7 @@ void AddRelated(const Context& ctx, TemplateData& data, const Paper& p) {
   data.set("related_html", *html);
 }
 
-Response PaperPage(const Context& ctx, std::string_view raw_id) {
+Response PaperPage(const Context& ctx, const Request& req, std::string_view raw_id) {
   auto loaded = LoadPaper(ctx, raw_id);
   if (!loaded) return StoreErrorPage(ctx, loaded.error());
   if (!*loaded) return NoSuchPaper(ctx, raw_id);
@@ -174,23 +182,34 @@ Response PaperPage(const Context& ctx, std::string_view raw_id) {
   } else {
     SetIfAny(data, "license", CleanText(p.license));
   }
-  AddCommunity(data, (*loaded)->entries);
+  AddCommunity(data, (*loaded)->entries, (*loaded)->popularity);
   AddVersions(data, p);
-  AddRelated(ctx, data, p);
+  auto viewer = PageViewer(ctx, req);
+  // The big vote button is a one-card list's button: same form, same state.
+  TemplateData self{TemplateData::type::list};
+  TemplateData self_card;
+  self_card.set("id", p.id);
+  self.push_back(self_card);
+  CardViewer vote = ViewerOfCards(ctx, req, viewer, self);
+  data.set("viewer_csrf", vote.csrf_token);
+  data.set("next_path", vote.next_path);
+  data.set("voted", !vote.voted.empty());
+  AddRelated(ctx, data, p, req, viewer);
 
   PageInfo info;
   info.title = title;
   info.description = CleanText(Excerpt(p.abstract, 200));
   info.canonical_path = "/papers/" + p.id;
   info.math = true;
+  info.viewer = std::move(viewer);
   return RenderPage(ctx, 200, "paper", std::move(data), info);
 }
 
 Response BibtexPage(const Context& ctx, std::string_view raw_id) {
   auto loaded = LoadPaper(ctx, raw_id);
   if (!loaded) {
-    spdlog::error("pages: {}", loaded.error().ToString());
-    return MakeResponse(503, "text/plain; charset=utf-8", "temporarily unavailable\n");
+    return MakeResponse(HttpStatus(loaded.error().code), "text/plain; charset=utf-8",
+                        ClientMessage(loaded.error(), "pages") + "\n");
   }
   if (!*loaded) {
     return MakeResponse(404, "text/plain; charset=utf-8", "no such paper\n");
@@ -205,8 +224,8 @@ void AddPaperRoutes(Router& router, const Context& ctx) {
       {"paper_bibtex", "/papers/{id...}/bibtex", [&ctx](const Request&, const PathParams& params) {
          return BibtexPage(ctx, params.Get("id"));
        }});
-  router.Add({"paper", "/papers/{id...}", [&ctx](const Request&, const PathParams& params) {
-                return PaperPage(ctx, params.Get("id"));
+  router.Add({"paper", "/papers/{id...}", [&ctx](const Request& req, const PathParams& params) {
+                return PaperPage(ctx, req, params.Get("id"));
               }});
 }
 

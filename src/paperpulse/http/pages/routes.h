@@ -13,6 +13,10 @@ void AddListRoutes(Router& router, const Context& ctx);
 // routes: "/papers/{id...}" matches any path under /papers/.
 void AddPaperRoutes(Router& router, const Context& ctx);
 
+// "/login", "/login/confirm", "/logout", "/settings" and the form targets
+// of votes and submissions (account.cc). Add before AddPaperRoutes.
+void AddAccountRoutes(Router& router, const Context& ctx);
+
 // "/search" and "/authors/{name}" (search.cc).
 void AddSearchRoutes(Router& router, const Context& ctx);
 

@@ -9,6 +9,7 @@
 #include "paperpulse/http/pages/cards.h"
 #include "paperpulse/http/pages/pages.h"
 #include "paperpulse/http/pages/routes.h"
+#include "paperpulse/http/status.h"
 #include "paperpulse/http/text.h"
 #include "paperpulse/search/index.h"
 
@@ -41,15 +42,19 @@ Response SearchUnavailable(const Context& ctx, std::string_view query) {
                    query);
 }
 
-// Maps an index error to a page: the user's mistake is 400 (handled by the
-// caller), a missing index 503 with the reason, anything else 503 logged.
+// Maps an index error to a page with the status of status.h: the user's
+// mistake (400) is usually handled by the caller; the index's kUnavailable
+// means its first build is running; other 5xx are logged.
 Response IndexError(const Context& ctx, const Error& e, std::string_view query) {
+  int status = HttpStatus(e.code);
   if (e.code == ErrorCode::kUnavailable) {
-    return ErrorPage(ctx, 503,
+    return ErrorPage(ctx, status,
                      "The search index is still being built. Please try again in a minute.", query);
   }
+  if (status < 500) return ErrorPage(ctx, status, e.message, query);
   spdlog::error("pages: search: {}", e.ToString());
-  return ErrorPage(ctx, 503, "Search is not answering right now. Please try again shortly.", query);
+  return ErrorPage(ctx, status, "Search is not answering right now. Please try again shortly.",
+                   query);
 }
 
 // "/search?q=...&sort=..." keeping the given non-empty parameters, in order.
@@ -151,7 +156,8 @@ Response SearchPage(const Context& ctx, const Request& req) {
 
   TemplateData cards{TemplateData::type::list};
   for (const auto& hit : results->hits) cards.push_back(SearchCard(hit));
-  auto html = RenderCards(ctx, cards);
+  info.viewer = PageViewer(ctx, req);
+  auto html = RenderCards(ctx, cards, ViewerOfCards(ctx, req, info.viewer, cards));
   if (!html) return TemplateErrorPage(html.error());
   data.set("cards_html", *html);
   int64_t total = std::max<int64_t>(results->total_estimate,
@@ -216,7 +222,8 @@ Response AuthorPage(const Context& ctx, const Request& req, std::string_view raw
   }
   TemplateData cards{TemplateData::type::list};
   for (const auto& hit : results->hits) cards.push_back(SearchCard(hit));
-  auto html = RenderCards(ctx, cards);
+  auto viewer = PageViewer(ctx, req);
+  auto html = RenderCards(ctx, cards, ViewerOfCards(ctx, req, viewer, cards));
   if (!html) return TemplateErrorPage(html.error());
 
   TemplateData data;
@@ -241,6 +248,7 @@ Response AuthorPage(const Context& ctx, const Request& req, std::string_view raw
   info.description = "Papers by " + name + ".";
   info.canonical_path = AuthorPath(name);
   info.math = true;
+  info.viewer = std::move(viewer);
   return RenderPage(ctx, 200, "author", std::move(data), info);
 }
 

@@ -1,7 +1,10 @@
 // Progressive enhancement only: every page works without this file.
 // - renders TeX ($...$, \(...\), $$...$$, \[...\]) in elements marked
 //   class="math" with KaTeX (served by paperpulse itself, no CDN);
-// - turns on the "Copy" buttons (data-copy-target = id of the text to copy).
+// - turns on the "Copy" buttons (data-copy-target = id of the text to copy);
+// - votes without a reload: a signed-in page carries its CSRF token in
+//   <meta name="csrf-token">; the vote forms then call the JSON API instead
+//   of posting (anonymous readers' forms post and are sent to sign in).
 (function () {
   "use strict";
 
@@ -91,9 +94,64 @@
     });
   }
 
+  function setVoteState(form, upvoted, count) {
+    var button = form.querySelector(".vote-button");
+    var n = form.querySelector(".n");
+    var action = form.querySelector('input[name="action"]');
+    if (button) button.setAttribute("aria-pressed", upvoted ? "true" : "false");
+    if (n && typeof count === "number") n.textContent = String(count);
+    if (action) action.value = upvoted ? "down" : "up";
+  }
+
+  function setUpVoteForms() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (!meta || !window.fetch) return;
+    var csrf = meta.getAttribute("content");
+    var forms = document.querySelectorAll("form.votes[data-paper-id]");
+    Array.prototype.forEach.call(forms, function (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var button = form.querySelector(".vote-button");
+        var up = button.getAttribute("aria-pressed") !== "true";
+        var id = form.getAttribute("data-paper-id");
+        button.disabled = true;
+        fetch("/api/papers/" + id + "/upvote", {
+          method: up ? "POST" : "DELETE",
+          credentials: "same-origin",
+          headers: { "X-CSRF-Token": csrf, Accept: "application/json" },
+        })
+          .then(function (response) {
+            if (response.status === 401) {
+              window.location.href = "/login?next=" + encodeURIComponent(window.location.pathname);
+              return null;
+            }
+            return response.json().then(function (body) {
+              if (!response.ok) throw new Error(body && body.error ? body.error : "vote failed");
+              return body;
+            });
+          })
+          .then(function (body) {
+            if (!body) return;
+            // Every card of this paper on the page shows the new state.
+            var same = document.querySelectorAll('form.votes[data-paper-id="' + id + '"]');
+            Array.prototype.forEach.call(same, function (f) {
+              setVoteState(f, body.upvoted, body.upvotes);
+            });
+          })
+          .catch(function (error) {
+            button.title = error.message;
+          })
+          .then(function () {
+            button.disabled = false;
+          });
+      });
+    });
+  }
+
   function start() {
     renderMath();
     setUpCopyButtons();
+    setUpVoteForms();
     // For tests and styles: the page is fully enhanced.
     document.documentElement.classList.add("js-ready");
   }

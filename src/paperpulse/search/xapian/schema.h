@@ -53,6 +53,10 @@ inline constexpr Xapian::termcount kTitleBoost = 4;
 // Metadata keys.
 inline constexpr const char* kFormatKey = "paperpulse.format";
 inline constexpr const char* kChangeSeqKey = "paperpulse.change_seq";
+// The popularity_seq applied (IndexProgress). Absent from indexes written
+// before popularity was followed: they read as 0, so the Indexer re-applies
+// every popularity row once instead of rebuilding.
+inline constexpr const char* kPopularitySeqKey = "paperpulse.popularity_seq";
 // Bumped whenever the layout above changes: older indexes are rebuilt.
 inline constexpr const char* kFormatVersion = "1";
 

@@ -62,15 +62,16 @@ Status UpdatePopularity(Xapian::WritableDatabase& db, std::string_view id, int64
     d.add_value(xapian::kTrendingSlot, Xapian::sortable_serialise(trending));
     db.replace_document(*it, d);
   } catch (const Xapian::Error& e) {
-    return tl::unexpected(XapianError(e, "updating upvotes of " + std::string(id)));
+    return tl::unexpected(XapianError(e, "updating the popularity of " + std::string(id)));
   }
   return Ok();
 }
 
-Status CommitWithProgress(Xapian::WritableDatabase& db, int64_t change_seq) {
+Status CommitWithProgress(Xapian::WritableDatabase& db, const IndexProgress& progress) {
   try {
     db.set_metadata(xapian::kFormatKey, xapian::kFormatVersion);
-    db.set_metadata(xapian::kChangeSeqKey, std::to_string(change_seq));
+    db.set_metadata(xapian::kChangeSeqKey, std::to_string(progress.change_seq));
+    db.set_metadata(xapian::kPopularitySeqKey, std::to_string(progress.popularity_seq));
     db.commit();
   } catch (const Xapian::Error& e) {
     return tl::unexpected(XapianError(e, "committing the index"));
@@ -81,8 +82,8 @@ Status CommitWithProgress(Xapian::WritableDatabase& db, int64_t change_seq) {
 // Incremental updates of the live index.
 class LiveWriter : public IndexWriter {
  public:
-  LiveWriter(Xapian::WritableDatabase db, std::string path, int64_t change_seq)
-      : db_(std::move(db)), path_(std::move(path)), change_seq_(change_seq) {}
+  LiveWriter(Xapian::WritableDatabase db, std::string path, IndexProgress progress)
+      : db_(std::move(db)), path_(std::move(path)), progress_(progress) {}
 
   ~LiveWriter() override {
     try {
@@ -106,19 +107,19 @@ class LiveWriter : public IndexWriter {
     return UpdatePopularity(db_, id, upvotes, trending);
   }
 
-  Status Commit(int64_t change_seq) override {
-    RETURN_IF_ERROR(CommitWithProgress(db_, change_seq));
-    change_seq_ = change_seq;
+  Status Commit(const IndexProgress& progress) override {
+    RETURN_IF_ERROR(CommitWithProgress(db_, progress));
+    progress_ = progress;
     return Ok();
   }
 
-  int64_t last_change_seq() const override { return change_seq_; }
+  const IndexProgress& progress() const override { return progress_; }
   const std::string& path() const override { return path_; }
 
  private:
   Xapian::WritableDatabase db_;
   std::string path_;
-  int64_t change_seq_;
+  IndexProgress progress_;
   xapian::Stemmer stemmer_;
 };
 
@@ -158,11 +159,11 @@ class Shard {
     return Ok();
   }
 
-  // Drains, then commits with `change_seq` and closes the database.
-  Status Close(int64_t change_seq) {
+  // Drains, then commits with `progress` and closes the database.
+  Status Close(const IndexProgress& progress) {
     RETURN_IF_ERROR(Drain());
     Finish();
-    RETURN_IF_ERROR(CommitWithProgress(db_, change_seq));
+    RETURN_IF_ERROR(CommitWithProgress(db_, progress));
     try {
       db_.close();
     } catch (const Xapian::Error& e) {
@@ -172,7 +173,7 @@ class Shard {
   }
 
   // Only between Drain and the next Push.
-  Status Commit(int64_t change_seq) { return CommitWithProgress(db_, change_seq); }
+  Status Commit(const IndexProgress& progress) { return CommitWithProgress(db_, progress); }
 
   const std::string& path() const { return path_; }
 
@@ -276,17 +277,17 @@ class FreshWriter : public FreshIndexWriter {
     return ShardOf(id).Push(std::move(doc), true);
   }
 
-  Status Commit(int64_t change_seq) override {
+  Status Commit(const IndexProgress& progress) override {
     if (published_) return Fail(ErrorCode::kInternal, "Commit() after Publish()");
     for (auto& s : shards_) RETURN_IF_ERROR(s->Drain());
-    for (auto& s : shards_) RETURN_IF_ERROR(s->Commit(change_seq));
-    change_seq_ = change_seq;
+    for (auto& s : shards_) RETURN_IF_ERROR(s->Commit(progress));
+    progress_ = progress;
     return Ok();
   }
 
-  Status Publish(int64_t change_seq) override {
+  Status Publish(const IndexProgress& progress) override {
     if (published_) return Fail(ErrorCode::kInternal, "Publish() twice");
-    for (auto& s : shards_) RETURN_IF_ERROR(s->Close(change_seq));
+    for (auto& s : shards_) RETURN_IF_ERROR(s->Close(progress));
     try {
       Xapian::Database all;
       for (auto& s : shards_) all.add_database(Xapian::Database(s->path()));
@@ -299,11 +300,11 @@ class FreshWriter : public FreshIndexWriter {
     shards_.clear();
     ASSIGN_OR_RETURN(path_, PublishBuild(index_dir_, path_));
     published_ = true;
-    change_seq_ = change_seq;
+    progress_ = progress;
     return Ok();
   }
 
-  int64_t last_change_seq() const override { return change_seq_; }
+  const IndexProgress& progress() const override { return progress_; }
   const std::string& path() const override { return path_; }
 
  private:
@@ -315,7 +316,7 @@ class FreshWriter : public FreshIndexWriter {
   std::string path_;
   std::vector<std::unique_ptr<Shard>> shards_;
   bool published_ = false;
-  int64_t change_seq_ = 0;
+  IndexProgress progress_;
 };
 
 }  // namespace
@@ -331,7 +332,11 @@ Result<std::unique_ptr<IndexWriter>> OpenLiveIndexWriter(std::string_view data_d
     }
     std::string seq = db.get_metadata(xapian::kChangeSeqKey);
     if (seq.empty()) return Fail(ErrorCode::kParse, "search index " + *live + " is incomplete");
-    return std::unique_ptr<IndexWriter>(new LiveWriter(std::move(db), *live, std::stoll(seq)));
+    IndexProgress progress;
+    progress.change_seq = std::stoll(seq);
+    std::string popularity_seq = db.get_metadata(xapian::kPopularitySeqKey);
+    if (!popularity_seq.empty()) progress.popularity_seq = std::stoll(popularity_seq);
+    return std::unique_ptr<IndexWriter>(new LiveWriter(std::move(db), *live, progress));
   } catch (const Xapian::Error& e) {
     return tl::unexpected(XapianError(e, "opening " + *live));
   } catch (const std::exception& e) {  // std::stoll on a damaged marker

@@ -4,8 +4,6 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
-#include "paperpulse/storage/soci/soci_store.h"
-
 namespace paperpulse::storage {
 namespace {
 
@@ -40,25 +38,23 @@ Result<std::string> ToKeyValueConninfo(const std::string& conninfo) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo) {
+Result<std::unique_ptr<SociDb>> ConnectPostgres(const std::string& conninfo) {
   ASSIGN_OR_RETURN(std::string kv, ToKeyValueConninfo(conninfo));
-  auto session = std::make_unique<soci::session>();
-  try {
-    session->open(soci::postgresql, kv);
-    *session << "SET client_min_messages = WARNING";
-  } catch (const std::exception& e) {
-    return Fail(ErrorCode::kIo, std::string("connecting to PostgreSQL: ") + e.what());
-  }
   Dialect d;
   d.name = "postgresql";
   d.auto_id = "BIGSERIAL PRIMARY KEY";
   d.int64 = "BIGINT";
+  d.double_type = "DOUBLE PRECISION";
   d.begin_write = "BEGIN";
-  d.select_for_update = " FOR UPDATE";
+  // NO KEY UPDATE, not UPDATE: rows are never re-keyed, and this lock lets
+  // foreign key checks of other transactions (a vote on the paper being
+  // imported) through instead of making them wait or deadlock.
+  d.select_for_update = " FOR NO KEY UPDATE";
   // Serialises nodes that start at the same time on one database: only one
   // applies a migration, the others then see it recorded and skip it.
   d.migration_lock = "SELECT pg_advisory_xact_lock(7346102)";
-  return MakeSociStore(std::move(session), std::move(d));
+  d.on_connect = [](soci::session& sql) { sql << "SET client_min_messages = WARNING"; };
+  return SociDb::Connect(*soci::factory_postgresql(), kv, std::move(d), "connecting to PostgreSQL");
 }
 
 }  // namespace paperpulse::storage

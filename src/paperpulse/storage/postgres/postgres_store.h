@@ -4,11 +4,14 @@
 #include <memory>
 #include <string>
 
-#include "paperpulse/storage/store.h"
+#include "paperpulse/storage/soci/db.h"
 
 namespace paperpulse::storage {
 
-// Connects with a libpq connection string or URI ("postgresql://user@host:port/db").
-Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo);
+// Connects with a libpq connection string or URI
+// ("postgresql://user@host:port/db"); the database is not yet migrated.
+// Errors: kInvalidArgument for an unparseable string; kIo (with libpq's
+// message) when no session could be opened.
+Result<std::unique_ptr<SociDb>> ConnectPostgres(const std::string& conninfo);
 
 }  // namespace paperpulse::storage

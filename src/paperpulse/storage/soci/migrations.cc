@@ -1,14 +1,14 @@
-// Forward-only schema migrations. Never edit a released migration: append a
-// new one. Each runs in its own transaction and records itself in
-// schema_migrations, so a crash leaves either all of it or none.
+#include "paperpulse/storage/soci/migrations.h"
+
+#include <algorithm>
 #include <string>
 
-#include "paperpulse/storage/soci/soci_store.h"
+#include "paperpulse/storage/soci/popularity.h"
 
 namespace paperpulse::storage {
 namespace {
 
-// Replaces ${AUTO_ID} and ${INT64} in `sql` by the dialect's types.
+// Replaces ${AUTO_ID}, ${INT64} and ${DOUBLE} in `sql` by the dialect's types.
 std::string Sql(const Dialect& d, std::string sql) {
   auto replace = [&](const std::string& from, const std::string& to) {
     for (size_t p = sql.find(from); p != std::string::npos; p = sql.find(from, p + to.size())) {
@@ -17,6 +17,7 @@ std::string Sql(const Dialect& d, std::string sql) {
   };
   replace("${AUTO_ID}", d.auto_id);
   replace("${INT64}", d.int64);
+  replace("${DOUBLE}", d.double_type);
   return sql;
 }
 
@@ -115,7 +116,124 @@ std::vector<Migration> AllMigrations(const Dialect& d) {
                        " PRIMARY KEY (source, title_key))"),
                    Sql(d, "CREATE INDEX unkeyed_papers_title ON unkeyed_papers (title_key)"),
                }});
+  m.push_back(
+      {3,
+       "accounts, sessions, votes and popularity",
+       {
+           // Flags as 0/1 integers: one spelling for both databases.
+           Sql(d, "ALTER TABLE users ADD COLUMN is_admin INTEGER NOT NULL DEFAULT 0"),
+           Sql(d, "ALTER TABLE users ADD COLUMN banned INTEGER NOT NULL DEFAULT 0"),
+           // Addresses are kept lower-cased; the index makes that a rule.
+           Sql(d, "UPDATE users SET email = lower(email)"),
+           Sql(d, "CREATE UNIQUE INDEX users_email_lower ON users (lower(email))"),
+           // Names are chosen after the first sign-in: unique once set.
+           Sql(d, "CREATE UNIQUE INDEX users_name_lower ON users (lower(name)) WHERE name <> ''"),
+           // Sign-in links by the hash of their secret. Times in Unix seconds;
+           // used_at NULL until the link is consumed.
+           Sql(d,
+               "CREATE TABLE login_tokens ("
+               " token_hash TEXT PRIMARY KEY,"
+               " email TEXT NOT NULL,"
+               " created_at ${INT64} NOT NULL,"
+               " expires_at ${INT64} NOT NULL,"
+               " used_at ${INT64})"),
+           Sql(d,
+               "CREATE TABLE sessions ("
+               " id_hash TEXT PRIMARY KEY,"
+               " user_id ${INT64} NOT NULL REFERENCES users (id),"
+               " csrf_token TEXT NOT NULL,"
+               " created_at ${INT64} NOT NULL,"
+               " expires_at ${INT64} NOT NULL)"),
+           Sql(d, "CREATE INDEX sessions_user ON sessions (user_id)"),
+           Sql(d,
+               "CREATE TABLE api_tokens ("
+               " token_hash TEXT PRIMARY KEY,"
+               " user_id ${INT64} NOT NULL REFERENCES users (id),"
+               " label TEXT NOT NULL DEFAULT '',"
+               " created_at TEXT NOT NULL)"),
+           // Fixed-window counters (Store::HitRateLimit).
+           Sql(d,
+               "CREATE TABLE rate_limits ("
+               " key TEXT NOT NULL,"
+               " window_start ${INT64} NOT NULL,"
+               " count ${INT64} NOT NULL,"
+               " PRIMARY KEY (key, window_start))"),
+           // Admin actions. actor_user_id 0: the command line.
+           Sql(d,
+               "CREATE TABLE audit_log ("
+               " id ${AUTO_ID},"
+               " actor_user_id ${INT64} NOT NULL,"
+               " action TEXT NOT NULL,"
+               " target TEXT NOT NULL DEFAULT '',"
+               " detail TEXT NOT NULL DEFAULT '',"
+               " created_at TEXT NOT NULL)"),
+           // One row per paper that has daily entries or votes, kept current
+           // by every write that changes its inputs (soci/popularity.cc);
+           // popularity_seq orders the changes like papers.change_seq.
+           Sql(d,
+               "CREATE TABLE paper_popularity ("
+               " paper_id TEXT PRIMARY KEY REFERENCES papers (id),"
+               " imported_upvotes ${INT64} NOT NULL DEFAULT 0,"
+               " local_votes ${INT64} NOT NULL DEFAULT 0,"
+               " github_stars ${INT64},"
+               " first_listed TEXT NOT NULL DEFAULT '',"
+               " trending ${DOUBLE} NOT NULL DEFAULT 0,"
+               " popularity_seq ${INT64} NOT NULL)"),
+           Sql(d, "CREATE INDEX paper_popularity_seq ON paper_popularity (popularity_seq)"),
+           Sql(d, "ALTER TABLE daily_entries ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0"),
+           Sql(d, "INSERT INTO meta (key, value) VALUES ('popularity_seq', '0')"),
+       },
+       // The score needs log2, which SQLite lacks: computed in C++.
+       BackfillPopularity});
   return m;
+}
+
+Status ApplyMigrations(SociDb& db, int up_to) {
+  soci::session& sql = db.sql();
+  std::vector<int> applied;
+  try {
+    sql << "CREATE TABLE IF NOT EXISTS schema_migrations ("
+           " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+    soci::rowset<int> versions = sql.prepare << "SELECT version FROM schema_migrations";
+    applied.assign(versions.begin(), versions.end());
+  } catch (...) {
+    return tl::unexpected(db.DbError("reading schema_migrations"));
+  }
+  for (const Migration& m : AllMigrations(db.dialect())) {
+    // Checked without a transaction first: opening an up-to-date database
+    // (every Store::Open) then takes no write lock at all.
+    if (m.version > up_to ||
+        std::find(applied.begin(), applied.end(), m.version) != applied.end()) {
+      continue;
+    }
+    std::string context = "applying migration " + std::to_string(m.version) + " (" + m.name + ")";
+    Status status = db.RunInTransaction([&]() -> Status {
+      try {
+        if (!db.dialect().migration_lock.empty()) sql << db.dialect().migration_lock;
+        int count = 0;
+        int version = m.version;
+        sql << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(version),
+            soci::into(count);
+        if (count > 0) return Ok();  // another process applied it meanwhile
+        for (const std::string& statement : m.statements) sql << statement;
+      } catch (...) {
+        return tl::unexpected(db.DbError(context));
+      }
+      if (m.finish) RETURN_IF_ERROR(m.finish(db));
+      try {
+        int version = m.version;
+        std::string name = m.name;
+        sql << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, "
+               "CAST(CURRENT_TIMESTAMP AS TEXT))",
+            soci::use(version), soci::use(name);
+      } catch (...) {
+        return tl::unexpected(db.DbError(context));
+      }
+      return Ok();
+    });
+    RETURN_IF_ERROR(status);
+  }
+  return Ok();
 }
 
 }  // namespace paperpulse::storage

@@ -4,11 +4,12 @@
 #include <memory>
 #include <string>
 
-#include "paperpulse/storage/store.h"
+#include "paperpulse/storage/soci/db.h"
 
 namespace paperpulse::storage {
 
-// Opens or creates the SQLite database at `path` (parent directory must exist).
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+// Opens or creates the SQLite database at `path` (parent directory must
+// exist), not yet migrated. Errors: kIo with SQLite's message.
+Result<std::unique_ptr<SociDb>> ConnectSqlite(const std::string& path);
 
 }  // namespace paperpulse::storage

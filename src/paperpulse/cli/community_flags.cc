@@ -1,0 +1,217 @@
+#include "paperpulse/cli/community_flags.h"
+
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <mutex>
+
+#include "paperpulse/base/clock.h"
+#include "paperpulse/ingest/harvest/arxiv_api_client.h"
+#include "paperpulse/ingest/harvest/curl_fetcher.h"
+#include "paperpulse/ingest/harvest/polite_client.h"
+#include "paperpulse/mail/async_sender.h"
+#include "paperpulse/mail/message.h"
+#include "paperpulse/mail/smtp_transport.h"
+
+namespace paperpulse::cli {
+namespace {
+
+// Makes `zone` the process's local time zone, so localtime_r gives "today"
+// as the site's readers see it. Logs are written in UTC whatever TZ says.
+Status SetTimeZone(const std::string& zone) {
+  bool known = zone == "UTC" ||
+               (zone.find("..") == std::string::npos && !zone.empty() && zone.front() != '/' &&
+                std::filesystem::is_regular_file("/usr/share/zoneinfo/" + zone));
+  if (!known) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "--timezone: unknown time zone \"" + zone +
+                    "\" (an IANA name such as Europe/Berlin; needs the tzdata package)");
+  }
+  setenv("TZ", zone.c_str(), 1);
+  tzset();
+  return Ok();
+}
+
+// Looks papers up at arXiv for submissions: one request at a time (the
+// PoliteClient is single-threaded and arXiv asks for one connection), under
+// the process's shared rate limiter, with few tries so that a submission
+// waits seconds, not the harvester's minutes.
+class ArxivLookup {
+ public:
+  static Result<std::unique_ptr<ArxivLookup>> Create(const CommunityFlags& flags,
+                                                     ingest::harvest::RateLimiter& limiter) {
+    namespace harvest = ingest::harvest;
+    harvest::CurlOptions curl;
+    curl.user_agent = harvest::UserAgent("paperpulse/" PAPERPULSE_VERSION, flags.contact);
+    curl.connect_timeout = std::chrono::seconds(10);
+    curl.stall_timeout = std::chrono::seconds(20);
+    ASSIGN_OR_RETURN(auto fetcher, harvest::CurlFetcher::Create(curl));
+    harvest::RetryPolicy policy;
+    policy.max_tries = 2;
+    policy.initial_backoff = std::chrono::seconds(1);
+    policy.max_backoff = std::chrono::seconds(2);
+    policy.max_retry_after = std::chrono::seconds(10);
+    auto lookup = std::unique_ptr<ArxivLookup>(new ArxivLookup());
+    lookup->client_ = std::make_unique<harvest::PoliteClient>(std::move(fetcher), limiter,
+                                                              DefaultClock(), policy);
+    std::string endpoint = flags.arxiv_api_endpoint.empty()
+                               ? std::string(harvest::kArxivApiEndpoint)
+                               : flags.arxiv_api_endpoint;
+    lookup->api_ = std::make_unique<harvest::ArxivApiClient>(*lookup->client_, endpoint);
+    return lookup;
+  }
+
+  Result<std::optional<Paper>> Fetch(std::string_view id) {
+    std::lock_guard lock(mu_);
+    auto paper = api_->FetchPaper(id);
+    if (!paper && paper.error().code != ErrorCode::kInvalidArgument) {
+      spdlog::warn("arXiv lookup of {} failed: {}", id, paper.error().ToString());
+      return Fail(ErrorCode::kUnavailable, "arXiv cannot be reached right now; try again later");
+    }
+    return paper;
+  }
+
+ private:
+  ArxivLookup() = default;
+  std::mutex mu_;
+  std::unique_ptr<ingest::harvest::PoliteClient> client_;
+  std::unique_ptr<ingest::harvest::ArxivApiClient> api_;
+};
+
+class Services final : public CommunityServices {
+ public:
+  const http::CommunityOptions& options() const override { return options_; }
+
+  void Shutdown() override {
+    if (sender_) sender_->Stop();
+  }
+
+  http::CommunityOptions options_;
+  std::unique_ptr<mail::SmtpTransport> transport_;
+  std::unique_ptr<mail::AsyncSender> sender_;
+  std::unique_ptr<ArxivLookup> lookup_;
+};
+
+// "Name <addr@host>" or "addr@host".
+Result<mail::Address> ParseFromAddress(const std::string& s) {
+  mail::Address a;
+  size_t open = s.rfind('<');
+  if (open != std::string::npos && !s.empty() && s.back() == '>') {
+    a.email = s.substr(open + 1, s.size() - open - 2);
+    std::string_view name(s.data(), open);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '"')) name.remove_suffix(1);
+    while (!name.empty() && (name.front() == ' ' || name.front() == '"')) name.remove_prefix(1);
+    a.name = std::string(name);
+  } else {
+    a.email = s;
+  }
+  if (!mail::IsValidEmail(a.email)) {
+    return Fail(ErrorCode::kInvalidArgument, "not an e-mail address: \"" + s + "\"");
+  }
+  return a;
+}
+
+http::RateRule PerHour(int n) { return {n, std::chrono::hours(1)}; }
+http::RateRule PerMinute(int n) { return {n, std::chrono::minutes(1)}; }
+
+}  // namespace
+
+void AddCommunityFlags(CLI::App& cmd, CommunityFlags& f) {
+  cmd.add_option("--smtp", f.smtp_url,
+                 "SMTP relay for sign-in mails: smtp://host:port, smtp://user:pass@host:587"
+                 "?starttls=1 or smtps://user:pass@host:465 (without it, sign-in is off)")
+      ->envname("PAPERPULSE_SMTP");
+  cmd.add_option("--mail-from", f.mail_from,
+                 "Sender of the site's mails: \"paperpulse <noreply@example.org>\"")
+      ->envname("PAPERPULSE_MAIL_FROM");
+  cmd.add_option("--timezone", f.timezone,
+                 "Time zone of the daily lists' \"today\" for submissions (IANA name)")
+      ->envname("PAPERPULSE_TIMEZONE")
+      ->capture_default_str();
+  cmd.add_option("--arxiv-api-endpoint", f.arxiv_api_endpoint,
+                 "arXiv query API URL for papers submitted before they are harvested")
+      ->envname("PAPERPULSE_ARXIV_API");
+  cmd.add_option("--login-ttl", f.login_ttl_seconds, "Seconds a sign-in link stays valid")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  cmd.add_option("--max-submissions-per-day", f.max_submissions_per_day,
+                 "Papers one account may submit per day (0: no limit)")
+      ->check(CLI::Range(0, 100000));
+  cmd.add_option("--max-paper-age-days", f.max_paper_age_days,
+                 "Only papers first submitted to arXiv this many days ago or less can be put "
+                 "on a daily list (0: no limit)")
+      ->check(CLI::Range(0, 100000));
+  auto limit = [&cmd](const char* name, int& value, const char* help) {
+    cmd.add_option(name, value, help)->check(CLI::Range(0, 100000000))->capture_default_str();
+  };
+  limit("--login-limit-per-ip", f.login_limit_per_ip,
+        "Sign-in mails per client address per hour (0: no limit)");
+  limit("--login-limit-per-email", f.login_limit_per_email,
+        "Sign-in mails per e-mail address per hour (0: no limit)");
+  limit("--vote-limit-per-account", f.vote_limit_per_account,
+        "Votes per account per minute (0: no limit)");
+  limit("--vote-limit-per-ip", f.vote_limit_per_ip,
+        "Votes per client address per minute (0: no limit)");
+  limit("--submit-limit-per-account", f.submit_limit_per_account,
+        "Submissions per account per hour (0: no limit)");
+  limit("--submit-limit-per-ip", f.submit_limit_per_ip,
+        "Submissions per client address per hour (0: no limit)");
+}
+
+Result<std::unique_ptr<CommunityServices>> StartCommunityServices(
+    const CommunityFlags& f, ingest::harvest::RateLimiter& limiter) {
+  RETURN_IF_ERROR(SetTimeZone(f.timezone));
+  auto s = std::make_unique<Services>();
+  http::CommunityOptions& o = s->options_;
+  o.timezone = f.timezone;
+  o.login_ttl = std::chrono::seconds(f.login_ttl_seconds);
+  o.max_submissions_per_day = f.max_submissions_per_day;
+  o.max_paper_age_days = f.max_paper_age_days;
+  o.login_per_ip = PerHour(f.login_limit_per_ip);
+  o.login_per_email = PerHour(f.login_limit_per_email);
+  o.votes_per_account = PerMinute(f.vote_limit_per_account);
+  o.votes_per_ip = PerMinute(f.vote_limit_per_ip);
+  o.submissions_per_account = PerHour(f.submit_limit_per_account);
+  o.submissions_per_ip = PerHour(f.submit_limit_per_ip);
+
+  if (f.smtp_url.empty()) {
+    spdlog::info(
+        "no --smtp: sign-in by e-mail is off (pages and the API still work read-only; "
+        "API tokens from `paperpulse token create` still work)");
+  } else {
+    auto from = ParseFromAddress(f.mail_from);
+    if (!from) {
+      return Fail(ErrorCode::kInvalidArgument, "--mail-from: " + from.error().message +
+                                                   " (e.g. \"paperpulse "
+                                                   "<noreply@example.org>\")");
+    }
+    mail::SmtpOptions smtp;
+    smtp.url = f.smtp_url;
+    auto transport = mail::SmtpTransport::Create(smtp);
+    if (!transport)
+      return Fail(ErrorCode::kInvalidArgument, "--smtp: " + transport.error().message);
+    s->transport_ = std::move(*transport);
+    s->sender_ = std::make_unique<mail::AsyncSender>(*s->transport_);
+    mail::AsyncSender* sender = s->sender_.get();
+    o.send_mail = [sender, from = *from](const http::OutgoingMail& m) -> Status {
+      mail::Message msg;
+      msg.from = from;
+      msg.to.push_back(mail::Address{m.to, ""});
+      msg.subject = m.subject;
+      msg.text = m.text;
+      msg.html = m.html;
+      return sender->Enqueue(std::move(msg));
+    };
+    spdlog::info("sign-in mails via {} from {}", s->transport_->endpoint().url, f.mail_from);
+  }
+
+  ASSIGN_OR_RETURN(s->lookup_, ArxivLookup::Create(f, limiter));
+  ArxivLookup* lookup = s->lookup_.get();
+  o.fetch_paper = [lookup](std::string_view id) { return lookup->Fetch(id); };
+  return std::unique_ptr<CommunityServices>(std::move(s));
+}
+
+}  // namespace paperpulse::cli

@@ -1,0 +1,39 @@
+#include "paperpulse/mail/recording_transport.h"
+
+#include <utility>
+
+namespace paperpulse::mail {
+
+Status RecordingTransport::Send(const Message& message) {
+  {
+    std::lock_guard lock(mu_);
+    ++attempts_;
+  }
+  // Any fixed time will do: only whether the message composes matters here.
+  RETURN_IF_ERROR(ComposeMime(message, Clock::WallTime{}));
+  std::lock_guard lock(mu_);
+  if (failures_left_ > 0) {
+    --failures_left_;
+    return tl::unexpected(failure_);
+  }
+  sent_.push_back(message);
+  return Ok();
+}
+
+void RecordingTransport::FailNext(int count, Error error) {
+  std::lock_guard lock(mu_);
+  failures_left_ = count;
+  failure_ = std::move(error);
+}
+
+std::vector<Message> RecordingTransport::sent() const {
+  std::lock_guard lock(mu_);
+  return sent_;
+}
+
+int RecordingTransport::attempts() const {
+  std::lock_guard lock(mu_);
+  return attempts_;
+}
+
+}  // namespace paperpulse::mail

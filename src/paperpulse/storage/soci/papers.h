@@ -1,0 +1,47 @@
+// papers, paper_versions and unkeyed_papers: the records of the import and
+// harvest hot path, read and written through statements prepared once per
+// connection.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "paperpulse/base/result.h"
+#include "paperpulse/model/paper.h"
+#include "paperpulse/storage/soci/db.h"
+#include "paperpulse/storage/store.h"
+
+namespace paperpulse::storage {
+
+class PaperTable {
+ public:
+  explicit PaperTable(SociDb& db) : db_(db) {}
+
+  // See Store::UpsertPaper, UpsertUnkeyedPaper, GetPaper, PapersChangedSince.
+  Result<WriteOutcome> Upsert(const Paper& paper);
+  Result<WriteOutcome> UpsertUnkeyed(const Paper& paper, std::string_view source);
+  Result<std::optional<Paper>> Get(std::string_view id) { return Read(std::string(id), false); }
+  Result<std::vector<ChangedPaper>> ChangedSince(int64_t after, int limit);
+
+  // Whether paper `id` is stored (one index probe). Writes that refer to a
+  // paper check first, so that a missing one is a kNotFound answer rather
+  // than a foreign key failure, which on PostgreSQL would also abort the
+  // caller's transaction (an import batch).
+  Result<bool> Exists(std::string_view id);
+
+ private:
+  // `lock`: inside a transaction, lock the row until commit.
+  Result<std::optional<Paper>> Read(const std::string& id, bool lock);
+  Status Write(const Paper& paper, bool exists, int64_t seq);
+  Result<std::vector<std::string>> DecodeStringArray(const std::string& json);
+
+  SociDb& db_;
+  simdjson::dom::parser json_;
+};
+
+}  // namespace paperpulse::storage
