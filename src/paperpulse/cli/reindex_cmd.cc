@@ -24,6 +24,21 @@ void RegisterReindex(CLI::App& app, Command* run) {
         return 1;
       }
       auto start = std::chrono::steady_clock::now();
+      // Stored trending scores follow the formula's current constants
+      // (ranking/trending_constants.h) before the index copies them.
+      {
+        auto store = OpenStore(*opts);
+        if (!store) return 1;
+        auto rescored = (*store)->RescoreTrending();
+        if (!rescored) {
+          std::fprintf(stderr, "paperpulse reindex: %s\n", rescored.error().message.c_str());
+          return 1;
+        }
+        if (*rescored > 0) {
+          std::fprintf(stderr, "rescored the trending score of %lld papers\n",
+                       static_cast<long long>(*rescored));
+        }
+      }
       if (Status s = (*indexer)->Rebuild(); !s) {
         std::fprintf(stderr, "paperpulse reindex: %s\n", s.error().message.c_str());
         return 1;

@@ -199,6 +199,11 @@ class Store {
   virtual Result<std::optional<PaperPopularity>> GetPopularity(std::string_view paper_id) = 0;
   // Up to `limit` rows with popularity_seq > `after`, ascending.
   virtual Result<std::vector<PaperPopularity>> PopularityChangedSince(int64_t after, int limit) = 0;
+  // Recomputes every stored trending score with the current formula (after
+  // ranking/trending_constants.h changed); rows whose score moves get a new
+  // popularity_seq, so search indexes follow. Returns how many moved. One
+  // transaction.
+  virtual Result<int64_t> RescoreTrending() = 0;
 
   // ---- Submissions.
   // Puts `paper_id` on the list of `date` ("YYYY-MM-DD"), submitted by

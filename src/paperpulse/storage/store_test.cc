@@ -873,6 +873,39 @@ TEST_P(StoreTest, OpeningAnOldDatabaseBackfillsPopularity) {
   EXPECT_EQ((**store->GetPopularity("2405.00002")).upvotes(), 3);
 }
 
+TEST_P(StoreTest, RescoreTrendingRepairsStaleScores) {
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.00001", 1)));
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2405.00002", 1)));
+  DailyEntry e;
+  e.date = "2024-05-09";
+  e.paper_id = "2405.00001";
+  e.upvotes = 12;
+  ASSERT_TRUE(store_->UpsertDailyEntry(e));
+  auto alice = *store_->FindOrCreateAccount("alice@example.org", "t");
+  ASSERT_TRUE(store_->AddVote(alice.id, "2405.00002", "t"));
+  // Scores kept current by every write: nothing to do.
+  auto none = store_->RescoreTrending();
+  ASSERT_TRUE(none) << none.error().ToString();
+  EXPECT_EQ(*none, 0);
+  // Scores from an older formula (as after a constant changed).
+  {
+    auto db = ConnectSociDb(db_->options());
+    ASSERT_TRUE(db) << db.error().ToString();
+    (*db)->sql() << "UPDATE paper_popularity SET trending = -1";
+  }
+  int64_t seq_before = store_->Stats()->popularity_seq;
+  auto moved = store_->RescoreTrending();
+  ASSERT_TRUE(moved) << moved.error().ToString();
+  EXPECT_EQ(*moved, 2);
+  auto p1 = **store_->GetPopularity("2405.00001");
+  EXPECT_DOUBLE_EQ(p1.trending, ranking::TrendingScore({12, std::nullopt, "2024-05-09"}));
+  EXPECT_GT(p1.popularity_seq, seq_before);
+  auto p2 = **store_->GetPopularity("2405.00002");
+  EXPECT_DOUBLE_EQ(p2.trending, ranking::TrendingScore({1, std::nullopt, "2024-05-01T10:00:00Z"}));
+  EXPECT_EQ(store_->PopularityChangedSince(seq_before, 10)->size(), 2u);
+  EXPECT_EQ(*store_->RescoreTrending(), 0);
+}
+
 // ---- Concurrent writers, each on its own connection.
 
 // Retries a write that lost a conflict, as a client of the API would.

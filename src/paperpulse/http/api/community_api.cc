@@ -38,8 +38,6 @@ void AddJsonRoute(Router& router, std::string name, std::string pattern,
   router.Add(std::move(route));
 }
 
-bool SecureCookies(const Context& ctx) { return StartsWith(ctx.options.base_url, "https://"); }
-
 std::string AccountJson(const Account& a, const std::string* csrf) {
   JsonWriter w;
   w.BeginObject();
@@ -92,7 +90,7 @@ Result<Response> ConfirmLogin(const Context& ctx, const Request& req) {
   Response r = Json(200, AccountJson(in.account, &in.session.record.csrf_token));
   r.headers.emplace_back(
       "Set-Cookie", auth::SessionCookie(in.session.cookie_value, ctx.options.community.session_ttl,
-                                        SecureCookies(ctx)));
+                                        ctx.options.base_url));
   return r;
 }
 
@@ -101,7 +99,7 @@ Result<Response> Logout(const Context& ctx, const Request& req) {
   ASSIGN_OR_RETURN(auth::Principal who, Writer(ctx, *store, req));
   if (!who.session_hash.empty()) RETURN_IF_ERROR(store->DeleteSession(who.session_hash));
   Response r = Json(200, "{\"status\": \"signed out\"}");
-  r.headers.emplace_back("Set-Cookie", auth::ClearedSessionCookie(SecureCookies(ctx)));
+  r.headers.emplace_back("Set-Cookie", auth::ClearedSessionCookie(ctx.options.base_url));
   return r;
 }
 

@@ -98,19 +98,20 @@ Result<NewSession> StartSession(storage::Store& store, int64_t user_id, int64_t 
   return s;
 }
 
-std::string SessionCookie(std::string_view value, std::chrono::seconds max_age, bool secure) {
+std::string SessionCookie(std::string_view value, std::chrono::seconds max_age,
+                          std::string_view base_url) {
   std::string c(kSessionCookie);
   c += '=';
   c += value;
   c += "; Path=/; Max-Age=";
   c += std::to_string(max_age.count());
   c += "; HttpOnly; SameSite=Lax";
-  if (secure) c += "; Secure";
+  if (StartsWith(AsciiLower(base_url), "https://")) c += "; Secure";
   return c;
 }
 
-std::string ClearedSessionCookie(bool secure) {
-  return SessionCookie("", std::chrono::seconds(0), secure);
+std::string ClearedSessionCookie(std::string_view base_url) {
+  return SessionCookie("", std::chrono::seconds(0), base_url);
 }
 
 Result<RateVerdict> CheckRate(storage::Store& store, std::string_view key, const RateRule& rule,

@@ -63,9 +63,11 @@ Result<NewSession> StartSession(storage::Store& store, int64_t user_id, int64_t 
                                 std::chrono::seconds ttl);
 
 // Set-Cookie header values: the session cookie (HttpOnly, SameSite=Lax,
-// Path=/, Secure when the site is https) and its deletion.
-std::string SessionCookie(std::string_view value, std::chrono::seconds max_age, bool secure);
-std::string ClearedSessionCookie(bool secure);
+// Path=/, and Secure when `base_url`, the site's public URL, is https) and
+// its deletion.
+std::string SessionCookie(std::string_view value, std::chrono::seconds max_age,
+                          std::string_view base_url);
+std::string ClearedSessionCookie(std::string_view base_url);
 
 // Counts one event against `rule` for `key` ("vote:user:12") at `now`.
 struct RateVerdict {

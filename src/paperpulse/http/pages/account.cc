@@ -117,7 +117,7 @@ Response PostConfirm(const Context& ctx, const Request& req) {
   Response r = Redirect(in->account.name.empty() ? "/settings?next=" + UrlEncode(next) : next);
   r.headers.emplace_back(
       "Set-Cookie", auth::SessionCookie(in->session.cookie_value, ctx.options.community.session_ttl,
-                                        StartsWith(ctx.options.base_url, "https://")));
+                                        ctx.options.base_url));
   return r;
 }
 
@@ -149,8 +149,7 @@ Response PostLogout(const Context& ctx, const Request& req) {
           }
         }
         Response r = Redirect("/");
-        r.headers.emplace_back(
-            "Set-Cookie", auth::ClearedSessionCookie(StartsWith(ctx.options.base_url, "https://")));
+        r.headers.emplace_back("Set-Cookie", auth::ClearedSessionCookie(ctx.options.base_url));
         return r;
       });
 }

@@ -129,6 +129,31 @@ Status PopularityTable::Update(std::string_view paper_id,
   return Save(db_, p);
 }
 
+Result<int64_t> PopularityTable::RescoreAll() {
+  return db_.InTransaction<int64_t>([&]() -> Result<int64_t> {
+    RETURN_IF_ERROR(db_.LockCounter(Counter::kPopularity));
+    // Read every row first: rescoring moves a row to a new popularity_seq,
+    // which paging by that sequence would meet again.
+    std::vector<PaperPopularity> rows;
+    constexpr int kPage = 10000;
+    for (int64_t after = 0;;) {
+      ASSIGN_OR_RETURN(auto page, ChangedSince(after, kPage));
+      if (page.empty()) break;
+      after = page.back().popularity_seq;
+      for (auto& p : page) rows.push_back(std::move(p));
+    }
+    int64_t changed = 0;
+    for (PaperPopularity& p : rows) {
+      ASSIGN_OR_RETURN(std::string date, TrendingDate(db_, p));
+      double score = ranking::TrendingScore({p.upvotes(), p.github_stars, date});
+      if (score == p.trending) continue;
+      RETURN_IF_ERROR(Save(db_, p));
+      ++changed;
+    }
+    return changed;
+  });
+}
+
 Result<std::vector<PaperPopularity>> PopularityTable::ChangedSince(int64_t after, int limit) {
   std::vector<PaperPopularity> out;
   try {

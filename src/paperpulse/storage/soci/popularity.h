@@ -39,6 +39,9 @@ class PopularityTable {
   Result<std::optional<PaperPopularity>> Get(std::string_view paper_id);
   Result<std::vector<PaperPopularity>> ChangedSince(int64_t after, int limit);
 
+  // See Store::RescoreTrending.
+  Result<int64_t> RescoreAll();
+
  private:
   SociDb& db_;
 };

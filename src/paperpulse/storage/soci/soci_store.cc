@@ -142,6 +142,7 @@ class SociStore final : public Store {
   Result<std::vector<PaperPopularity>> PopularityChangedSince(int64_t after, int limit) override {
     return popularity_.ChangedSince(after, limit);
   }
+  Result<int64_t> RescoreTrending() override { return popularity_.RescoreAll(); }
 
  private:
   std::unique_ptr<SociDb> db_;
