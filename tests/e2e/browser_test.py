@@ -17,17 +17,18 @@ import base64
 import json
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import urllib.error
 import urllib.request
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tools"))
+import pp_browser  # noqa: E402
+import pp_server  # noqa: E402
 import pp_site  # noqa: E402
 
 CHROMIUM = os.environ.get("PAPERPULSE_CHROMIUM", "/usr/bin/chromium")
@@ -38,12 +39,6 @@ ENTER = "\ue007"
 
 class WebDriverError(Exception):
     pass
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Session:
@@ -284,49 +279,18 @@ class BrowserTest:
         self.console_errors(s, prefix + " 404", allowed=["status of 404"])
 
     def run(self):
-        for prefix, width, height, mobile in [("desktop", 1440, 1000, False), ("mobile", 390, 844, True)]:
-            s = self.session(prefix, width, height, mobile)
-            try:
-                self.journey(s, prefix, mobile, width)
-            except Exception:
-                self.failures.append("%s: %s" % (prefix, traceback.format_exc()))
-                print(traceback.format_exc(), file=sys.stderr)
-                try:
-                    self.shot(s, prefix + "-failure")
-                except Exception:
-                    pass
-            finally:
-                s.quit()
+        pp_browser.run_sessions(self, [
+            (prefix, width, height, mobile,
+             lambda s, p=prefix, m=mobile, w=width: self.journey(s, p, m, w))
+            for prefix, width, height, mobile in [("desktop", 1440, 1000, False), ("mobile", 390, 844, True)]])
 
 
 def main():
-    if len(sys.argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    binary, artifacts = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    for tool in (CHROMIUM, CHROMEDRIVER):
-        if not os.access(tool, os.X_OK):
-            print("missing %s: apt install chromium chromium-driver" % tool, file=sys.stderr)
-            return 1
-    os.makedirs(artifacts, exist_ok=True)
+    binary, artifacts = pp_browser.command_line(__doc__, (CHROMIUM, CHROMEDRIVER))
     profile_dir = tempfile.mkdtemp(prefix="pp_e2e_chrome_")
-    port = free_port()
-    driver = subprocess.Popen([CHROMEDRIVER, "--port=%d" % port, "--log-level=WARNING"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    driver_url = "http://127.0.0.1:%d" % port
+    driver = None
     try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(driver_url + "/status", timeout=2) as r:
-                    if json.loads(r.read())["value"]["ready"]:
-                        break
-            except OSError:
-                pass
-            if time.time() > deadline or driver.poll() is not None:
-                print("chromedriver did not start", file=sys.stderr)
-                return 1
-            time.sleep(0.1)
+        driver, driver_url = pp_browser.start_chromedriver(CHROMEDRIVER)
         with pp_site.Site(binary) as site:
             test = BrowserTest(site, artifacts, driver_url, profile_dir)
             test.run()
@@ -334,19 +298,9 @@ def main():
             for line in errors:
                 test.failures.append("server logged: " + line.strip())
     finally:
-        driver.terminate()
-        try:
-            driver.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            driver.kill()
-            driver.wait()
+        pp_server.stop_process(driver)
         shutil.rmtree(profile_dir, ignore_errors=True)
-    print("screenshots:\n  " + "\n  ".join(test.shots))
-    if test.failures:
-        print("%d failures:\n  %s" % (len(test.failures), "\n  ".join(test.failures)), file=sys.stderr)
-        return 1
-    print("browser test passed")
-    return 0
+    return pp_browser.report(test, "browser test passed")
 
 
 if __name__ == "__main__":

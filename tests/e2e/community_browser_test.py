@@ -26,12 +26,10 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import types
 import urllib.error
 import urllib.parse
@@ -43,15 +41,10 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
 import browser_test  # noqa: E402
+import pp_browser  # noqa: E402
 import pp_server  # noqa: E402
+from pp_community import FIXTURE, HF_DAILY, HF_DAYS, KAGGLE, SINK, start_helper  # noqa: E402
 
-SHARED = os.path.join(ROOT, "..", "shared", "data")
-HF_DAILY = os.path.join(SHARED, "hf-daily-papers-json", "daily")
-KAGGLE = os.path.join(SHARED, "arxiv-kaggle-jsonl",
-                      "wanng-ide__arxiv-metadata-oai-snapshot_head200.jsonl")
-HF_DAYS = ["2026-06-29", "2026-06-30"]
-FIXTURE = os.path.join(ROOT, "tests", "fixtures", "arxiv_fixture_server.py")
-SINK = os.path.join(ROOT, "tests", "tools", "smtp_sink.py")
 # The day whose list the sessions vote on: the newest imported one, which is
 # also the home page until the first submission makes today's list newer.
 VOTE_DAY_PATH = "/papers/date/" + HF_DAYS[-1]
@@ -67,46 +60,6 @@ VISITORS = [
      "email": "grace@paperpulse.test", "name": "Grace Hopper",
      "submit": "https://arxiv.org/pdf/0704.0002v1", "paper": "0704.0002"},
 ]
-
-
-def start_helper(argv):
-    """Starts a helper that prints "PORT <n>" first; returns (proc, port)."""
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    m = re.match(r"PORT (\d+)", proc.stdout.readline() or "")
-    if not m:
-        proc.kill()
-        proc.wait()
-        raise RuntimeError("helper %s did not start" % argv[1])
-    return proc, int(m.group(1))
-
-
-def stop_process(proc):
-    if proc is not None and proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def start_chromedriver():
-    """Returns (process, url) of a chromedriver that says it is ready."""
-    port = browser_test.free_port()
-    proc = subprocess.Popen([browser_test.CHROMEDRIVER, "--port=%d" % port, "--log-level=WARNING"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = "http://127.0.0.1:%d" % port
-    deadline = time.time() + 30
-    while time.time() < deadline and proc.poll() is None:
-        try:
-            with urllib.request.urlopen(url + "/status", timeout=2) as r:
-                if json.loads(r.read())["value"]["ready"]:
-                    return proc, url
-        except OSError:
-            pass
-        time.sleep(0.1)
-    stop_process(proc)
-    raise RuntimeError("chromedriver did not start")
 
 
 class Community:
@@ -150,8 +103,8 @@ class Community:
             if self.proc is not None:
                 pp_server.stop_server(self.proc, self.log)
         finally:
-            stop_process(self.sink)
-            stop_process(self.fixture)
+            pp_server.stop_process(self.sink)
+            pp_server.stop_process(self.fixture)
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     def server_errors(self):
@@ -383,31 +336,12 @@ class CommunityBrowserTest(browser_test.BrowserTest):
         runs = [(v["prefix"], v["width"], v["height"], v["mobile"],
                  lambda s, v=v: self.journey(s, v)) for v in VISITORS]
         runs.append(("anonymous", 1280, 900, False, self.anonymous))
-        for name, width, height, mobile, body in runs:
-            s = self.session(name, width, height, mobile)
-            try:
-                body(s)
-            except Exception:
-                self.failures.append("%s: %s" % (name, traceback.format_exc()))
-                print(traceback.format_exc(), file=sys.stderr)
-                try:
-                    self.shot(s, name + "-failure")
-                except Exception:
-                    pass
-            finally:
-                s.quit()
+        pp_browser.run_sessions(self, runs)
 
 
 def main():
-    if len(sys.argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    binary, artifacts = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    for tool in (browser_test.CHROMIUM, browser_test.CHROMEDRIVER):
-        if not os.access(tool, os.X_OK):
-            print("missing %s: apt install chromium chromium-driver" % tool, file=sys.stderr)
-            return 1
-    os.makedirs(artifacts, exist_ok=True)
+    binary, artifacts = pp_browser.command_line(
+        __doc__, (browser_test.CHROMIUM, browser_test.CHROMEDRIVER))
     for old in glob.glob(os.path.join(artifacts, "community-*.png")):
         os.remove(old)  # no stale screenshots from an earlier run
     profile_dir = tempfile.mkdtemp(prefix="pp_e2e_chrome_")
@@ -415,21 +349,16 @@ def main():
     driver = None
     try:
         site.start()
-        driver, driver_url = start_chromedriver()
+        driver, driver_url = pp_browser.start_chromedriver(browser_test.CHROMEDRIVER)
         test = CommunityBrowserTest(site, artifacts, driver_url, profile_dir)
         test.run()
         for line in site.server_errors():
             test.failures.append("server logged: " + line)
     finally:
-        stop_process(driver)
+        pp_server.stop_process(driver)
         site.stop()
         shutil.rmtree(profile_dir, ignore_errors=True)
-    print("screenshots:\n  " + "\n  ".join(test.shots))
-    if test.failures:
-        print("%d failures:\n  %s" % (len(test.failures), "\n  ".join(test.failures)), file=sys.stderr)
-        return 1
-    print("community browser test passed")
-    return 0
+    return pp_browser.report(test, "community browser test passed")
 
 
 if __name__ == "__main__":

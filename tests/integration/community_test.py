@@ -30,16 +30,9 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import pp_server  # noqa: E402
+from pp_community import FIXTURE, HF_DAILY, HF_DAYS, KAGGLE, SINK, start_helper  # noqa: E402
 
 BIN = None
-ROOT = os.path.dirname(os.path.dirname(HERE))
-SHARED = os.path.join(ROOT, "..", "shared", "data")
-HF_DAILY = os.path.join(SHARED, "hf-daily-papers-json", "daily")
-KAGGLE = os.path.join(SHARED, "arxiv-kaggle-jsonl",
-                      "wanng-ide__arxiv-metadata-oai-snapshot_head200.jsonl")
-HF_DAYS = ["2026-06-29", "2026-06-30"]
-FIXTURE = os.path.join(ROOT, "tests", "fixtures", "arxiv_fixture_server.py")
-SINK = os.path.join(ROOT, "tests", "tools", "smtp_sink.py")
 
 # The recorded arXiv API answers include this paper; it is not in the import.
 FETCHABLE_ID = "1707.08567"
@@ -48,28 +41,6 @@ STATE = {}
 
 
 # ---------------------------------------------------------------- helpers
-
-def start_helper(argv):
-    """Starts a helper process that prints "PORT <n>" first; returns (proc, port)."""
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = proc.stdout.readline()
-    m = re.match(r"PORT (\d+)", line or "")
-    if not m:
-        proc.kill()
-        proc.wait()
-        raise AssertionError("helper %s did not start: %r" % (argv[1], line))
-    return proc, int(m.group(1))
-
-
-def stop_helper(proc):
-    if proc and proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
 
 class Client:
     """One HTTP client with its own cookie jar (one browser, or one script)."""
@@ -262,8 +233,8 @@ def tearDownModule():
         if STATE.get("proc"):
             pp_server.stop_server(STATE["proc"], STATE["log"])
     finally:
-        stop_helper(STATE.get("sink"))
-        stop_helper(STATE.get("fixture"))
+        pp_server.stop_process(STATE.get("sink"))
+        pp_server.stop_process(STATE.get("fixture"))
         shutil.rmtree(STATE["tmp"], ignore_errors=True)
 
 

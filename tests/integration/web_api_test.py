@@ -22,6 +22,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import pp_http  # noqa: E402
 import pp_server  # noqa: E402
 
 try:
@@ -76,13 +77,7 @@ def stop_server(proc, log):
 
 
 def request(path, method="GET", headers=None, body=None, port=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port or STATE["port"], timeout=30)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        r = conn.getresponse()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-    finally:
-        conn.close()
+    return pp_http.request(port or STATE["port"], path, method, headers, body)
 
 
 def get_json(path, status=200):
@@ -94,22 +89,7 @@ def get_json(path, status=200):
 
 
 def raw_exchange(data, port=None, read_timeout=30, pause_after=None):
-    """Sends raw bytes, returns everything the server sends until it closes."""
-    s = socket.create_connection(("127.0.0.1", port or STATE["port"]), timeout=read_timeout)
-    try:
-        s.sendall(data)
-        out = b""
-        while True:
-            try:
-                chunk = s.recv(65536)
-            except (ConnectionResetError, socket.timeout):
-                break
-            if not chunk:
-                break
-            out += chunk
-        return out
-    finally:
-        s.close()
+    return pp_http.raw_exchange(port or STATE["port"], data, timeout=read_timeout)
 
 
 def setUpModule():
@@ -158,11 +138,7 @@ def tearDownModule():
     proc = STATE.get("proc")
     try:
         if proc is not None:
-            rc = stop_server(proc, STATE["log"])
-            if rc != 0:
-                with open(STATE["log_path"], "rb") as f:
-                    sys.stderr.write(f.read()[-3000:].decode("utf-8", "replace"))
-                raise AssertionError("server exited %s on SIGTERM, wanted 0" % rc)
+            pp_server.stop_server_cleanly(proc, STATE["log"], STATE["log_path"], timeout=20)
     finally:
         shutil.rmtree(STATE["tmp"], ignore_errors=True)
 
@@ -604,12 +580,7 @@ class GracefulShutdown(unittest.TestCase):
             self.assertEqual(idle.recv(100), b"")
             # ...and the request that had started is still answered.
             busy.sendall(b"\r\n")
-            out = b""
-            while True:
-                chunk = busy.recv(65536)
-                if not chunk:
-                    break
-                out += chunk
+            out = pp_http.read_to_close(busy)
             self.assertTrue(out.startswith(b"HTTP/1.1 200"), out[:200])
             self.assertIn(b"Connection: close", out)
             head, _, body = out.partition(b"\r\n\r\n")

@@ -8,7 +8,6 @@ or so although the cache would keep answers for ten minutes.
 
 usage: write_path_test.py PAPERPULSE_BINARY   (run by ctest)
 """
-import http.client
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import pp_http  # noqa: E402
 import pp_server  # noqa: E402
 
 BIN = None
@@ -33,32 +33,11 @@ STATE = {}
 
 
 def request(path, method="GET", headers=None, body=None):
-    conn = http.client.HTTPConnection("127.0.0.1", STATE["port"], timeout=30)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        r = conn.getresponse()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-    finally:
-        conn.close()
+    return pp_http.request(STATE["port"], path, method, headers, body)
 
 
 def raw_exchange(data):
-    """Sends raw bytes, returns everything the server sends until it closes."""
-    s = socket.create_connection(("127.0.0.1", STATE["port"]), timeout=30)
-    try:
-        s.sendall(data)
-        out = b""
-        while True:
-            try:
-                chunk = s.recv(65536)
-            except (ConnectionResetError, socket.timeout):
-                break
-            if not chunk:
-                break
-            out += chunk
-        return out
-    finally:
-        s.close()
+    return pp_http.raw_exchange(STATE["port"], data)
 
 
 def hf_item(paper_id, title, day):
@@ -114,11 +93,7 @@ def tearDownModule():
     try:
         proc = STATE.get("proc")
         if proc is not None:
-            rc = pp_server.stop_server(proc, STATE["log"], timeout=20)
-            if rc != 0:
-                with open(STATE["log_path"], "rb") as f:
-                    sys.stderr.write(f.read()[-3000:].decode("utf-8", "replace"))
-                raise AssertionError("server exited %s on SIGTERM, wanted 0" % rc)
+            pp_server.stop_server_cleanly(proc, STATE["log"], STATE["log_path"], timeout=20)
     finally:
         shutil.rmtree(STATE["tmp"], ignore_errors=True)
 
@@ -187,13 +162,7 @@ class Concurrency(unittest.TestCase):
                         s.sendall(body[sent:sent + 1])
                         sent += 1
                 s.sendall(body[sent:])
-                out = b""
-                while True:
-                    chunk = s.recv(65536)
-                    if not chunk:
-                        break
-                    out += chunk
-                result["answer"] = out
+                result["answer"] = pp_http.read_to_close(s)
             finally:
                 started.set()
                 s.close()

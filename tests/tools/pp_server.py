@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 
 
@@ -39,14 +40,29 @@ def start_server(binary, data_dir, log_path, *extra, timeout=30):
         raise AssertionError("server did not start:\n" + f.read()[-4000:].decode("utf-8", "replace"))
 
 
-def stop_server(proc, log, timeout=30):
-    """SIGTERM (kill after `timeout` s); closes the log; returns the exit code."""
-    if proc.poll() is None:
+def stop_process(proc, timeout=10):
+    """SIGTERM to `proc` if it still runs, SIGKILL after `timeout` s; None is fine."""
+    if proc is not None and proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def stop_server(proc, log, timeout=30):
+    """SIGTERM (kill after `timeout` s); closes the log; returns the exit code."""
+    stop_process(proc, timeout)
     log.close()
     return proc.returncode
+
+
+def stop_server_cleanly(proc, log, log_path, timeout=30):
+    """stop_server, and an AssertionError (the log's tail on stderr) unless
+    the server exited 0, as a graceful shutdown should."""
+    rc = stop_server(proc, log, timeout)
+    if rc != 0:
+        with open(log_path, "rb") as f:
+            sys.stderr.write(f.read()[-3000:].decode("utf-8", "replace"))
+        raise AssertionError("server exited %s on SIGTERM, wanted 0" % rc)
