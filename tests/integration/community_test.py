@@ -478,7 +478,6 @@ def check_concurrent_votes(test, port, data_dir, db, pid):
     # Each voter again, at once: still one vote each.
     threads = [threading.Thread(target=lambda t=t: vote_with_retry(Client(port, token=t), pid))
                for t in tokens[:10]]
-    barrier = threading.Barrier(1)
     for t in threads:
         t.start()
     for t in threads:

@@ -39,19 +39,19 @@ Result<Account> AccountFor(storage::Store& store, const std::string& email_in, b
   return *a;
 }
 
+// The account flags the command line sets.
+enum class Flag { kAdmin, kBanned };
+
 // Sets a flag of an account and records it in the audit log, atomically.
-int SetFlag(const CommonOptions& opts, const std::string& email, const char* action, bool value,
-            bool create) {
+int SetFlag(const CommonOptions& opts, const std::string& email, const char* action, Flag flag,
+            bool value, bool create) {
   auto store = OpenStore(opts);
   if (!store) return 1;
   Account account;
   Status s = (*store)->RunInTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(account, AccountFor(**store, email, create));
-    if (std::string_view(action).find("admin") != std::string_view::npos) {
-      RETURN_IF_ERROR((*store)->SetAccountAdmin(account.id, value));
-    } else {
-      RETURN_IF_ERROR((*store)->SetAccountBanned(account.id, value));
-    }
+    RETURN_IF_ERROR(flag == Flag::kAdmin ? (*store)->SetAccountAdmin(account.id, value)
+                                         : (*store)->SetAccountBanned(account.id, value));
     AuditEntry audit;
     audit.actor_user_id = 0;
     audit.action = action;
@@ -77,23 +77,24 @@ void RegisterUser(CLI::App& app, Command* run) {
     const char* name;
     const char* help;
     const char* audit;
+    Flag flag;
     bool value;
     bool create;
   };
   static constexpr Action kActions[] = {
-      {"grant-admin", "Make EMAIL an admin (creates the account if needed)", "grant_admin", true,
-       true},
-      {"revoke-admin", "Take admin rights from EMAIL", "revoke_admin", false, false},
+      {"grant-admin", "Make EMAIL an admin (creates the account if needed)", "grant_admin",
+       Flag::kAdmin, true, true},
+      {"revoke-admin", "Take admin rights from EMAIL", "revoke_admin", Flag::kAdmin, false, false},
       {"ban", "Ban EMAIL: ends its sessions, refuses its tokens, votes and submissions", "ban_user",
-       true, false},
-      {"unban", "Lift a ban", "unban_user", false, false},
+       Flag::kBanned, true, false},
+      {"unban", "Lift a ban", "unban_user", Flag::kBanned, false, false},
   };
   for (const Action& a : kActions) {
     auto* sub = cmd->add_subcommand(a.name, a.help);
     AddCommonOptions(*sub, *opts);
     sub->add_option("EMAIL", *email, "The account's e-mail address")->required();
     sub->callback(
-        [=] { *run = [=] { return SetFlag(*opts, *email, a.audit, a.value, a.create); }; });
+        [=] { *run = [=] { return SetFlag(*opts, *email, a.audit, a.flag, a.value, a.create); }; });
   }
 }
 

@@ -60,6 +60,11 @@ std::string TodayInSiteZone(const Context& ctx) {
   return FormatDate({local.tm_year + 1900, local.tm_mon + 1, local.tm_mday});
 }
 
+std::string SignInLinkValidity(const Context& ctx) {
+  int64_t s = ctx.options.community.login_ttl.count();
+  return s >= 60 ? std::to_string(s / 60) + " minutes" : std::to_string(s) + " seconds";
+}
+
 std::string SafeNextPath(std::string_view next) {
   if (next.empty() || next.front() != '/' || StartsWith(next, "//") ||
       next.find('\\') != std::string_view::npos || next.size() > 2048) {
@@ -90,9 +95,7 @@ Status RequestSignInLink(const Context& ctx, storage::Store& store, std::string_
   RETURN_IF_ERROR(
       store.CreateLoginToken(auth::HashToken(token), email, now, now + opt.login_ttl.count()));
   std::string link = MailLink(ctx, token, SafeNextPath(next_in));
-  int64_t minutes = opt.login_ttl.count() / 60;
-  std::string validity = minutes >= 1 ? std::to_string(minutes) + " minutes"
-                                      : std::to_string(opt.login_ttl.count()) + " seconds";
+  std::string validity = SignInLinkValidity(ctx);
   OutgoingMail mail;
   mail.to = email;
   mail.subject = "Sign in to paperpulse";
@@ -121,13 +124,11 @@ Result<SignedIn> ConfirmSignIn(const Context& ctx, storage::Store& store, std::s
   RETURN_IF_ERROR(store.RunInTransaction([&]() -> Status {
     auto email = store.ConsumeLoginToken(auth::HashToken(token), now);
     if (!email) {
+      // The Store's message says whether the link is unknown, used or
+      // expired; the reader also needs to know what to do next.
       Error e = email.error();
-      if (e.code == ErrorCode::kNotFound) e.message = "this sign-in link is not valid";
-      if (e.code == ErrorCode::kFailedPrecondition) {
-        e.message = "this sign-in link has " +
-                    std::string(e.message.find("used") != std::string::npos ? "already been used"
-                                                                            : "expired") +
-                    "; ask for a new one";
+      if (e.code == ErrorCode::kNotFound || e.code == ErrorCode::kFailedPrecondition) {
+        e.message += "; ask for a new one";
       }
       return tl::unexpected(std::move(e));
     }

@@ -27,6 +27,9 @@ int64_t NowSeconds(const Context& ctx);
 // timezone; serve sets the process's TZ to it).
 std::string TodayInSiteZone(const Context& ctx);
 
+// How long a sign-in link works, for people: "15 minutes", "30 seconds".
+std::string SignInLinkValidity(const Context& ctx);
+
 // `next` when it is a path on this site ("/papers/…", not "//evil" or a URL),
 // else "/". Stops open redirects through ?next=.
 std::string SafeNextPath(std::string_view next);

@@ -67,14 +67,13 @@ Result<Response> Login(const Context& ctx, const Request& req) {
   ASSIGN_OR_RETURN(std::string next, body.Get("next"));
   ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
   RETURN_IF_ERROR(RequestSignInLink(ctx, *store, email, next, req.client_ip));
-  int64_t minutes = ctx.options.community.login_ttl.count() / 60;
   JsonWriter w;
   w.BeginObject();
   w.Key("status");
   w.String("sent");
   w.Key("message");
   w.String("If this address can receive mail, a sign-in link is on its way. It works once, for " +
-           (minutes > 0 ? std::to_string(minutes) + " minutes." : std::string("a short while.")));
+           SignInLinkValidity(ctx) + ".");
   w.EndObject();
   return Json(202, w.Take());
 }

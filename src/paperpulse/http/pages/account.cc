@@ -36,11 +36,6 @@ std::string LoginPath(std::string_view next) {
   return path;
 }
 
-std::string TtlLabel(const Context& ctx) {
-  int64_t s = ctx.options.community.login_ttl.count();
-  return s >= 60 ? std::to_string(s / 60) + " minutes" : std::to_string(s) + " seconds";
-}
-
 Response LoginPage(const Context& ctx, int status, std::string_view email, std::string_view next,
                    bool sent, std::string_view error) {
   TemplateData data;
@@ -48,7 +43,7 @@ Response LoginPage(const Context& ctx, int status, std::string_view email, std::
   data.set("email", std::string(email));
   data.set("next", SafeNextPath(next));
   data.set("sent", sent);
-  data.set("ttl_label", TtlLabel(ctx));
+  data.set("ttl_label", SignInLinkValidity(ctx));
   if (!error.empty()) data.set("error", std::string(error));
   PageInfo info;
   info.title = "Sign in";
@@ -227,9 +222,7 @@ void AddFormRoute(Router& router, std::string name, std::string pattern,
 }  // namespace
 
 std::optional<auth::Principal> PageViewer(const Context& ctx, const Request& req) {
-  if (req.Cookie(auth::kSessionCookie).empty() && req.Header("authorization").empty()) {
-    return std::nullopt;
-  }
+  if (!req.IsPersonal()) return std::nullopt;
   auto store = ctx.stores.Acquire();
   if (!store) {
     spdlog::warn("pages: cannot check the session: {}", store.error().ToString());
