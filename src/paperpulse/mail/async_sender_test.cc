@@ -35,6 +35,10 @@ class GatedTransport final : public Transport {
     changed_.wait(lock, [this] { return open_; });
     return recording_.Send(message);
   }
+  Status SendMime(std::string_view from, const std::vector<std::string>& to,
+                  std::string_view mime) override {
+    return recording_.SendMime(from, to, mime);
+  }
   void WaitUntilEntered(int n) {
     std::unique_lock lock(mu_);
     changed_.wait(lock, [&] { return entered_ >= n; });

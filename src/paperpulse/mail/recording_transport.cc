@@ -20,6 +20,23 @@ Status RecordingTransport::Send(const Message& message) {
   return Ok();
 }
 
+Status RecordingTransport::SendMime(std::string_view from, const std::vector<std::string>& to,
+                                    std::string_view mime) {
+  std::lock_guard lock(mu_);
+  ++attempts_;
+  if (failures_left_ > 0) {
+    --failures_left_;
+    return tl::unexpected(failure_);
+  }
+  raw_.push_back({std::string(from), to, std::string(mime)});
+  return Ok();
+}
+
+std::vector<RecordingTransport::RawMessage> RecordingTransport::raw() const {
+  std::lock_guard lock(mu_);
+  return raw_;
+}
+
 void RecordingTransport::FailNext(int count, Error error) {
   std::lock_guard lock(mu_);
   failures_left_ = count;

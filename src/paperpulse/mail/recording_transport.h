@@ -4,6 +4,8 @@
 #pragma once
 
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "paperpulse/base/result.h"
@@ -18,6 +20,9 @@ class RecordingTransport final : public Transport {
   // here as it would there, with ComposeMime's error), then fails with the
   // error FailNext() armed, if any, or else records the message. Thread-safe.
   Status Send(const Message& message) override;
+  // Records (or fails as armed) a composed message; see raw().
+  Status SendMime(std::string_view from, const std::vector<std::string>& to,
+                  std::string_view mime) override;
 
   // The next `count` composable messages fail with `error` (and are not
   // recorded). Replaces a previous FailNext that has not run out.
@@ -25,12 +30,20 @@ class RecordingTransport final : public Transport {
 
   // Recorded messages, in the order they were sent.
   std::vector<Message> sent() const;
-  // Every Send call, failed or not.
+  // Messages recorded by SendMime, in order.
+  struct RawMessage {
+    std::string from;
+    std::vector<std::string> to;
+    std::string mime;
+  };
+  std::vector<RawMessage> raw() const;
+  // Every Send and SendMime call, failed or not.
   int attempts() const;
 
  private:
   mutable std::mutex mu_;
   std::vector<Message> sent_;
+  std::vector<RawMessage> raw_;
   int attempts_ = 0;
   int failures_left_ = 0;
   Error failure_;

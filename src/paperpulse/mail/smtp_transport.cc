@@ -185,16 +185,29 @@ SmtpTransport::SmtpTransport(SmtpOptions options, SmtpEndpoint endpoint, Clock& 
 
 Status SmtpTransport::Send(const Message& message) {
   ASSIGN_OR_RETURN(std::string mime, ComposeMime(message, clock_.Now()));
+  std::vector<std::string> to;
+  for (const Address& a : message.to) to.push_back(a.email);
+  return SendMime(message.from.email, to, mime);
+}
+
+Status SmtpTransport::SendMime(std::string_view from, const std::vector<std::string>& to,
+                               std::string_view mime) {
+  if (!IsValidEmail(from)) return Fail(ErrorCode::kInvalidArgument, "invalid sender address");
+  if (to.empty()) return Fail(ErrorCode::kInvalidArgument, "no recipient");
+  for (const std::string& t : to) {
+    if (!IsValidEmail(t)) return Fail(ErrorCode::kInvalidArgument, "invalid recipient " + t);
+  }
   EasyHandle easy(curl_easy_init(), &curl_easy_cleanup);
   if (!easy) return Fail(ErrorCode::kInternal, "libcurl: cannot create a handle");
   CURL* h = easy.get();
 
-  // ComposeMime has checked the addresses: nothing here can break the
-  // command lines.
-  std::string mail_from = "<" + message.from.email + ">";
+  // The addresses are checked above: nothing here can break the command
+  // lines.
+  std::string mail_from = "<";
+  mail_from.append(from).push_back('>');
   StringList recipients(nullptr, &curl_slist_free_all);
-  for (const Address& to : message.to) {
-    curl_slist* appended = curl_slist_append(recipients.get(), ("<" + to.email + ">").c_str());
+  for (const std::string& rcpt : to) {
+    curl_slist* appended = curl_slist_append(recipients.get(), ("<" + rcpt + ">").c_str());
     if (appended == nullptr) return Fail(ErrorCode::kInternal, "libcurl: out of memory");
     recipients.release();
     recipients.reset(appended);

@@ -62,6 +62,10 @@ class SmtpTransport final : public Transport {
   // server URL, the command that failed and the server's reply. Thread-safe:
   // each call has its own connection.
   Status Send(const Message& message) override;
+  // The conversation of Send for a message composed earlier. Errors as
+  // Send; kInvalidArgument for an invalid address. Thread-safe.
+  Status SendMime(std::string_view from, const std::vector<std::string>& to,
+                  std::string_view mime) override;
 
   const SmtpEndpoint& endpoint() const { return endpoint_; }
 

@@ -3,6 +3,10 @@
 // RecordingTransport and run with an SmtpTransport.
 #pragma once
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "paperpulse/base/result.h"
 #include "paperpulse/mail/message.h"
 
@@ -23,6 +27,12 @@ class Transport {
   //     TLS, policy, the content: any other 5xx reply).
   // Implementations state their thread-safety.
   virtual Status Send(const Message& message) = 0;
+
+  // Hands over a message composed (and signed) earlier, byte for byte, as
+  // the digest outbox keeps it: MAIL FROM `from`, RCPT TO each of `to`,
+  // DATA `mime`. Errors as Send.
+  virtual Status SendMime(std::string_view from, const std::vector<std::string>& to,
+                          std::string_view mime) = 0;
 };
 
 }  // namespace paperpulse::mail

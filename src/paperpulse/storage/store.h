@@ -25,6 +25,7 @@
 #include "paperpulse/base/result.h"
 #include "paperpulse/model/community.h"
 #include "paperpulse/model/paper.h"
+#include "paperpulse/model/subscription.h"
 
 namespace paperpulse::storage {
 
@@ -47,6 +48,16 @@ struct StoreStats {
   int64_t unkeyed = 0;  // records held without an arXiv id (see UpsertUnkeyedPaper)
   int64_t votes = 0;
   int64_t popularity_seq = 0;
+};
+
+// What Store::EnqueueDigest writes in one transaction.
+struct NewDigest {
+  OutboxMail mail;  // id, state, attempts, sent_at ignored; next_attempt_at = when due
+  // The papers the mail lists: recorded as received by mail.to_email, so no
+  // later digest of that address lists them again.
+  std::vector<std::string> paper_ids;
+  // Hash of the unsubscribe secret in this mail's List-Unsubscribe URL.
+  std::string unsubscribe_hash;
 };
 
 // The answer of Store::SubmitPaper.
@@ -219,6 +230,86 @@ class Store {
   // and AdjacentDailyDate. Errors: kNotFound when there is no such entry.
   virtual Status SetDailyEntryHidden(std::string_view date, std::string_view paper_id,
                                      bool hidden) = 0;
+
+  // Every paper the account has voted for, newest vote first, at most `limit`.
+  virtual Result<std::vector<std::string>> VotesOfAccount(int64_t user_id, int limit) = 0;
+
+  // Papers whose v1 was submitted in [from, to) (normalised timestamps or
+  // "YYYY-MM-DD" dates), by submission time, at most `limit`.
+  virtual Result<std::vector<Paper>> PapersSubmittedBetween(std::string_view from,
+                                                            std::string_view to, int limit) = 0;
+
+  // ---- Digest subscriptions (model/subscription.h). Addresses compare
+  // lower-cased. Only hashes of the confirmation and unsubscribe secrets
+  // are stored.
+
+  // Adds `s` (id, confirmed_at ignored) and returns its id. A kPending
+  // subscription waits for ConfirmSubscription(confirm_hash) until
+  // `confirm_expires_at` (Unix seconds); a kActive one (an account's own
+  // verified address) is confirmed at once, replacing the address's active
+  // subscription of the same kind as ConfirmSubscription does. Errors:
+  // kInvalidArgument for another status or a pending one without a hash.
+  virtual Result<int64_t> AddSubscription(const Subscription& s, std::string_view confirm_hash,
+                                          int64_t confirm_expires_at, std::string_view now) = 0;
+  // Activates the pending subscription of `confirm_hash` and unsubscribes
+  // the address's other active subscription of the same kind (the digest,
+  // or the alert with the same query), in one transaction. Opening the link
+  // again answers the same subscription. Errors: kNotFound (unknown hash);
+  // kFailedPrecondition "expired" (past confirm_expires_at, never
+  // confirmed) or "unsubscribed" (confirmed, then ended).
+  virtual Result<Subscription> ConfirmSubscription(std::string_view confirm_hash, int64_t now,
+                                                   std::string_view now_text) = 0;
+  virtual Result<std::optional<Subscription>> GetSubscription(int64_t id) = 0;
+  // The address's active and bouncing subscriptions, digest first, then
+  // alerts by id.
+  virtual Result<std::vector<Subscription>> SubscriptionsOfEmail(std::string_view email) = 0;
+  // Changes the frequency and filters (not email, status or query) of
+  // subscription `s.id`. Errors: kNotFound.
+  virtual Status UpdateSubscription(const Subscription& s) = 0;
+  // Sets the status of subscription `id` (kUnsubscribed from settings,
+  // kBouncing after a 5xx). Errors: kNotFound.
+  virtual Status SetSubscriptionStatus(int64_t id, SubscriptionStatus status) = 0;
+  // The subscription a digest's unsubscribe secret belongs to, or nullopt.
+  virtual Result<std::optional<Subscription>> SubscriptionOfUnsubscribeToken(
+      std::string_view unsubscribe_hash) = 0;
+  // Ends the subscription of `unsubscribe_hash` at once (RFC 8058): true
+  // when it was active (or bouncing), false when it had ended already.
+  // Errors: kNotFound for an unknown hash.
+  virtual Result<bool> Unsubscribe(std::string_view unsubscribe_hash) = 0;
+  // Active subscriptions of `frequency` with id > `after_id`, ascending by
+  // id, at most `limit`: the digest run pages through them.
+  virtual Result<std::vector<Subscription>> ActiveSubscriptions(DigestFrequency frequency,
+                                                                int64_t after_id, int limit) = 0;
+
+  // ---- The digest outbox.
+
+  // Inserts the mail unless (subscription_id, period) has one already, and
+  // in the same transaction records its papers as received by its address
+  // and its unsubscribe secret. True when inserted; false (nothing
+  // written) when the period's mail exists.
+  virtual Result<bool> EnqueueDigest(const NewDigest& digest) = 0;
+  // Whether (subscription_id, period) has a mail: the run skips rendering.
+  virtual Result<bool> HasDigest(int64_t subscription_id, std::string_view period) = 0;
+  // Which of `paper_ids` an earlier digest already listed to `email`.
+  virtual Result<std::vector<std::string>> ReceivedPapers(
+      std::string_view email, const std::vector<std::string>& paper_ids) = 0;
+  // Claims up to `limit` mails to send, oldest first: pending ones due at
+  // `now` (next_attempt_at <= now) and sending ones claimed before
+  // `stale_before` (their sender died), marked kSending with claimed_at =
+  // now and attempts + 1. A mail is claimed by one caller only, also across
+  // processes and nodes.
+  virtual Result<std::vector<OutboxMail>> ClaimDueMail(int64_t now, int64_t stale_before,
+                                                       int limit) = 0;
+  // The relay accepted mail `id`: kSent, sent_at, the body dropped.
+  virtual Status MarkMailSent(int64_t id, std::string_view now_text) = 0;
+  // A transient failure: back to kPending, due at `next_attempt_at`.
+  virtual Status MarkMailDeferred(int64_t id, int64_t next_attempt_at, std::string_view error) = 0;
+  // Given up: kFailed. With `bounce`, every active subscription of the
+  // mail's address becomes kBouncing in the same transaction.
+  virtual Status MarkMailFailed(int64_t id, std::string_view error, bool bounce) = 0;
+  virtual Result<std::optional<OutboxMail>> GetOutboxMail(int64_t subscription_id,
+                                                          std::string_view period) = 0;
+  virtual Result<OutboxStats> GetOutboxStats() = 0;
 
   // Small key/value settings and checkpoints ("harvest.checkpoint", ...),
   // written inside the current transaction when there is one.

@@ -144,6 +144,48 @@ class SociStore final : public Store {
   }
   Result<int64_t> RescoreTrending() override { return popularity_.RescoreAll(); }
 
+  // ---- Issue 10 (being written): subscriptions and outbox.
+  Result<std::vector<std::string>> VotesOfAccount(int64_t, int) override { return NotYet(); }
+  Result<std::vector<Paper>> PapersSubmittedBetween(std::string_view, std::string_view,
+                                                    int) override {
+    return NotYet();
+  }
+  Result<int64_t> AddSubscription(const Subscription&, std::string_view, int64_t,
+                                  std::string_view) override {
+    return NotYet();
+  }
+  Result<Subscription> ConfirmSubscription(std::string_view, int64_t, std::string_view) override {
+    return NotYet();
+  }
+  Result<std::optional<Subscription>> GetSubscription(int64_t) override { return NotYet(); }
+  Result<std::vector<Subscription>> SubscriptionsOfEmail(std::string_view) override {
+    return NotYet();
+  }
+  Status UpdateSubscription(const Subscription&) override { return NotYet(); }
+  Status SetSubscriptionStatus(int64_t, SubscriptionStatus) override { return NotYet(); }
+  Result<std::optional<Subscription>> SubscriptionOfUnsubscribeToken(std::string_view) override {
+    return NotYet();
+  }
+  Result<bool> Unsubscribe(std::string_view) override { return NotYet(); }
+  Result<std::vector<Subscription>> ActiveSubscriptions(DigestFrequency, int64_t, int) override {
+    return NotYet();
+  }
+  Result<bool> EnqueueDigest(const NewDigest&) override { return NotYet(); }
+  Result<bool> HasDigest(int64_t, std::string_view) override { return NotYet(); }
+  Result<std::vector<std::string>> ReceivedPapers(std::string_view,
+                                                  const std::vector<std::string>&) override {
+    return NotYet();
+  }
+  Result<std::vector<OutboxMail>> ClaimDueMail(int64_t, int64_t, int) override { return NotYet(); }
+  Status MarkMailSent(int64_t, std::string_view) override { return NotYet(); }
+  Status MarkMailDeferred(int64_t, int64_t, std::string_view) override { return NotYet(); }
+  Status MarkMailFailed(int64_t, std::string_view, bool) override { return NotYet(); }
+  Result<std::optional<OutboxMail>> GetOutboxMail(int64_t, std::string_view) override {
+    return NotYet();
+  }
+  Result<OutboxStats> GetOutboxStats() override { return NotYet(); }
+  static tl::unexpected<Error> NotYet() { return Fail(ErrorCode::kUnsupported, "not yet"); }
+
  private:
   std::unique_ptr<SociDb> db_;
   PaperTable papers_;
