@@ -37,6 +37,7 @@ int Main(int argc, char** argv) {
   RegisterHarvest(app, &run);
   RegisterUser(app, &run);
   RegisterToken(app, &run);
+  RegisterDigest(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

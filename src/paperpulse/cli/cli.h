@@ -41,6 +41,7 @@ void RegisterReindex(CLI::App& app, Command* run);
 void RegisterHarvest(CLI::App& app, Command* run);
 void RegisterUser(CLI::App& app, Command* run);
 void RegisterToken(CLI::App& app, Command* run);
+void RegisterDigest(CLI::App& app, Command* run);
 
 // Entry point of the binary.
 int Main(int argc, char** argv);

@@ -88,31 +88,13 @@ class Services final : public CommunityServices {
   void Shutdown() override {
     if (sender_) sender_->Stop();
   }
+  const MailSetup& mail() const override { return mail_; }
 
   http::CommunityOptions options_;
-  std::unique_ptr<mail::SmtpTransport> transport_;
+  MailSetup mail_;
   std::unique_ptr<mail::AsyncSender> sender_;
   std::unique_ptr<ArxivLookup> lookup_;
 };
-
-// "Name <addr@host>" or "addr@host".
-Result<mail::Address> ParseFromAddress(const std::string& s) {
-  mail::Address a;
-  size_t open = s.rfind('<');
-  if (open != std::string::npos && !s.empty() && s.back() == '>') {
-    a.email = s.substr(open + 1, s.size() - open - 2);
-    std::string_view name(s.data(), open);
-    while (!name.empty() && (name.back() == ' ' || name.back() == '"')) name.remove_suffix(1);
-    while (!name.empty() && (name.front() == ' ' || name.front() == '"')) name.remove_prefix(1);
-    a.name = std::string(name);
-  } else {
-    a.email = s;
-  }
-  if (!mail::IsValidEmail(a.email)) {
-    return Fail(ErrorCode::kInvalidArgument, "not an e-mail address: \"" + s + "\"");
-  }
-  return a;
-}
 
 http::RateRule PerHour(int n) { return {n, std::chrono::hours(1)}; }
 http::RateRule PerMinute(int n) { return {n, std::chrono::minutes(1)}; }
@@ -120,13 +102,7 @@ http::RateRule PerMinute(int n) { return {n, std::chrono::minutes(1)}; }
 }  // namespace
 
 void AddCommunityFlags(CLI::App& cmd, CommunityFlags& f) {
-  cmd.add_option("--smtp", f.smtp_url,
-                 "SMTP relay for sign-in mails: smtp://host:port, smtp://user:pass@host:587"
-                 "?starttls=1 or smtps://user:pass@host:465 (without it, sign-in is off)")
-      ->envname("PAPERPULSE_SMTP");
-  cmd.add_option("--mail-from", f.mail_from,
-                 "Sender of the site's mails: \"paperpulse <noreply@example.org>\"")
-      ->envname("PAPERPULSE_MAIL_FROM");
+  AddMailFlags(cmd, f.mail, "sign-in mails and digests (without it, sign-in is off)");
   cmd.add_option("--timezone", f.timezone,
                  "Time zone of the daily lists' \"today\" for submissions (IANA name)")
       ->envname("PAPERPULSE_TIMEZONE")
@@ -177,26 +153,15 @@ Result<std::unique_ptr<CommunityServices>> StartCommunityServices(
   o.submissions_per_account = PerHour(f.submit_limit_per_account);
   o.submissions_per_ip = PerHour(f.submit_limit_per_ip);
 
-  if (f.smtp_url.empty()) {
+  ASSIGN_OR_RETURN(s->mail_, SetUpMail(f.mail));
+  if (!s->mail_.transport) {
     spdlog::info(
-        "no --smtp: sign-in by e-mail is off (pages and the API still work read-only; "
-        "API tokens from `paperpulse token create` still work)");
+        "no --smtp: sign-in by e-mail and digests are off (pages and the API still work "
+        "read-only; API tokens from `paperpulse token create` still work)");
   } else {
-    auto from = ParseFromAddress(f.mail_from);
-    if (!from) {
-      return Fail(ErrorCode::kInvalidArgument, "--mail-from: " + from.error().message +
-                                                   " (e.g. \"paperpulse "
-                                                   "<noreply@example.org>\")");
-    }
-    mail::SmtpOptions smtp;
-    smtp.url = f.smtp_url;
-    auto transport = mail::SmtpTransport::Create(smtp);
-    if (!transport)
-      return Fail(ErrorCode::kInvalidArgument, "--smtp: " + transport.error().message);
-    s->transport_ = std::move(*transport);
-    s->sender_ = std::make_unique<mail::AsyncSender>(*s->transport_);
+    s->sender_ = std::make_unique<mail::AsyncSender>(*s->mail_.transport);
     mail::AsyncSender* sender = s->sender_.get();
-    o.send_mail = [sender, from = *from](const http::OutgoingMail& m) -> Status {
+    o.send_mail = [sender, from = s->mail_.from](const http::OutgoingMail& m) -> Status {
       mail::Message msg;
       msg.from = from;
       msg.to.push_back(mail::Address{m.to, ""});
@@ -205,7 +170,8 @@ Result<std::unique_ptr<CommunityServices>> StartCommunityServices(
       msg.html = m.html;
       return sender->Enqueue(std::move(msg));
     };
-    spdlog::info("sign-in mails via {} from {}", s->transport_->endpoint().url, f.mail_from);
+    spdlog::info("mail via {} from {}{}", s->mail_.transport->endpoint().url, f.mail.mail_from,
+                 s->mail_.dkim ? ", DKIM-signed" : "");
   }
 
   ASSIGN_OR_RETURN(s->lookup_, ArxivLookup::Create(f, limiter));

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "paperpulse/base/result.h"
+#include "paperpulse/cli/mail_flags.h"
 #include "paperpulse/http/community_options.h"
 #include "paperpulse/ingest/harvest/rate_limiter.h"
 
@@ -18,8 +19,7 @@ class App;
 namespace paperpulse::cli {
 
 struct CommunityFlags {
-  std::string smtp_url;   // --smtp
-  std::string mail_from;  // --mail-from
+  MailFlags mail;  // --smtp, --mail-from, --dkim-*
   std::string timezone = "UTC";
   std::string arxiv_api_endpoint;
   std::string contact;  // shared with the harvester's --contact
@@ -45,6 +45,9 @@ class CommunityServices {
   virtual const http::CommunityOptions& options() const = 0;
   // Sends what is queued (bounded wait) and stops the mail thread.
   virtual void Shutdown() = 0;
+  // The site's mail set-up (sender, DKIM, relay), shared with the digest
+  // scheduler; its transport is nullptr without --smtp.
+  virtual const MailSetup& mail() const = 0;
 };
 
 // Checks the flags and starts the services: the time zone (sets the

@@ -11,6 +11,7 @@
 #include "paperpulse/base/clock.h"
 #include "paperpulse/cli/cli.h"
 #include "paperpulse/cli/community_flags.h"
+#include "paperpulse/digest/scheduler.h"
 #include "paperpulse/http/app.h"
 #include "paperpulse/http/server.h"
 #include "paperpulse/ingest/harvest/background_harvester.h"
@@ -36,6 +37,8 @@ struct ServeArgs {
   int cache_ttl_ms = 5000;
   bool no_access_log = false;
   CommunityFlags community;
+  std::string digest_at;  // "" = no digests from serve
+  std::string digest_weekday = "fri";
 };
 
 // Splits "HOST:PORT" ("[::1]:8080" for IPv6). False when malformed.
@@ -162,10 +165,46 @@ int RunServe(const ServeArgs& args) {
   }
   app_options.community = (*community)->options();
 
+  const std::string base_url = app_options.base_url;
   auto app = http::App::Create(std::move(app_options));
   if (!app) {
     std::fprintf(stderr, "paperpulse serve: %s\n", app.error().message.c_str());
     return 2;
+  }
+  std::unique_ptr<digest::Scheduler> digests;
+  if (!args.digest_at.empty()) {
+    int hh = 0, mm = 0;
+    char tail = 0;
+    int weekday = digest::ParseWeekday(args.digest_weekday);
+    if (std::sscanf(args.digest_at.c_str(), "%2d:%2d%c", &hh, &mm, &tail) != 2 || hh < 0 ||
+        hh > 23 || mm < 0 || mm > 59) {
+      std::fprintf(stderr, "paperpulse serve: --digest-at: HH:MM, not \"%s\"\n",
+                   args.digest_at.c_str());
+      return 2;
+    }
+    if (weekday < 0) {
+      std::fprintf(stderr, "paperpulse serve: --digest-weekday: mon..sun, not \"%s\"\n",
+                   args.digest_weekday.c_str());
+      return 2;
+    }
+    const MailSetup& mail = (*community)->mail();
+    digest::SchedulerOptions so;
+    so.store = args.common.ToStoreOptions();
+    so.index = index->get();
+    so.transport = mail.transport.get();
+    so.run.site = {base_url, mail.from, "paperpulse"};
+    so.run.dkim = mail.dkim.get();
+    so.at_minutes = hh * 60 + mm;
+    so.weekly_weekday = weekday;
+    auto scheduler = digest::Scheduler::Start(std::move(so));
+    if (!scheduler) {
+      std::fprintf(stderr, "paperpulse serve: --digest-at: %s\n",
+                   scheduler.error().message.c_str());
+      return 2;
+    }
+    digests = std::move(*scheduler);
+    spdlog::info("digests at {} ({}), weekly ones on {}", args.digest_at,
+                 args.community.timezone, args.digest_weekday);
   }
   std::unique_ptr<ingest::harvest::BackgroundHarvester> harvester;
   if (args.no_harvest) {
@@ -182,6 +221,7 @@ int RunServe(const ServeArgs& args) {
     return 1;
   }
   if (harvester) harvester->Stop();
+  if (digests) digests->Stop();
   (*indexer)->Stop();
   (*community)->Shutdown();
   spdlog::info("stopped");
@@ -232,6 +272,13 @@ void RegisterServe(CLI::App& app, Command* run) {
       ->capture_default_str();
   cmd->add_flag("--no-access-log", args->no_access_log, "Do not log every request");
   AddCommunityFlags(*cmd, args->community);
+  cmd->add_option("--digest-at", args->digest_at,
+                  "Render and send e-mail digests daily at HH:MM in --timezone (needs --smtp)")
+      ->envname("PAPERPULSE_DIGEST_AT");
+  cmd->add_option("--digest-weekday", args->digest_weekday,
+                  "Day of the weekly digests: mon, tue, ..., sun")
+      ->envname("PAPERPULSE_DIGEST_WEEKDAY")
+      ->capture_default_str();
   cmd->callback([=] { *run = [=] { return RunServe(*args); }; });
 }
 

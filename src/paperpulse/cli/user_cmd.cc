@@ -10,7 +10,7 @@
 #include "paperpulse/base/time.h"
 #include "paperpulse/cli/cli.h"
 #include "paperpulse/http/auth/auth.h"
-#include "paperpulse/http/auth/secrets.h"
+#include "paperpulse/base/secrets.h"
 #include "paperpulse/mail/message.h"
 
 namespace paperpulse::cli {
@@ -113,10 +113,10 @@ void RegisterToken(CLI::App& app, Command* run) {
     *run = [=]() -> int {
       auto store = OpenStore(*opts);
       if (!store) return 1;
-      std::string token = http::auth::RandomToken();
+      std::string token = RandomToken();
       Status s = (*store)->RunInTransaction([&]() -> Status {
         ASSIGN_OR_RETURN(Account account, AccountFor(**store, *email, /*create=*/true));
-        return (*store)->CreateApiToken(http::auth::HashToken(token), account.id, *label,
+        return (*store)->CreateApiToken(HashToken(token), account.id, *label,
                                         NowTimestamp());
       });
       if (!s) return Report("token", s.error());

@@ -118,10 +118,22 @@ class AppImpl final : public App {
     AddRoutes();
     metrics_.AddGauge("paperpulse_index_lag", "Store changes not yet in the search index.",
                       [this] { return static_cast<double>(IndexLag().value_or(0)); });
-    metrics_.AddGauge(
-        "paperpulse_outbox_size", "Mails in the outbox waiting for delivery.", [this] {
-          return options_.outbox_size ? static_cast<double>(options_.outbox_size()) : 0.0;
-        });
+    auto outbox = [this](int64_t OutboxStats::*field) {
+      return [this, field] {
+        Result<OutboxStats> stats = CachedOutboxStats();
+        return stats ? static_cast<double>((*stats).*field) : 0.0;
+      };
+    };
+    metrics_.AddGauge("paperpulse_outbox_size", "Digest mails in the outbox waiting for delivery.",
+                      outbox(&OutboxStats::pending));
+    metrics_.AddGauge("paperpulse_outbox_sent", "Digest mails the relay accepted.",
+                      outbox(&OutboxStats::sent));
+    metrics_.AddGauge("paperpulse_outbox_failed",
+                      "Digest mails given up on (refused address, permanent error, tries used up).",
+                      outbox(&OutboxStats::failed));
+    metrics_.AddGauge("paperpulse_outbox_deferrals",
+                      "Delivery tries of digest mails that failed transiently and were put back.",
+                      outbox(&OutboxStats::deferrals));
     if (options_.content_poll.count() > 0) {
       // The first reading before any page is cached: a write between a
       // render and a later first reading would go unnoticed.
@@ -397,6 +409,18 @@ class AppImpl final : public App {
     return stats;
   }
 
+  // Read once per scrape, not once per gauge.
+  Result<OutboxStats> CachedOutboxStats() {
+    std::lock_guard lock(stats_mu_);
+    auto now = clock_.SteadyNow();
+    if (outbox_stats_ && now - outbox_time_ < std::chrono::seconds(1)) return *outbox_stats_;
+    ASSIGN_OR_RETURN(auto store, stores_.Acquire());
+    ASSIGN_OR_RETURN(OutboxStats stats, store->GetOutboxStats());
+    outbox_stats_ = stats;
+    outbox_time_ = now;
+    return stats;
+  }
+
   Response MetricsPage() {
     Response r = MakeResponse(200, "text/plain; version=0.0.4; charset=utf-8", metrics_.Render());
     r.cache = CachePolicy::kNoStore;
@@ -420,6 +444,8 @@ class AppImpl final : public App {
   std::mutex stats_mu_;
   std::optional<storage::StoreStats> stats_;
   Clock::SteadyTime stats_time_;
+  std::optional<OutboxStats> outbox_stats_;
+  Clock::SteadyTime outbox_time_;
   // The content-version watcher; stopped and joined by ~AppImpl.
   std::mutex watch_mu_;
   std::condition_variable watch_cv_;

@@ -52,9 +52,6 @@ struct AppOptions {
   // Search-index lag in change sequence numbers (for /healthz and /metrics);
   // empty when there is no indexer. Must be thread-safe.
   std::function<int64_t()> index_lag;
-  // Mails waiting in the outbox (for /metrics); empty: reported as 0 until
-  // digests exist. Must be thread-safe.
-  std::function<int64_t()> outbox_size;
   // Accounts, votes, submissions (community_options.h).
   CommunityOptions community;
   // Write one access-log line per request.

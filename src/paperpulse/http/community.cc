@@ -8,7 +8,7 @@
 #include "paperpulse/base/arxiv_id.h"
 #include "paperpulse/base/strings.h"
 #include "paperpulse/base/time.h"
-#include "paperpulse/http/auth/secrets.h"
+#include "paperpulse/base/secrets.h"
 #include "paperpulse/http/text.h"
 #include "paperpulse/mail/message.h"
 
@@ -91,9 +91,9 @@ Status RequestSignInLink(const Context& ctx, storage::Store& store, std::string_
                             "sign-in requests from your address"));
   RETURN_IF_ERROR(RateLimit(store, "login:email:" + email, opt.login_per_email, now,
                             "sign-in mails to this address"));
-  std::string token = auth::RandomToken();
+  std::string token = RandomToken();
   RETURN_IF_ERROR(
-      store.CreateLoginToken(auth::HashToken(token), email, now, now + opt.login_ttl.count()));
+      store.CreateLoginToken(HashToken(token), email, now, now + opt.login_ttl.count()));
   std::string link = MailLink(ctx, token, SafeNextPath(next_in));
   std::string validity = SignInLinkValidity(ctx);
   OutgoingMail mail;
@@ -114,7 +114,7 @@ Status RequestSignInLink(const Context& ctx, storage::Store& store, std::string_
 }
 
 Result<SignedIn> ConfirmSignIn(const Context& ctx, storage::Store& store, std::string_view token) {
-  if (!auth::IsWellFormedToken(token)) {
+  if (!IsWellFormedToken(token)) {
     return Fail(ErrorCode::kNotFound, "this sign-in link is not valid");
   }
   int64_t now = NowSeconds(ctx);
@@ -122,7 +122,7 @@ Result<SignedIn> ConfirmSignIn(const Context& ctx, storage::Store& store, std::s
   // Consuming the link and creating the account and session commit
   // together: a failure leaves the link usable for another try.
   RETURN_IF_ERROR(store.RunInTransaction([&]() -> Status {
-    auto email = store.ConsumeLoginToken(auth::HashToken(token), now);
+    auto email = store.ConsumeLoginToken(HashToken(token), now);
     if (!email) {
       // The Store's message says whether the link is unknown, used or
       // expired; the reader also needs to know what to do next.

@@ -184,7 +184,11 @@ SmtpTransport::SmtpTransport(SmtpOptions options, SmtpEndpoint endpoint, Clock& 
     : options_(std::move(options)), endpoint_(std::move(endpoint)), clock_(clock) {}
 
 Status SmtpTransport::Send(const Message& message) {
-  ASSIGN_OR_RETURN(std::string mime, ComposeMime(message, clock_.Now()));
+  Clock::WallTime now = clock_.Now();
+  ASSIGN_OR_RETURN(std::string mime, ComposeMime(message, now));
+  if (options_.dkim) {
+    ASSIGN_OR_RETURN(mime, options_.dkim->Sign(mime, now));
+  }
   std::vector<std::string> to;
   for (const Address& a : message.to) to.push_back(a.email);
   return SendMime(message.from.email, to, mime);

@@ -21,6 +21,7 @@
 
 #include "paperpulse/base/clock.h"
 #include "paperpulse/base/result.h"
+#include "paperpulse/mail/dkim.h"
 #include "paperpulse/mail/message.h"
 #include "paperpulse/mail/transport.h"
 
@@ -46,6 +47,9 @@ struct SmtpOptions {
   // Connecting (TCP and TLS handshake), then the whole conversation.
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds timeout{30};
+  // Signs what Send composes; nullptr = mail goes out unsigned. Shared so
+  // that one key serves every transport of the process.
+  std::shared_ptr<const DkimSigner> dkim = nullptr;
 };
 
 class SmtpTransport final : public Transport {
@@ -56,14 +60,17 @@ class SmtpTransport final : public Transport {
   static Result<std::unique_ptr<SmtpTransport>> Create(SmtpOptions options,
                                                        Clock& clock = DefaultClock());
 
-  // Composes the message, then connects and sends it: MAIL FROM the from
-  // address, RCPT TO each to address (every one must be accepted), DATA.
-  // Errors as Transport::Send; a failed conversation's message names the
-  // server URL, the command that failed and the server's reply. Thread-safe:
-  // each call has its own connection.
+  // Composes the message (and signs it, t= now, when options.dkim is set),
+  // then connects and sends it: MAIL FROM the from address, RCPT TO each to
+  // address (every one must be accepted), DATA.
+  // Errors as Transport::Send, and DkimSigner::Sign's; a failed
+  // conversation's message names the server URL, the command that failed
+  // and the server's reply. Thread-safe: each call has its own connection.
   Status Send(const Message& message) override;
-  // The conversation of Send for a message composed earlier. Errors as
-  // Send; kInvalidArgument for an invalid address. Thread-safe.
+  // The conversation of Send for a message composed earlier, sent byte for
+  // byte as given: never signed here, since a stored message (the outbox)
+  // is signed when it is composed. Errors as Send; kInvalidArgument for an
+  // invalid address. Thread-safe.
   Status SendMime(std::string_view from, const std::vector<std::string>& to,
                   std::string_view mime) override;
 

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <latch>
 #include <random>
 #include <thread>
@@ -846,7 +848,7 @@ TEST_P(StoreTest, OpeningAnOldDatabaseBackfillsPopularity) {
            "('2024-05-09', '2405.00002', 2, NULL)";
   }
   auto store = old.Open();
-  EXPECT_EQ(*store->SchemaVersion(), 3);
+  EXPECT_EQ(*store->SchemaVersion(), *store_->SchemaVersion());
   auto p1 = store->GetPopularity("2405.00001");
   ASSERT_TRUE(p1 && *p1) << (p1 ? "missing" : p1.error().ToString());
   EXPECT_EQ((*p1)->imported_upvotes, 9);
@@ -1035,6 +1037,605 @@ TEST_P(StoreTest, RandomConcurrentVotesMatchAModel) {
     total += expected;
   }
   EXPECT_EQ(store_->Stats()->votes, total);
+}
+
+// ---- Digest subscriptions and the outbox.
+
+Subscription Sub(const std::string& email, const std::string& query = "",
+                 DigestFrequency frequency = DigestFrequency::kDaily) {
+  Subscription s;
+  s.email = email;
+  s.query = query;
+  s.frequency = frequency;
+  return s;
+}
+
+// Adds `s` pending with confirmation hash `hash` (valid until 1000) and
+// confirms it at 500.
+int64_t AddConfirmed(Store& store, Subscription s, const std::string& hash) {
+  auto id = store.AddSubscription(s, hash, 1000, "2026-11-01T00:00:00Z");
+  EXPECT_TRUE(id) << id.error().ToString();
+  auto confirmed = store.ConfirmSubscription(hash, 500, "2026-11-01T00:05:00Z");
+  EXPECT_TRUE(confirmed) << confirmed.error().ToString();
+  return id ? *id : 0;
+}
+
+SubscriptionStatus StatusOf(Store& store, int64_t id) {
+  auto s = store.GetSubscription(id);
+  EXPECT_TRUE(s && *s);
+  return s && *s ? (*s)->status : SubscriptionStatus::kPending;
+}
+
+NewDigest Digest(int64_t subscription_id, const std::string& period, const std::string& to,
+                 std::vector<std::string> papers, const std::string& unsubscribe_hash,
+                 int64_t due = 100) {
+  NewDigest d;
+  d.mail.subscription_id = subscription_id;
+  d.mail.period = period;
+  d.mail.from_email = "digest@paperpulse.example";
+  d.mail.to_email = to;
+  d.mail.message_id = period + "." + std::to_string(subscription_id) + "@paperpulse.example";
+  d.mail.mime = "Subject: papers of " + period + "\r\n\r\nbody\r\n";
+  d.mail.next_attempt_at = due;
+  d.mail.created_at = "2026-11-27T06:00:00Z";
+  d.paper_ids = std::move(papers);
+  d.unsubscribe_hash = unsubscribe_hash;
+  return d;
+}
+
+std::vector<int64_t> Ids(const std::vector<OutboxMail>& mails) {
+  std::vector<int64_t> out;
+  for (const OutboxMail& m : mails) out.push_back(m.id);
+  return out;
+}
+
+std::vector<int64_t> Ids(const std::vector<Subscription>& subs) {
+  std::vector<int64_t> out;
+  for (const Subscription& s : subs) out.push_back(s.id);
+  return out;
+}
+
+TEST_P(StoreTest, SubscriptionsNeedTheirLinkConfirmedInTime) {
+  Subscription s = Sub("Alice@Example.ORG");
+  auto id = store_->AddSubscription(s, "h1", 1000, "2026-11-01T00:00:00Z");
+  ASSERT_TRUE(id) << id.error().ToString();
+  auto pending = **store_->GetSubscription(*id);
+  EXPECT_EQ(pending.email, "alice@example.org");
+  EXPECT_EQ(pending.status, SubscriptionStatus::kPending);
+  EXPECT_EQ(pending.created_at, "2026-11-01T00:00:00Z");
+  EXPECT_EQ(pending.confirmed_at, "");
+  // Not mailed, not listed, until confirmed.
+  EXPECT_TRUE(store_->SubscriptionsOfEmail("alice@example.org")->empty());
+  EXPECT_TRUE(store_->ActiveSubscriptions(DigestFrequency::kDaily, 0, 10)->empty());
+
+  auto confirmed = store_->ConfirmSubscription("h1", 999, "2026-11-01T00:16:39Z");
+  ASSERT_TRUE(confirmed) << confirmed.error().ToString();
+  EXPECT_EQ(confirmed->id, *id);
+  EXPECT_EQ(confirmed->status, SubscriptionStatus::kActive);
+  EXPECT_EQ(confirmed->confirmed_at, "2026-11-01T00:16:39Z");
+  // Opening the link again (even after it expired) answers the same.
+  auto again = store_->ConfirmSubscription("h1", 5000, "later");
+  ASSERT_TRUE(again) << again.error().ToString();
+  EXPECT_EQ(again->id, *id);
+  EXPECT_EQ(again->confirmed_at, "2026-11-01T00:16:39Z");
+  EXPECT_EQ(Ids(*store_->SubscriptionsOfEmail("ALICE@example.org")), std::vector<int64_t>{*id});
+  EXPECT_EQ(Ids(*store_->ActiveSubscriptions(DigestFrequency::kDaily, 0, 10)),
+            std::vector<int64_t>{*id});
+
+  auto late_id = store_->AddSubscription(Sub("bob@example.org"), "h2", 1000, "t");
+  ASSERT_TRUE(late_id);
+  auto late = store_->ConfirmSubscription("h2", 1000, "t");
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_THAT(late.error().message, HasSubstr("expired"));
+  EXPECT_EQ(StatusOf(*store_, *late_id), SubscriptionStatus::kPending);
+
+  ASSERT_TRUE(store_->SetSubscriptionStatus(*id, SubscriptionStatus::kUnsubscribed));
+  auto ended = store_->ConfirmSubscription("h1", 600, "t");
+  ASSERT_FALSE(ended);
+  EXPECT_EQ(ended.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_THAT(ended.error().message, HasSubstr("unsubscribed"));
+  EXPECT_EQ(StatusOf(*store_, *id), SubscriptionStatus::kUnsubscribed);
+
+  auto unknown = store_->ConfirmSubscription("nope", 500, "t");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreTest, NewSubscriptionsAreCheckedAndHashesUnique) {
+  auto no_hash = store_->AddSubscription(Sub("a@example.org"), "", 1000, "t");
+  ASSERT_FALSE(no_hash);
+  EXPECT_EQ(no_hash.error().code, ErrorCode::kInvalidArgument);
+  Subscription ended = Sub("a@example.org");
+  ended.status = SubscriptionStatus::kUnsubscribed;
+  auto bad_status = store_->AddSubscription(ended, "h", 1000, "t");
+  ASSERT_FALSE(bad_status);
+  EXPECT_EQ(bad_status.error().code, ErrorCode::kInvalidArgument);
+  auto no_email = store_->AddSubscription(Sub(""), "h", 1000, "t");
+  ASSERT_FALSE(no_email);
+  EXPECT_EQ(no_email.error().code, ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(store_->AddSubscription(Sub("a@example.org"), "h", 1000, "t"));
+  auto taken = store_->AddSubscription(Sub("b@example.org"), "h", 1000, "t");
+  ASSERT_FALSE(taken);
+  EXPECT_EQ(taken.error().code, ErrorCode::kAlreadyExists) << taken.error().ToString();
+  auto unknown_user = Sub("c@example.org");
+  unknown_user.user_id = 4242;
+  auto no_account = store_->AddSubscription(unknown_user, "h3", 1000, "t");
+  ASSERT_FALSE(no_account);
+  EXPECT_EQ(no_account.error().code, ErrorCode::kNotFound) << no_account.error().ToString();
+}
+
+TEST_P(StoreTest, ConfirmingReplacesTheDigestAndTheSameAlertOnly) {
+  int64_t digest = AddConfirmed(*store_, Sub("alice@example.org"), "d1");
+  int64_t alert_gu = AddConfirmed(*store_, Sub("alice@example.org", "author:Gu"), "a1");
+  int64_t alert_cat = AddConfirmed(*store_, Sub("alice@example.org", "cat:cs.LG"), "a2");
+  int64_t bobs = AddConfirmed(*store_, Sub("bob@example.org"), "b1");
+  // An alert with a query does not replace the digest, nor other alerts.
+  EXPECT_EQ(Ids(*store_->SubscriptionsOfEmail("alice@example.org")),
+            (std::vector<int64_t>{digest, alert_gu, alert_cat}));
+
+  // A new digest (weekly now) replaces the daily one once confirmed.
+  auto weekly = store_->AddSubscription(Sub("Alice@example.org", "", DigestFrequency::kWeekly),
+                                        "d2", 1000, "t");
+  ASSERT_TRUE(weekly);
+  EXPECT_EQ(StatusOf(*store_, digest), SubscriptionStatus::kActive);
+  ASSERT_TRUE(store_->ConfirmSubscription("d2", 500, "t"));
+  EXPECT_EQ(StatusOf(*store_, digest), SubscriptionStatus::kUnsubscribed);
+  EXPECT_EQ(StatusOf(*store_, *weekly), SubscriptionStatus::kActive);
+  // The same query again replaces that alert only.
+  int64_t alert_gu2 = AddConfirmed(*store_, Sub("alice@example.org", "author:Gu"), "a3");
+  EXPECT_EQ(StatusOf(*store_, alert_gu), SubscriptionStatus::kUnsubscribed);
+  EXPECT_EQ(StatusOf(*store_, alert_cat), SubscriptionStatus::kActive);
+  EXPECT_EQ(StatusOf(*store_, bobs), SubscriptionStatus::kActive);
+  // Digest first, then alerts by id.
+  EXPECT_EQ(Ids(*store_->SubscriptionsOfEmail("alice@example.org")),
+            (std::vector<int64_t>{*weekly, alert_cat, alert_gu2}));
+  EXPECT_TRUE(store_->ActiveSubscriptions(DigestFrequency::kDaily, 0, 10)->size() == 3);
+  EXPECT_EQ(Ids(*store_->ActiveSubscriptions(DigestFrequency::kWeekly, 0, 10)),
+            std::vector<int64_t>{*weekly});
+}
+
+TEST_P(StoreTest, ActiveSubscriptionsStartAtOnceAndKeepTheirFilters) {
+  Account alice = *store_->FindOrCreateAccount("alice@example.org", "t");
+  int64_t old = AddConfirmed(*store_, Sub("alice@example.org"), "d1");
+  Subscription s = Sub("ALICE@example.org", "", DigestFrequency::kWeekly);
+  s.user_id = alice.id;
+  s.status = SubscriptionStatus::kActive;
+  s.categories = {"cs.LG", "math"};
+  s.keywords = {"graph neural networks", "a, b", "say \"hi\"\nnow", "Łódź"};
+  s.min_upvotes = 5;
+  // No confirmation link: the account's address is verified.
+  auto id = store_->AddSubscription(s, "", 0, "2026-11-02T00:00:00Z");
+  ASSERT_TRUE(id) << id.error().ToString();
+  EXPECT_EQ(StatusOf(*store_, old), SubscriptionStatus::kUnsubscribed);
+  auto got = **store_->GetSubscription(*id);
+  EXPECT_EQ(got.email, "alice@example.org");
+  EXPECT_EQ(got.user_id, alice.id);
+  EXPECT_EQ(got.frequency, DigestFrequency::kWeekly);
+  EXPECT_EQ(got.categories, s.categories);
+  EXPECT_EQ(got.keywords, s.keywords);
+  EXPECT_EQ(got.min_upvotes, 5);
+  EXPECT_EQ(got.query, "");
+  EXPECT_EQ(got.status, SubscriptionStatus::kActive);
+  EXPECT_EQ(got.confirmed_at, "2026-11-02T00:00:00Z");
+  EXPECT_EQ((**store_->GetSubscription(old)).user_id, 0);
+  // A bouncing digest is replaced too: the new one is the address's digest.
+  ASSERT_TRUE(store_->SetSubscriptionStatus(*id, SubscriptionStatus::kBouncing));
+  auto again = store_->AddSubscription(s, "", 0, "t");
+  ASSERT_TRUE(again) << again.error().ToString();
+  EXPECT_EQ(StatusOf(*store_, *id), SubscriptionStatus::kUnsubscribed);
+  EXPECT_EQ(Ids(*store_->SubscriptionsOfEmail("alice@example.org")), std::vector<int64_t>{*again});
+  EXPECT_FALSE(*store_->GetSubscription(*again + 100));
+}
+
+TEST_P(StoreTest, SubscriptionsChangeFiltersAndStatus) {
+  int64_t id = AddConfirmed(*store_, Sub("alice@example.org", "author:Gu"), "h");
+  Subscription change = Sub("mallory@example.org", "other query", DigestFrequency::kWeekly);
+  change.id = id;
+  change.status = SubscriptionStatus::kUnsubscribed;
+  change.categories = {"hep-th"};
+  change.keywords = {"dark matter"};
+  change.min_upvotes = 3;
+  ASSERT_TRUE(store_->UpdateSubscription(change));
+  auto got = **store_->GetSubscription(id);
+  EXPECT_EQ(got.frequency, DigestFrequency::kWeekly);
+  EXPECT_EQ(got.categories, change.categories);
+  EXPECT_EQ(got.keywords, change.keywords);
+  EXPECT_EQ(got.min_upvotes, 3);
+  // Not the address, the query or the status.
+  EXPECT_EQ(got.email, "alice@example.org");
+  EXPECT_EQ(got.query, "author:Gu");
+  EXPECT_EQ(got.status, SubscriptionStatus::kActive);
+
+  change.id = id + 1;
+  auto missing = store_->UpdateSubscription(change);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  auto missing_status = store_->SetSubscriptionStatus(id + 1, SubscriptionStatus::kBouncing);
+  ASSERT_FALSE(missing_status);
+  EXPECT_EQ(missing_status.error().code, ErrorCode::kNotFound);
+
+  // Bouncing: still listed in the settings, no longer mailed.
+  ASSERT_TRUE(store_->SetSubscriptionStatus(id, SubscriptionStatus::kBouncing));
+  EXPECT_EQ(store_->SubscriptionsOfEmail("alice@example.org")->size(), 1u);
+  EXPECT_TRUE(store_->ActiveSubscriptions(DigestFrequency::kWeekly, 0, 10)->empty());
+  ASSERT_TRUE(store_->SetSubscriptionStatus(id, SubscriptionStatus::kUnsubscribed));
+  EXPECT_TRUE(store_->SubscriptionsOfEmail("alice@example.org")->empty());
+}
+
+TEST_P(StoreTest, ActiveSubscriptionsArePagedByFrequency) {
+  std::vector<int64_t> daily, weekly;
+  for (int i = 0; i < 5; ++i) {
+    std::string n = std::to_string(i);
+    daily.push_back(AddConfirmed(*store_, Sub("d" + n + "@example.org"), "d" + n));
+    if (i < 3) {
+      weekly.push_back(AddConfirmed(
+          *store_, Sub("w" + n + "@example.org", "", DigestFrequency::kWeekly), "w" + n));
+    }
+  }
+  ASSERT_TRUE(store_->AddSubscription(Sub("pending@example.org"), "p", 1000, "t"));
+  int64_t ended = AddConfirmed(*store_, Sub("ended@example.org"), "e");
+  ASSERT_TRUE(store_->SetSubscriptionStatus(ended, SubscriptionStatus::kUnsubscribed));
+
+  std::vector<int64_t> seen;
+  std::vector<size_t> pages;
+  for (int64_t after = 0;;) {
+    auto page = store_->ActiveSubscriptions(DigestFrequency::kDaily, after, 2);
+    ASSERT_TRUE(page) << page.error().ToString();
+    if (page->empty()) break;
+    pages.push_back(page->size());
+    for (const Subscription& s : *page) {
+      EXPECT_EQ(s.frequency, DigestFrequency::kDaily);
+      seen.push_back(s.id);
+    }
+    after = page->back().id;
+  }
+  EXPECT_EQ(seen, daily);
+  EXPECT_EQ(pages, (std::vector<size_t>{2, 2, 1}));
+  EXPECT_EQ(Ids(*store_->ActiveSubscriptions(DigestFrequency::kWeekly, 0, 10)), weekly);
+  EXPECT_EQ(Ids(*store_->ActiveSubscriptions(DigestFrequency::kWeekly, weekly[1], 10)),
+            std::vector<int64_t>{weekly[2]});
+  EXPECT_TRUE(store_->ActiveSubscriptions(DigestFrequency::kDaily, 0, 0)->empty());
+}
+
+TEST_P(StoreTest, UnsubscribeLinksEndTheirSubscriptionOnce) {
+  int64_t id = AddConfirmed(*store_, Sub("alice@example.org"), "h");
+  ASSERT_TRUE(store_->EnqueueDigest(Digest(id, "daily/2026-11-27", "alice@example.org", {}, "u1")));
+  auto of = store_->SubscriptionOfUnsubscribeToken("u1");
+  ASSERT_TRUE(of && *of) << (of ? "none" : of.error().ToString());
+  EXPECT_EQ((*of)->id, id);
+  EXPECT_FALSE(*store_->SubscriptionOfUnsubscribeToken("u2"));
+
+  auto first = store_->Unsubscribe("u1");
+  ASSERT_TRUE(first) << first.error().ToString();
+  EXPECT_TRUE(*first);
+  EXPECT_EQ(StatusOf(*store_, id), SubscriptionStatus::kUnsubscribed);
+  auto second = store_->Unsubscribe("u1");
+  ASSERT_TRUE(second);
+  EXPECT_FALSE(*second);
+  auto unknown = store_->Unsubscribe("u2");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+
+  // A bouncing subscription can be ended too.
+  int64_t bob = AddConfirmed(*store_, Sub("bob@example.org"), "hb");
+  ASSERT_TRUE(store_->EnqueueDigest(Digest(bob, "daily/2026-11-27", "bob@example.org", {}, "ub")));
+  ASSERT_TRUE(store_->SetSubscriptionStatus(bob, SubscriptionStatus::kBouncing));
+  EXPECT_TRUE(*store_->Unsubscribe("ub"));
+  EXPECT_EQ(StatusOf(*store_, bob), SubscriptionStatus::kUnsubscribed);
+}
+
+TEST_P(StoreTest, OneDigestPerSubscriptionAndPeriod) {
+  int64_t id = AddConfirmed(*store_, Sub("alice@example.org"), "h");
+  const std::string period = "daily/2026-11-27";
+  EXPECT_FALSE(*store_->HasDigest(id, period));
+  EXPECT_FALSE(*store_->GetOutboxMail(id, period));
+  NewDigest first = Digest(id, period, "Alice@Example.org", {"2411.00001", "2411.00002"}, "u1");
+  auto inserted = store_->EnqueueDigest(first);
+  ASSERT_TRUE(inserted) << inserted.error().ToString();
+  EXPECT_TRUE(*inserted);
+  EXPECT_TRUE(*store_->HasDigest(id, period));
+  EXPECT_FALSE(*store_->HasDigest(id, "daily/2026-11-28"));
+
+  auto mail = store_->GetOutboxMail(id, period);
+  ASSERT_TRUE(mail && *mail) << (mail ? "none" : mail.error().ToString());
+  EXPECT_GT((*mail)->id, 0);
+  EXPECT_EQ((*mail)->subscription_id, id);
+  EXPECT_EQ((*mail)->period, period);
+  EXPECT_EQ((*mail)->from_email, first.mail.from_email);
+  EXPECT_EQ((*mail)->to_email, "Alice@Example.org");
+  EXPECT_EQ((*mail)->message_id, first.mail.message_id);
+  EXPECT_EQ((*mail)->mime, first.mail.mime);
+  EXPECT_EQ((*mail)->state, OutboxState::kPending);
+  EXPECT_EQ((*mail)->attempts, 0);
+  EXPECT_EQ((*mail)->next_attempt_at, 100);
+  EXPECT_EQ((*mail)->created_at, first.mail.created_at);
+  EXPECT_EQ((*mail)->sent_at, "");
+
+  // A second render of the period (a re-run, another node) writes nothing.
+  NewDigest second = Digest(id, period, "alice@example.org", {"2411.00003"}, "u2");
+  second.mail.mime = "other";
+  auto again = store_->EnqueueDigest(second);
+  ASSERT_TRUE(again) << again.error().ToString();
+  EXPECT_FALSE(*again);
+  EXPECT_EQ((*store_->GetOutboxMail(id, period))->mime, first.mail.mime);
+  EXPECT_THAT(*store_->ReceivedPapers("alice@example.org",
+                                      {"2411.00003", "2411.00002", "2411.00001", "2411.00004"}),
+              ElementsAre("2411.00002", "2411.00001"));
+  EXPECT_FALSE(*store_->SubscriptionOfUnsubscribeToken("u2"));
+  EXPECT_EQ(store_->GetOutboxStats()->pending, 1);
+
+  auto no_link = store_->EnqueueDigest(Digest(id, "daily/2026-11-28", "a@example.org", {}, ""));
+  ASSERT_FALSE(no_link);
+  EXPECT_EQ(no_link.error().code, ErrorCode::kInvalidArgument);
+  auto no_subscription = store_->EnqueueDigest(Digest(id + 1, period, "x@example.org", {}, "u3"));
+  ASSERT_FALSE(no_subscription);
+  EXPECT_EQ(no_subscription.error().code, ErrorCode::kNotFound)
+      << no_subscription.error().ToString();
+}
+
+TEST_P(StoreTest, ReceivedPapersAreCountedPerAddressInAnyNumber) {
+  int64_t alice = AddConfirmed(*store_, Sub("alice@example.org"), "ha");
+  int64_t alert = AddConfirmed(*store_, Sub("alice@example.org", "author:Gu"), "hq");
+  int64_t bob = AddConfirmed(*store_, Sub("bob@example.org"), "hb");
+  std::vector<std::string> all, mailed;
+  for (int i = 0; i < 300; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "2411.%05d", i);
+    all.push_back(id);
+    if (i % 7 == 0) mailed.push_back(id);
+  }
+  // Half by the digest, half by an alert: both count for the address, and
+  // a paper in both (the overlap) is recorded once.
+  std::vector<std::string> by_digest(mailed.begin(), mailed.begin() + 25);
+  std::vector<std::string> by_alert(mailed.begin() + 20, mailed.end());
+  ASSERT_TRUE(*store_->EnqueueDigest(
+      Digest(alice, "daily/2026-11-27", "alice@example.org", by_digest, "u1")));
+  ASSERT_TRUE(*store_->EnqueueDigest(
+      Digest(alert, "daily/2026-11-27", "ALICE@example.org", by_alert, "u2")));
+  ASSERT_TRUE(
+      *store_->EnqueueDigest(Digest(bob, "daily/2026-11-27", "bob@example.org", {all[1]}, "u3")));
+  auto received = store_->ReceivedPapers("Alice@Example.org", all);
+  ASSERT_TRUE(received) << received.error().ToString();
+  EXPECT_EQ(*received, mailed);  // in the order asked
+  EXPECT_THAT(*store_->ReceivedPapers("bob@example.org", all), ElementsAre(all[1]));
+  EXPECT_TRUE(store_->ReceivedPapers("carol@example.org", all)->empty());
+  EXPECT_TRUE(store_->ReceivedPapers("alice@example.org", {})->empty());
+}
+
+TEST_P(StoreTest, ClaimingTakesDueAndStaleMailOnce) {
+  int64_t a = AddConfirmed(*store_, Sub("a@example.org"), "ha");
+  int64_t b = AddConfirmed(*store_, Sub("b@example.org"), "hb");
+  int64_t c = AddConfirmed(*store_, Sub("c@example.org"), "hc");
+  const std::string period = "daily/2026-11-27";
+  ASSERT_TRUE(store_->EnqueueDigest(Digest(a, period, "a@example.org", {}, "ua", 100)));
+  ASSERT_TRUE(store_->EnqueueDigest(Digest(b, period, "b@example.org", {}, "ub", 200)));
+  ASSERT_TRUE(store_->EnqueueDigest(Digest(c, period, "c@example.org", {}, "uc", 300)));
+  int64_t ma = (*store_->GetOutboxMail(a, period))->id;
+  int64_t mb = (*store_->GetOutboxMail(b, period))->id;
+  int64_t mc = (*store_->GetOutboxMail(c, period))->id;
+
+  EXPECT_TRUE(store_->ClaimDueMail(99, 0, 10)->empty());
+  auto first = store_->ClaimDueMail(150, 0, 10);
+  ASSERT_TRUE(first) << first.error().ToString();
+  ASSERT_EQ(Ids(*first), std::vector<int64_t>{ma});
+  EXPECT_EQ((*first)[0].state, OutboxState::kSending);
+  EXPECT_EQ((*first)[0].attempts, 1);
+  EXPECT_EQ((*first)[0].to_email, "a@example.org");
+  EXPECT_FALSE((*first)[0].mime.empty());
+  EXPECT_EQ((*store_->GetOutboxMail(a, period))->state, OutboxState::kSending);
+  // Claimed at 150: not taken again while that claim is fresh.
+  EXPECT_TRUE(store_->ClaimDueMail(160, 150, 10)->empty());
+  // Stale (claimed before 151): taken again first, then the due ones.
+  auto second = store_->ClaimDueMail(250, 151, 10);
+  ASSERT_TRUE(second) << second.error().ToString();
+  ASSERT_EQ(Ids(*second), (std::vector<int64_t>{ma, mb}));
+  EXPECT_EQ((*second)[0].attempts, 2);
+  EXPECT_EQ((*second)[1].attempts, 1);
+  // At most `limit`, the longest due first.
+  ASSERT_TRUE(store_->MarkMailDeferred(mb, 260, "421 try later"));
+  auto one = store_->ClaimDueMail(1000, 0, 1);
+  ASSERT_TRUE(one);
+  EXPECT_EQ(Ids(*one), std::vector<int64_t>{mb});
+  EXPECT_EQ(Ids(*store_->ClaimDueMail(1000, 0, 5)), std::vector<int64_t>{mc});
+  EXPECT_TRUE(store_->ClaimDueMail(1000, 0, 0)->empty());
+}
+
+TEST_P(StoreTest, DeliveryOutcomesAreRecorded) {
+  int64_t alice = AddConfirmed(*store_, Sub("alice@example.org"), "ha");
+  int64_t alert = AddConfirmed(*store_, Sub("alice@example.org", "author:Gu"), "hq");
+  int64_t bob = AddConfirmed(*store_, Sub("bob@example.org"), "hb");
+  int64_t carol = AddConfirmed(*store_, Sub("carol@example.org"), "hc");
+  const std::string period = "daily/2026-11-27";
+  ASSERT_TRUE(store_->EnqueueDigest(Digest(alice, period, "Alice@example.org", {}, "u1")));
+  ASSERT_TRUE(store_->EnqueueDigest(Digest(bob, period, "bob@example.org", {}, "u2")));
+  ASSERT_TRUE(store_->EnqueueDigest(Digest(carol, period, "carol@example.org", {}, "u3")));
+  ASSERT_EQ(store_->ClaimDueMail(100, 0, 10)->size(), 3u);
+  int64_t m_alice = (*store_->GetOutboxMail(alice, period))->id;
+  int64_t m_bob = (*store_->GetOutboxMail(bob, period))->id;
+  int64_t m_carol = (*store_->GetOutboxMail(carol, period))->id;
+
+  // Sent: the body is dropped.
+  ASSERT_TRUE(store_->MarkMailSent(m_bob, "2026-11-27T06:01:00Z"));
+  auto sent = **store_->GetOutboxMail(bob, period);
+  EXPECT_EQ(sent.state, OutboxState::kSent);
+  EXPECT_EQ(sent.sent_at, "2026-11-27T06:01:00Z");
+  EXPECT_EQ(sent.mime, "");
+
+  // Deferred twice, then sent: due again only from the given time.
+  ASSERT_TRUE(store_->MarkMailDeferred(m_carol, 400, "421 busy"));
+  auto deferred = **store_->GetOutboxMail(carol, period);
+  EXPECT_EQ(deferred.state, OutboxState::kPending);
+  EXPECT_EQ(deferred.next_attempt_at, 400);
+  EXPECT_EQ(deferred.last_error, "421 busy");
+  EXPECT_TRUE(store_->ClaimDueMail(399, 0, 10)->empty());
+  ASSERT_EQ(Ids(*store_->ClaimDueMail(400, 0, 10)), std::vector<int64_t>{m_carol});
+  ASSERT_TRUE(store_->MarkMailDeferred(m_carol, 500, "421 busy"));
+  auto stats = store_->GetOutboxStats();
+  ASSERT_TRUE(stats) << stats.error().ToString();
+  EXPECT_EQ(stats->pending, 2);  // alice's (sending) and carol's
+  EXPECT_EQ(stats->sent, 1);
+  EXPECT_EQ(stats->failed, 0);
+  EXPECT_EQ(stats->deferrals, 2);
+  ASSERT_EQ(Ids(*store_->ClaimDueMail(500, 0, 10)), std::vector<int64_t>{m_carol});
+  EXPECT_EQ((*store_->GetOutboxMail(carol, period))->attempts, 3);
+  ASSERT_TRUE(store_->MarkMailSent(m_carol, "t"));
+
+  // Refused for good: every active subscription of the address bounces;
+  // other addresses and ended subscriptions stay as they were.
+  int64_t ended = AddConfirmed(*store_, Sub("alice@example.org", "cat:cs.AI"), "he");
+  ASSERT_TRUE(store_->SetSubscriptionStatus(ended, SubscriptionStatus::kUnsubscribed));
+  ASSERT_TRUE(store_->MarkMailFailed(m_alice, "550 no such user", /*bounce=*/true));
+  auto failed = **store_->GetOutboxMail(alice, period);
+  EXPECT_EQ(failed.state, OutboxState::kFailed);
+  EXPECT_EQ(failed.last_error, "550 no such user");
+  EXPECT_EQ(StatusOf(*store_, alice), SubscriptionStatus::kBouncing);
+  EXPECT_EQ(StatusOf(*store_, alert), SubscriptionStatus::kBouncing);
+  EXPECT_EQ(StatusOf(*store_, ended), SubscriptionStatus::kUnsubscribed);
+  EXPECT_EQ(StatusOf(*store_, bob), SubscriptionStatus::kActive);
+  EXPECT_TRUE(store_->ActiveSubscriptions(DigestFrequency::kDaily, 0, 10)->size() == 2);
+
+  stats = store_->GetOutboxStats();
+  EXPECT_EQ(stats->pending, 0);
+  EXPECT_EQ(stats->sent, 2);
+  EXPECT_EQ(stats->failed, 1);
+  EXPECT_EQ(stats->deferrals, 2);
+
+  // Failing without a bounce leaves the subscriptions alone.
+  ASSERT_TRUE(store_->EnqueueDigest(Digest(bob, "daily/2026-11-28", "bob@example.org", {}, "u4")));
+  int64_t m_bob2 = (*store_->GetOutboxMail(bob, "daily/2026-11-28"))->id;
+  ASSERT_TRUE(store_->MarkMailFailed(m_bob2, "too many tries", /*bounce=*/false));
+  EXPECT_EQ(StatusOf(*store_, bob), SubscriptionStatus::kActive);
+  EXPECT_EQ(store_->GetOutboxStats()->failed, 2);
+
+  for (auto status : {store_->MarkMailSent(9999, "t"), store_->MarkMailDeferred(9999, 1, "e"),
+                      store_->MarkMailFailed(9999, "e", true)}) {
+    ASSERT_FALSE(status);
+    EXPECT_EQ(status.error().code, ErrorCode::kNotFound);
+  }
+}
+
+TEST_P(StoreTest, VotesOfAccountAreNewestFirst) {
+  for (const char* id : {"2405.00001", "2405.00002", "2405.00003", "2405.00004"}) {
+    ASSERT_TRUE(store_->UpsertPaper(MakePaper(id, 1)));
+  }
+  int64_t alice = store_->FindOrCreateAccount("alice@example.org", "t")->id;
+  int64_t bob = store_->FindOrCreateAccount("bob@example.org", "t")->id;
+  ASSERT_TRUE(store_->AddVote(alice, "2405.00002", "2026-11-01T10:00:00Z"));
+  ASSERT_TRUE(store_->AddVote(alice, "2405.00001", "2026-11-03T10:00:00Z"));
+  ASSERT_TRUE(store_->AddVote(alice, "2405.00003", "2026-11-02T10:00:00Z"));
+  ASSERT_TRUE(store_->AddVote(bob, "2405.00004", "2026-11-04T10:00:00Z"));
+  auto votes = store_->VotesOfAccount(alice, 10);
+  ASSERT_TRUE(votes) << votes.error().ToString();
+  EXPECT_THAT(*votes, ElementsAre("2405.00001", "2405.00003", "2405.00002"));
+  EXPECT_THAT(*store_->VotesOfAccount(alice, 2), ElementsAre("2405.00001", "2405.00003"));
+  ASSERT_TRUE(store_->RemoveVote(alice, "2405.00003"));
+  EXPECT_THAT(*store_->VotesOfAccount(alice, 10), ElementsAre("2405.00001", "2405.00002"));
+  EXPECT_TRUE(store_->VotesOfAccount(alice + bob + 1, 10)->empty());
+}
+
+TEST_P(StoreTest, PapersSubmittedBetweenIsAHalfOpenRange) {
+  std::vector<Paper> papers;
+  for (int i = 1; i <= 5; ++i) {
+    Paper p = MakePaper("2411.0000" + std::to_string(i), 1);
+    p.submitted = "2024-11-0" + std::to_string(i) + "T12:00:00Z";
+    papers.push_back(p);
+  }
+  papers[3].submitted = papers[2].submitted;  // same second: by id
+  for (Paper& p : papers) p.versions[0].date = p.submitted;  // v1's date is the truth
+  for (auto it = papers.rbegin(); it != papers.rend(); ++it) ASSERT_TRUE(store_->UpsertPaper(*it));
+  auto got = store_->PapersSubmittedBetween("2024-11-02", "2024-11-05", 10);
+  ASSERT_TRUE(got) << got.error().ToString();
+  ASSERT_EQ(got->size(), 3u);
+  EXPECT_EQ((*got)[0], **store_->GetPaper("2411.00002"));  // full records
+  EXPECT_EQ((*got)[1].id, "2411.00003");
+  EXPECT_EQ((*got)[2].id, "2411.00004");
+  EXPECT_EQ(store_->PapersSubmittedBetween("2024-11-02", "2024-11-03T12:00:00Z", 10)->size(), 1u);
+  EXPECT_EQ(store_->PapersSubmittedBetween("2024-11-01T12:00:00Z", "2024-12-01", 2)->size(), 2u);
+  EXPECT_TRUE(store_->PapersSubmittedBetween("2024-12-01", "2025-01-01", 10)->empty());
+}
+
+// Senders on several connections (processes, nodes) claiming at once: every
+// mail is taken exactly once.
+TEST_P(StoreTest, ConcurrentClaimsNeverShareAMail) {
+  constexpr int kMails = 120, kSenders = 4;
+  ASSERT_TRUE(store_->Begin());
+  for (int i = 0; i < kMails; ++i) {
+    std::string n = std::to_string(i);
+    Subscription s = Sub("reader" + n + "@example.org");
+    s.status = SubscriptionStatus::kActive;
+    int64_t id = *store_->AddSubscription(s, "", 0, "t");
+    ASSERT_TRUE(*store_->EnqueueDigest(
+        Digest(id, "daily/2026-11-27", "reader" + n + "@example.org", {"2411.00001"}, "u" + n)));
+  }
+  ASSERT_TRUE(store_->Commit());
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < kSenders; ++i) stores.push_back(db_->Open());
+  std::vector<std::vector<int64_t>> claimed(kSenders);
+  std::atomic<int> failures{0};
+  std::latch start(kSenders);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kSenders; ++t) {
+    threads.emplace_back([&, t] {
+      start.arrive_and_wait();
+      for (;;) {
+        auto batch = WithRetries([&] { return stores[t]->ClaimDueMail(1000, 0, 7); });
+        if (!batch) {
+          ++failures;
+          return;
+        }
+        if (batch->empty()) return;
+        for (const OutboxMail& m : *batch) {
+          claimed[t].push_back(m.id);
+          if (!stores[t]->MarkMailSent(m.id, "t")) ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_EQ(failures, 0);
+  std::vector<int64_t> all;
+  for (const auto& ids : claimed) all.insert(all.end(), ids.begin(), ids.end());
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end()) << "a mail claimed twice";
+  EXPECT_EQ(all.size(), static_cast<size_t>(kMails));
+  auto stats = *store_->GetOutboxStats();
+  EXPECT_EQ(stats.sent, kMails);
+  EXPECT_EQ(stats.pending, 0);
+}
+
+// Two links of one address confirmed at once from two connections: one
+// digest stays active, whichever committed last (on PostgreSQL the loser
+// of the race on the unique index is run again).
+TEST_P(StoreTest, ConcurrentConfirmationsLeaveOneActiveDigest) {
+  auto other = db_->Open();
+  constexpr int kRounds = 15;
+  for (int round = 0; round < kRounds; ++round) {
+    std::string r = std::to_string(round);
+    auto a = store_->AddSubscription(Sub("alice@example.org"), "a" + r, 1000, "t");
+    auto b = store_->AddSubscription(Sub("alice@example.org"), "b" + r, 1000, "t");
+    ASSERT_TRUE(a && b);
+    Result<Subscription> ra = Fail(ErrorCode::kInternal, "not run");
+    Result<Subscription> rb = ra;
+    std::latch start(2);
+    std::thread ta([&] {
+      start.arrive_and_wait();
+      ra = store_->ConfirmSubscription("a" + r, 500, "t");
+    });
+    std::thread tb([&] {
+      start.arrive_and_wait();
+      rb = other->ConfirmSubscription("b" + r, 500, "t");
+    });
+    ta.join();
+    tb.join();
+    ASSERT_TRUE(ra) << ra.error().ToString();
+    ASSERT_TRUE(rb) << rb.error().ToString();
+    auto live = *store_->SubscriptionsOfEmail("alice@example.org");
+    ASSERT_EQ(live.size(), 1u) << "round " << round;
+    EXPECT_TRUE(live[0].id == *a || live[0].id == *b);
+    EXPECT_EQ(live[0].status, SubscriptionStatus::kActive);
+  }
+  EXPECT_EQ(store_->ActiveSubscriptions(DigestFrequency::kDaily, 0, 100)->size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing::AllBackends()),

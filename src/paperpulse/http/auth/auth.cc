@@ -3,7 +3,7 @@
 #include <sodium.h>
 
 #include "paperpulse/base/strings.h"
-#include "paperpulse/http/auth/secrets.h"
+#include "paperpulse/base/secrets.h"
 
 namespace paperpulse::http::auth {
 namespace {

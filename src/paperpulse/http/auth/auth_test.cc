@@ -5,7 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "paperpulse/http/auth/secrets.h"
+#include "paperpulse/base/secrets.h"
 #include "paperpulse/storage/store_test_util.h"
 
 namespace paperpulse::http::auth {

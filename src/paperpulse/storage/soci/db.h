@@ -1,6 +1,7 @@
 // SociDb: the one SOCI helper every table of the SOCI Store stands on. It
 // owns the connection and the Dialect and gives the domain files (papers,
-// daily, accounts, votes, popularity, moderation, meta) what they share:
+// daily, accounts, votes, popularity, moderation, meta, subscriptions,
+// outbox) what they share:
 //   - database exceptions translated to typed error codes (DbError),
 //   - transactions: Begin/Commit/Rollback for the importer's batches and
 //     RunInTransaction, which retries lost conflicts with back-off,
@@ -42,8 +43,9 @@ struct Dialect {
 enum class Counter { kChange, kPopularity };
 
 // The statements SociDb prepares once per connection: those of the import
-// hot path (on SQLite preparing costs more than executing) and of the most
-// frequent community writes and reads. Each key belongs to exactly one call
+// hot path (on SQLite preparing costs more than executing), of the most
+// frequent community writes and reads, and those a digest run makes per
+// subscriber or mail. Each key belongs to exactly one call
 // site, which also defines the variables it binds.
 enum class StatementKey {
   kSelectPaper,
@@ -62,6 +64,13 @@ enum class StatementKey {
   kInsertVote,
   kDeleteVote,
   kSelectSession,
+  kHasDigest,
+  kSelectReceived,
+  kInsertOutboxMail,
+  kInsertReceived,
+  kInsertUnsubscribeToken,
+  kClaimMail,
+  kMarkMailSent,
   kCount,  // not a statement: the number of keys
 };
 

@@ -185,6 +185,90 @@ std::vector<Migration> AllMigrations(const Dialect& d) {
        },
        // The score needs log2, which SQLite lacks: computed in C++.
        BackfillPopularity});
+  // Key-only tables on SQLite: a rowid table would hold every key twice
+  // (table and primary key index); these grow by one row per mail and paper.
+  const std::string key_only = d.name == "sqlite" ? " WITHOUT ROWID" : "";
+  m.push_back(
+      {4,
+       "digest subscriptions and outbox",
+       {
+           // Replaces migration 1's table, which nothing ever wrote.
+           Sql(d, "DROP TABLE subscriptions"),
+           // email: lower-cased. user_id: NULL unless made while signed in.
+           // categories, keywords: JSON arrays of strings. query: '' for the
+           // digest, else a saved search alert. status: pending | active |
+           // unsubscribed | bouncing. confirm_hash: NULL when made active at
+           // once. Times in Unix seconds (compared) or as text (shown).
+           Sql(d,
+               "CREATE TABLE subscriptions ("
+               " id ${AUTO_ID},"
+               " email TEXT NOT NULL,"
+               " user_id ${INT64} REFERENCES users (id),"
+               " frequency TEXT NOT NULL,"
+               " categories TEXT NOT NULL DEFAULT '[]',"
+               " keywords TEXT NOT NULL DEFAULT '[]',"
+               " min_upvotes ${INT64} NOT NULL DEFAULT 0,"
+               " query TEXT NOT NULL DEFAULT '',"
+               " status TEXT NOT NULL,"
+               " confirm_hash TEXT UNIQUE,"
+               " confirm_expires_at ${INT64} NOT NULL DEFAULT 0,"
+               " created_at TEXT NOT NULL,"
+               " confirmed_at TEXT NOT NULL DEFAULT '')"),
+           // The digest run pages through one frequency's active rows by id.
+           Sql(d, "CREATE INDEX subscriptions_due ON subscriptions (status, frequency, id)"),
+           Sql(d, "CREATE INDEX subscriptions_email ON subscriptions (email)"),
+           // At most one active digest (query '') and one active alert per
+           // query for each address, whatever confirmations race.
+           Sql(d,
+               "CREATE UNIQUE INDEX subscriptions_one_active ON subscriptions (email, query) "
+               "WHERE status = 'active'"),
+           // One secret per mail (its List-Unsubscribe URL), stored hashed.
+           Sql(d,
+               "CREATE TABLE unsubscribe_tokens ("
+               " token_hash TEXT PRIMARY KEY,"
+               " subscription_id ${INT64} NOT NULL REFERENCES subscriptions (id),"
+               " created_at TEXT NOT NULL)" +
+                   key_only),
+           // One mail per subscription and period. state: pending | sending |
+           // sent | failed. mime: '' once sent. claimed_at: when a sender took
+           // it (kSending). deferrals: transient failures that put it back.
+           Sql(d,
+               "CREATE TABLE digest_outbox ("
+               " id ${AUTO_ID},"
+               " subscription_id ${INT64} NOT NULL REFERENCES subscriptions (id),"
+               " period TEXT NOT NULL,"
+               " from_email TEXT NOT NULL,"
+               " to_email TEXT NOT NULL,"
+               " message_id TEXT NOT NULL,"
+               " mime TEXT NOT NULL,"
+               " state TEXT NOT NULL,"
+               " attempts INTEGER NOT NULL DEFAULT 0,"
+               " deferrals INTEGER NOT NULL DEFAULT 0,"
+               " next_attempt_at ${INT64} NOT NULL,"
+               " claimed_at ${INT64} NOT NULL DEFAULT 0,"
+               " last_error TEXT NOT NULL DEFAULT '',"
+               " created_at TEXT NOT NULL,"
+               " sent_at TEXT NOT NULL DEFAULT '',"
+               " UNIQUE (subscription_id, period))"),
+           // Senders take due mails in this order; the counts by state read
+           // it alone.
+           Sql(d, "CREATE INDEX digest_outbox_due ON digest_outbox (state, next_attempt_at, id)"),
+           // Few rows were ever deferred: their sum stays a small read.
+           Sql(d,
+               "CREATE INDEX digest_outbox_deferred ON digest_outbox (deferrals) "
+               "WHERE deferrals > 0"),
+           // Every paper a digest listed to an address (lower-cased), so that
+           // no later digest lists it again.
+           Sql(d,
+               "CREATE TABLE digest_received ("
+               " email TEXT NOT NULL,"
+               " paper_id TEXT NOT NULL,"
+               " PRIMARY KEY (email, paper_id))" +
+                   key_only),
+           // An account's votes newest first (recommendations), from the
+           // index alone.
+           Sql(d, "CREATE INDEX votes_user_time ON votes (user_id, created_at, paper_id)"),
+       }});
   return m;
 }
 

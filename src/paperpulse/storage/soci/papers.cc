@@ -23,16 +23,6 @@ std::vector<std::string> SplitCategories(const std::string& s) {
   return out;
 }
 
-std::string EncodeStringArray(const std::vector<std::string>& v) {
-  std::string out = "[";
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i) out.push_back(',');
-    out += JsonQuote(v[i]);
-  }
-  out.push_back(']');
-  return out;
-}
-
 // The stored columns of a paper. authors: a JSON array of names in order;
 // categories: space separated, primary first (arXiv's own convention).
 struct PaperColumns {
@@ -84,6 +74,36 @@ CachedStatement<PaperColumns>& UpdatePaper(SociDb& db) {
 }
 
 }  // namespace
+
+std::string EncodeStringArray(const std::vector<std::string>& values) {
+  std::string out = "[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out.push_back(',');
+    out += JsonQuote(values[i]);
+  }
+  out.push_back(']');
+  return out;
+}
+
+Result<std::vector<std::string>> DecodeStringArray(simdjson::dom::parser& parser,
+                                                   const std::string& json,
+                                                   std::string_view column) {
+  std::vector<std::string> out;
+  simdjson::padded_string padded(json);
+  simdjson::dom::array arr;
+  if (parser.parse(padded).get_array().get(arr)) {
+    return Fail(ErrorCode::kInternal,
+                "corrupt " + std::string(column) + " column: " + json.substr(0, 80));
+  }
+  for (auto el : arr) {
+    std::string_view s;
+    if (el.get_string().get(s)) {
+      return Fail(ErrorCode::kInternal, "corrupt " + std::string(column) + " column");
+    }
+    out.emplace_back(s);
+  }
+  return out;
+}
 
 Result<bool> PaperTable::Exists(std::string_view id) {
   try {
@@ -179,6 +199,33 @@ Result<std::vector<ChangedPaper>> PaperTable::ChangedSince(int64_t after, int li
   return out;
 }
 
+Result<std::vector<Paper>> PaperTable::SubmittedBetween(std::string_view from, std::string_view to,
+                                                        int limit) {
+  std::vector<std::string> ids;
+  if (limit <= 0) return std::vector<Paper>();
+  try {
+    std::string lo(from), hi(to);
+    int n = limit;
+    // A range of the papers_submitted index; id orders papers submitted in
+    // the same second, so pages of the answer are stable.
+    soci::rowset<std::string> rows =
+        (db_.sql().prepare << "SELECT id FROM papers WHERE submitted >= :f AND submitted < :t "
+                              "ORDER BY submitted, id LIMIT :n",
+         soci::use(lo), soci::use(hi), soci::use(n));
+    ids.assign(rows.begin(), rows.end());
+  } catch (...) {
+    return tl::unexpected(db_.DbError("listing papers submitted from " + std::string(from) +
+                                      " to " + std::string(to)));
+  }
+  std::vector<Paper> out;
+  out.reserve(ids.size());
+  for (const std::string& id : ids) {
+    ASSIGN_OR_RETURN(std::optional<Paper> p, Read(id, false));
+    if (p) out.push_back(std::move(*p));
+  }
+  return out;
+}
+
 Result<std::optional<Paper>> PaperTable::Read(const std::string& id, bool lock) {
   lock = lock && db_.in_transaction();
   try {
@@ -201,7 +248,7 @@ Result<std::optional<Paper>> PaperTable::Read(const std::string& id, bool lock) 
     p.id = id;
     p.title = std::move(r.title);
     p.abstract = std::move(r.abstract);
-    ASSIGN_OR_RETURN(p.authors, DecodeStringArray(r.authors));
+    ASSIGN_OR_RETURN(p.authors, DecodeStringArray(json_, r.authors, "authors"));
     p.categories = SplitCategories(r.categories);
     p.comments = std::move(r.comments);
     p.journal_ref = std::move(r.journal_ref);
@@ -276,21 +323,6 @@ Status PaperTable::Write(const Paper& p, bool exists, int64_t seq) {
     return tl::unexpected(db_.DbError("writing paper " + p.id));
   }
   return Ok();
-}
-
-Result<std::vector<std::string>> PaperTable::DecodeStringArray(const std::string& json) {
-  std::vector<std::string> out;
-  simdjson::padded_string padded(json);
-  simdjson::dom::array arr;
-  if (json_.parse(padded).get_array().get(arr)) {
-    return Fail(ErrorCode::kInternal, "corrupt authors column: " + json.substr(0, 80));
-  }
-  for (auto el : arr) {
-    std::string_view s;
-    if (el.get_string().get(s)) return Fail(ErrorCode::kInternal, "corrupt authors column");
-    out.emplace_back(s);
-  }
-  return out;
 }
 
 }  // namespace paperpulse::storage

@@ -18,6 +18,14 @@
 
 namespace paperpulse::storage {
 
+// Lists of strings kept in one TEXT column (authors, a subscription's
+// filters) as a JSON array, which holds any text, commas and spaces
+// included. Decode errors: kInternal naming `column`.
+std::string EncodeStringArray(const std::vector<std::string>& values);
+Result<std::vector<std::string>> DecodeStringArray(simdjson::dom::parser& parser,
+                                                   const std::string& json,
+                                                   std::string_view column);
+
 class PaperTable {
  public:
   explicit PaperTable(SociDb& db) : db_(db) {}
@@ -27,6 +35,9 @@ class PaperTable {
   Result<WriteOutcome> UpsertUnkeyed(const Paper& paper, std::string_view source);
   Result<std::optional<Paper>> Get(std::string_view id) { return Read(std::string(id), false); }
   Result<std::vector<ChangedPaper>> ChangedSince(int64_t after, int limit);
+  // See Store::PapersSubmittedBetween.
+  Result<std::vector<Paper>> SubmittedBetween(std::string_view from, std::string_view to,
+                                              int limit);
 
   // Whether paper `id` is stored (one index probe). Writes that refer to a
   // paper check first, so that a missing one is a kNotFound answer rather
@@ -38,7 +49,6 @@ class PaperTable {
   // `lock`: inside a transaction, lock the row until commit.
   Result<std::optional<Paper>> Read(const std::string& id, bool lock);
   Status Write(const Paper& paper, bool exists, int64_t seq);
-  Result<std::vector<std::string>> DecodeStringArray(const std::string& json);
 
   SociDb& db_;
   simdjson::dom::parser json_;

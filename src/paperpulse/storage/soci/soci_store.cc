@@ -5,8 +5,10 @@
 #include "paperpulse/storage/soci/meta.h"
 #include "paperpulse/storage/soci/migrations.h"
 #include "paperpulse/storage/soci/moderation.h"
+#include "paperpulse/storage/soci/outbox.h"
 #include "paperpulse/storage/soci/papers.h"
 #include "paperpulse/storage/soci/popularity.h"
+#include "paperpulse/storage/soci/subscriptions.h"
 #include "paperpulse/storage/soci/votes.h"
 
 namespace paperpulse::storage {
@@ -22,7 +24,9 @@ class SociStore final : public Store {
         votes_(*db_, papers_, popularity_),
         accounts_(*db_),
         moderation_(*db_),
-        meta_(*db_) {}
+        meta_(*db_),
+        subscriptions_(*db_),
+        outbox_(*db_, subscriptions_) {}
 
   std::string_view Backend() const override { return db_->dialect().name; }
   Result<int> SchemaVersion() override { return meta_.SchemaVersion(); }
@@ -144,47 +148,70 @@ class SociStore final : public Store {
   }
   Result<int64_t> RescoreTrending() override { return popularity_.RescoreAll(); }
 
-  // ---- Issue 10 (being written): subscriptions and outbox.
-  Result<std::vector<std::string>> VotesOfAccount(int64_t, int) override { return NotYet(); }
-  Result<std::vector<Paper>> PapersSubmittedBetween(std::string_view, std::string_view,
-                                                    int) override {
-    return NotYet();
+  Result<std::vector<std::string>> VotesOfAccount(int64_t user_id, int limit) override {
+    return votes_.OfAccount(user_id, limit);
   }
-  Result<int64_t> AddSubscription(const Subscription&, std::string_view, int64_t,
-                                  std::string_view) override {
-    return NotYet();
+  Result<std::vector<Paper>> PapersSubmittedBetween(std::string_view from, std::string_view to,
+                                                    int limit) override {
+    return papers_.SubmittedBetween(from, to, limit);
   }
-  Result<Subscription> ConfirmSubscription(std::string_view, int64_t, std::string_view) override {
-    return NotYet();
+
+  Result<int64_t> AddSubscription(const Subscription& s, std::string_view confirm_hash,
+                                  int64_t confirm_expires_at, std::string_view now) override {
+    return subscriptions_.Add(s, confirm_hash, confirm_expires_at, now);
   }
-  Result<std::optional<Subscription>> GetSubscription(int64_t) override { return NotYet(); }
-  Result<std::vector<Subscription>> SubscriptionsOfEmail(std::string_view) override {
-    return NotYet();
+  Result<Subscription> ConfirmSubscription(std::string_view confirm_hash, int64_t now,
+                                           std::string_view now_text) override {
+    return subscriptions_.Confirm(confirm_hash, now, now_text);
   }
-  Status UpdateSubscription(const Subscription&) override { return NotYet(); }
-  Status SetSubscriptionStatus(int64_t, SubscriptionStatus) override { return NotYet(); }
-  Result<std::optional<Subscription>> SubscriptionOfUnsubscribeToken(std::string_view) override {
-    return NotYet();
+  Result<std::optional<Subscription>> GetSubscription(int64_t id) override {
+    return subscriptions_.Get(id);
   }
-  Result<bool> Unsubscribe(std::string_view) override { return NotYet(); }
-  Result<std::vector<Subscription>> ActiveSubscriptions(DigestFrequency, int64_t, int) override {
-    return NotYet();
+  Result<std::vector<Subscription>> SubscriptionsOfEmail(std::string_view email) override {
+    return subscriptions_.OfEmail(email);
   }
-  Result<bool> EnqueueDigest(const NewDigest&) override { return NotYet(); }
-  Result<bool> HasDigest(int64_t, std::string_view) override { return NotYet(); }
-  Result<std::vector<std::string>> ReceivedPapers(std::string_view,
-                                                  const std::vector<std::string>&) override {
-    return NotYet();
+  Status UpdateSubscription(const Subscription& s) override { return subscriptions_.Update(s); }
+  Status SetSubscriptionStatus(int64_t id, SubscriptionStatus status) override {
+    return subscriptions_.SetStatus(id, status);
   }
-  Result<std::vector<OutboxMail>> ClaimDueMail(int64_t, int64_t, int) override { return NotYet(); }
-  Status MarkMailSent(int64_t, std::string_view) override { return NotYet(); }
-  Status MarkMailDeferred(int64_t, int64_t, std::string_view) override { return NotYet(); }
-  Status MarkMailFailed(int64_t, std::string_view, bool) override { return NotYet(); }
-  Result<std::optional<OutboxMail>> GetOutboxMail(int64_t, std::string_view) override {
-    return NotYet();
+  Result<std::optional<Subscription>> SubscriptionOfUnsubscribeToken(
+      std::string_view unsubscribe_hash) override {
+    return subscriptions_.OfUnsubscribeToken(unsubscribe_hash);
   }
-  Result<OutboxStats> GetOutboxStats() override { return NotYet(); }
-  static tl::unexpected<Error> NotYet() { return Fail(ErrorCode::kUnsupported, "not yet"); }
+  Result<bool> Unsubscribe(std::string_view unsubscribe_hash) override {
+    return subscriptions_.Unsubscribe(unsubscribe_hash);
+  }
+  Result<std::vector<Subscription>> ActiveSubscriptions(DigestFrequency frequency, int64_t after_id,
+                                                        int limit) override {
+    return subscriptions_.Active(frequency, after_id, limit);
+  }
+
+  Result<bool> EnqueueDigest(const NewDigest& digest) override { return outbox_.Enqueue(digest); }
+  Result<bool> HasDigest(int64_t subscription_id, std::string_view period) override {
+    return outbox_.Has(subscription_id, period);
+  }
+  Result<std::vector<std::string>> ReceivedPapers(
+      std::string_view email, const std::vector<std::string>& paper_ids) override {
+    return outbox_.ReceivedPapers(email, paper_ids);
+  }
+  Result<std::vector<OutboxMail>> ClaimDueMail(int64_t now, int64_t stale_before,
+                                               int limit) override {
+    return outbox_.ClaimDue(now, stale_before, limit);
+  }
+  Status MarkMailSent(int64_t id, std::string_view now_text) override {
+    return outbox_.MarkSent(id, now_text);
+  }
+  Status MarkMailDeferred(int64_t id, int64_t next_attempt_at, std::string_view error) override {
+    return outbox_.MarkDeferred(id, next_attempt_at, error);
+  }
+  Status MarkMailFailed(int64_t id, std::string_view error, bool bounce) override {
+    return outbox_.MarkFailed(id, error, bounce);
+  }
+  Result<std::optional<OutboxMail>> GetOutboxMail(int64_t subscription_id,
+                                                  std::string_view period) override {
+    return outbox_.Get(subscription_id, period);
+  }
+  Result<OutboxStats> GetOutboxStats() override { return outbox_.Stats(); }
 
  private:
   std::unique_ptr<SociDb> db_;
@@ -195,6 +222,8 @@ class SociStore final : public Store {
   AccountTable accounts_;
   ModerationTable moderation_;
   MetaTable meta_;
+  SubscriptionTable subscriptions_;
+  OutboxTable outbox_;
 };
 
 }  // namespace

@@ -92,4 +92,21 @@ Result<std::vector<std::string>> VoteTable::VotedPapers(int64_t user_id,
   return out;
 }
 
+Result<std::vector<std::string>> VoteTable::OfAccount(int64_t user_id, int limit) {
+  if (limit <= 0) return std::vector<std::string>();
+  try {
+    int64_t user = user_id;
+    int n = limit;
+    // Read from the index votes_user_time alone (migration 4); paper_id
+    // orders votes cast in the same second.
+    soci::rowset<std::string> rows =
+        (db_.sql().prepare << "SELECT paper_id FROM votes WHERE user_id = :u ORDER BY created_at "
+                              "DESC, paper_id DESC LIMIT :n",
+         soci::use(user), soci::use(n));
+    return std::vector<std::string>(rows.begin(), rows.end());
+  } catch (...) {
+    return tl::unexpected(db_.DbError("listing the votes of account " + std::to_string(user_id)));
+  }
+}
+
 }  // namespace paperpulse::storage

@@ -27,6 +27,8 @@ class VoteTable {
   Result<bool> Remove(int64_t user_id, std::string_view paper_id);
   Result<std::vector<std::string>> VotedPapers(int64_t user_id,
                                                const std::vector<std::string>& paper_ids);
+  // See Store::VotesOfAccount.
+  Result<std::vector<std::string>> OfAccount(int64_t user_id, int limit);
 
  private:
   // Inserts (delta +1) or deletes (delta -1) the vote; when a row changed,

@@ -1,5 +1,5 @@
-// Secrets of the sign-in flow: random tokens handed to people (sign-in
-// links, session cookies, API tokens) and the hashes the Store keeps instead
+// Secrets handed to people (sign-in links, session cookies, API tokens,
+// digest confirmation and unsubscribe links) and the hashes the Store keeps instead
 // of them. The tokens carry 256 bits from the OS's CSPRNG (libsodium), so a
 // plain SHA-256 is a sufficient at-rest hash: there is nothing to guess and
 // no dictionary to slow down (unlike passwords, which paperpulse never has).
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace paperpulse::http::auth {
+namespace paperpulse {
 
 // A fresh random token: 32 bytes from libsodium, base64url without padding
 // (43 characters, safe in URLs and cookies).
@@ -21,4 +21,4 @@ std::string HashToken(std::string_view token);
 // cheap filter before any database lookup.
 bool IsWellFormedToken(std::string_view token);
 
-}  // namespace paperpulse::http::auth
+}  // namespace paperpulse

@@ -1,11 +1,11 @@
-#include "paperpulse/http/auth/secrets.h"
+#include "paperpulse/base/secrets.h"
 
 #include <sodium.h>
 
 #include <array>
 #include <cstdlib>
 
-namespace paperpulse::http::auth {
+namespace paperpulse {
 namespace {
 
 constexpr size_t kTokenBytes = 32;
@@ -52,4 +52,4 @@ bool IsWellFormedToken(std::string_view token) {
   return true;
 }
 
-}  // namespace paperpulse::http::auth
+}  // namespace paperpulse

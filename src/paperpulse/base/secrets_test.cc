@@ -1,10 +1,10 @@
-#include "paperpulse/http/auth/secrets.h"
+#include "paperpulse/base/secrets.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
-namespace paperpulse::http::auth {
+namespace paperpulse {
 namespace {
 
 TEST(SecretsTest, TokensAreWellFormedAndDistinct) {
@@ -32,4 +32,4 @@ TEST(SecretsTest, MalformedTokensAreRejected) {
 }
 
 }  // namespace
-}  // namespace paperpulse::http::auth
+}  // namespace paperpulse
