@@ -8,7 +8,6 @@
 namespace paperpulse::digest {
 namespace {
 
-constexpr size_t kExcerptBytes = 320;
 constexpr size_t kSubjectTitleBytes = 90;
 constexpr size_t kAuthorsShown = 3;
 
@@ -86,7 +85,7 @@ void TextItems(std::string& out, const std::vector<DigestItem>& items, const Sit
     if (!it.authors.empty()) out += "   " + Authors(it.authors) + "\n";
     if (!it.reason.empty()) out += "   " + it.reason + "\n";
     out += "   " + site.base_url + "/papers/" + it.id + "\n";
-    if (!it.abstract.empty()) out += "   " + Excerpt(CollapseWhitespace(it.abstract), kExcerptBytes) + "\n";
+    if (!it.excerpt.empty()) out += "   " + it.excerpt + "\n";
     out += "\n";
   }
 }
@@ -110,9 +109,9 @@ void HtmlItems(std::string& out, const std::vector<DigestItem>& items, const Sit
       AppendHtmlEscaped(out, it.reason);
       out += "</div>";
     }
-    if (!it.abstract.empty()) {
+    if (!it.excerpt.empty()) {
       out += "<div style=\"color:#222;font-size:14px;line-height:1.45;margin-top:6px;\">";
-      AppendHtmlEscaped(out, Excerpt(CollapseWhitespace(it.abstract), kExcerptBytes));
+      AppendHtmlEscaped(out, it.excerpt);
       out += "</div>";
     }
     out += "<div style=\"font-size:13px;margin-top:4px;\"><a href=\"https://arxiv.org/abs/";

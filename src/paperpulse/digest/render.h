@@ -26,7 +26,7 @@ struct DigestItem {
   std::string id;  // base arXiv id
   std::string title;
   std::vector<std::string> authors;
-  std::string abstract;  // as stored (TeX kept); cut to an excerpt when rendered
+  std::string excerpt;  // the abstract's start, one line (TeX kept): ExcerptOf()
   int64_t upvotes = 0;
   // One line on why it is here: "42 upvotes · 1,200 GitHub stars", or for
   // a recommendation "because you upvoted “Attention Is All You Need”".

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -38,11 +40,37 @@ std::string ShiftDate(const std::string& date, int days) {
 }
 
 DigestItem ItemOf(const Paper& p, int64_t upvotes, std::string reason) {
-  return DigestItem{p.id, p.title, p.authors, p.abstract, upvotes, std::move(reason)};
+  return DigestItem{p.id, p.title, p.authors, ExcerptOf(p.abstract), upvotes, std::move(reason)};
 }
 
 std::string Quoted(std::string_view title) {
   return "\xE2\x80\x9C" + Excerpt(title, 80) + "\xE2\x80\x9D";
+}
+
+// One subscriber's mail as rendered.
+struct Built {
+  std::string token;  // the unsubscribe secret
+  mail::Message message;
+  Result<std::string> mime = std::string();  // composed and signed
+};
+
+// Runs fn(0) .. fn(n - 1) on `threads` threads (0: one per core).
+void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn) {
+  size_t t = threads > 0 ? static_cast<size_t>(threads)
+                         : std::max(1u, std::thread::hardware_concurrency());
+  t = std::min(t, n);
+  if (t <= 1) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) fn(i);
+  };
+  std::vector<std::thread> pool;
+  for (size_t k = 1; k < t; ++k) pool.emplace_back(work);
+  work();
+  for (std::thread& th : pool) th.join();
 }
 
 // The state of one run: what every subscriber's selection shares.
@@ -55,6 +83,7 @@ class Renderer {
         options_(options),
         period_(std::move(period)),
         candidates_(std::move(candidates)),
+        matcher_(candidates_),
         anyone_voted_(anyone_voted) {}
 
   // The digest of `s`, or nullopt when nothing new passes its filters.
@@ -87,17 +116,18 @@ class Renderer {
   }
 
   Status TopItems(const Subscription& s, std::vector<DigestItem>& out) {
+    std::vector<const Candidate*> matching = matcher_.Matching(s, kMaxChecked);
     std::vector<std::string> ids;
-    for (const Candidate& c : candidates_) {
-      if (ids.size() >= kMaxChecked) break;
-      if (Matches(s, c)) ids.push_back(c.paper.id);
-    }
+    for (const Candidate* c : matching) ids.push_back(c->paper.id);
     ASSIGN_OR_RETURN(auto received, Received(s.email, ids));
-    int limit = period_.frequency == DigestFrequency::kDaily ? options_.daily_papers
-                                                             : options_.weekly_papers;
-    for (const Candidate* c : TopFor(s, candidates_, received, limit)) {
-      out.push_back(ItemOf(c->paper, c->entry.upvotes,
-                           ranking::ExplainTrending(ranking::InputsOf(c->entry), period_.last)));
+    size_t limit = static_cast<size_t>(period_.frequency == DigestFrequency::kDaily
+                                           ? options_.daily_papers
+                                           : options_.weekly_papers);
+    for (const Candidate* c : matching) {
+      if (out.size() >= limit) break;
+      if (received.count(c->paper.id)) continue;
+      out.push_back(DigestItem{c->paper.id, c->paper.title, c->paper.authors, c->excerpt,
+                               c->entry.upvotes, c->reason});
     }
     return Ok();
   }
@@ -191,6 +221,7 @@ class Renderer {
   const RunOptions& options_;
   const Period period_;
   const std::vector<Candidate> candidates_;
+  Matcher matcher_;
   const bool anyone_voted_;
   std::unique_ptr<ranking::Recommender> recommender_;  // built for the first voter
   std::unordered_map<std::string, Paper> pool_;
@@ -218,7 +249,8 @@ Result<RunSummary> RenderPeriod(storage::Store& store, search::Index* index,
                      store.ActiveSubscriptions(options.frequency, after, options.batch));
     if (subs.empty()) break;
     after = subs.back().id;
-    std::vector<storage::NewDigest> rows;
+    // Choosing needs the Store (one connection): in order, on this thread.
+    std::vector<std::pair<const Subscription*, DigestContent>> chosen;
     for (const Subscription& s : subs) {
       ++summary.subscribers;
       ASSIGN_OR_RETURN(bool has, store.HasDigest(s.id, period.key));
@@ -231,21 +263,36 @@ Result<RunSummary> RenderPeriod(storage::Store& store, search::Index* index,
         ++summary.nothing_new;
         continue;
       }
-      std::string token = RandomToken();
-      content->unsubscribe_token = token;
-      mail::Message m = RenderDigest(*content, options.site);
-      const Clock::WallTime now = clock.Now();
-      m.message_id = mail::NewMessageId(options.site.from.email);
-      m.date = now;
-      if (options.on_rendered) options.on_rendered(s, m);
+      chosen.emplace_back(&s, std::move(*content));
+    }
+    // Rendering, composing and signing are pure and most of the work: on
+    // every core.
+    const Clock::WallTime now = clock.Now();
+    const int64_t now_unix = UnixNow(clock);
+    std::vector<Built> built(chosen.size());
+    ParallelFor(chosen.size(), options.threads, [&](size_t i) {
+      Built& b = built[i];
+      b.token = RandomToken();
+      chosen[i].second.unsubscribe_token = b.token;
+      b.message = RenderDigest(chosen[i].second, options.site);
+      b.message.message_id = mail::NewMessageId(options.site.from.email);
+      b.message.date = now;
+      if (options.dry_run) return;
+      b.mime = mail::ComposeMime(b.message, now);
+      if (b.mime && options.dkim != nullptr) b.mime = options.dkim->Sign(*b.mime, now);
+    });
+    std::vector<storage::NewDigest> rows;
+    for (size_t i = 0; i < chosen.size(); ++i) {
+      const Subscription& s = *chosen[i].first;
+      const DigestContent& content = chosen[i].second;
+      Built& b = built[i];
+      if (options.on_rendered) options.on_rendered(s, b.message);
       if (options.dry_run) {
         ++summary.rendered;
         continue;
       }
-      Result<std::string> mime = mail::ComposeMime(m, now);
-      if (mime && options.dkim != nullptr) mime = options.dkim->Sign(*mime, now);
-      if (!mime) {
-        spdlog::warn("digest: subscription {}: {}", s.id, mime.error().message);
+      if (!b.mime) {
+        spdlog::warn("digest: subscription {}: {}", s.id, b.mime.error().message);
         ++summary.nothing_new;
         continue;
       }
@@ -254,13 +301,13 @@ Result<RunSummary> RenderPeriod(storage::Store& store, search::Index* index,
       row.mail.period = period.key;
       row.mail.from_email = options.site.from.email;
       row.mail.to_email = s.email;
-      row.mail.message_id = m.message_id;
-      row.mail.mime = std::move(*mime);
-      row.mail.next_attempt_at = UnixNow(clock);
-      row.mail.created_at = FormatUnixTimestamp(row.mail.next_attempt_at);
-      for (const DigestItem& it : content->top) row.paper_ids.push_back(it.id);
-      for (const DigestItem& it : content->recommended) row.paper_ids.push_back(it.id);
-      row.unsubscribe_hash = HashToken(token);
+      row.mail.message_id = b.message.message_id;
+      row.mail.mime = std::move(*b.mime);
+      row.mail.next_attempt_at = now_unix;
+      row.mail.created_at = FormatUnixTimestamp(now_unix);
+      for (const DigestItem& it : content.top) row.paper_ids.push_back(it.id);
+      for (const DigestItem& it : content.recommended) row.paper_ids.push_back(it.id);
+      row.unsubscribe_hash = HashToken(b.token);
       rows.push_back(std::move(row));
     }
     if (!rows.empty()) {

@@ -44,6 +44,9 @@ struct RunOptions {
   int recommendations = 5;
   // Subscriptions read and outbox rows committed per transaction.
   int batch = 200;
+  // Threads rendering, composing and signing the mails of a batch (0: one
+  // per core). The Store is used by the calling thread only.
+  int threads = 0;
   // Select and render, write nothing: `on_rendered` sees each mail.
   bool dry_run = false;
   // Called for each mail rendered (also in a dry run), for listings.

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "paperpulse/base/strings.h"
+#include "paperpulse/digest/render.h"
 #include "paperpulse/ranking/trending.h"
 
 namespace paperpulse::digest {
@@ -42,6 +43,8 @@ Result<std::vector<Candidate>> LoadCandidates(storage::Store& store, const Perio
     c.text = AsciiLower(c.paper.title);
     c.text += '\n';
     c.text += AsciiLower(c.paper.abstract);
+    c.excerpt = ExcerptOf(c.paper.abstract);
+    c.reason = ranking::ExplainTrending(ranking::InputsOf(c.entry), period.last);
   }
   std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
     if (a.trending != b.trending) return a.trending > b.trending;
@@ -82,15 +85,36 @@ bool Matches(const Subscription& s, const Candidate& c) {
                      [&](const std::string& k) { return ContainsKeyword(c.text, k); });
 }
 
-std::vector<const Candidate*> TopFor(const Subscription& s, const std::vector<Candidate>& ranked,
-                                     const std::unordered_set<std::string>& received, int limit) {
+std::string ExcerptOf(std::string_view abstract) {
+  constexpr size_t kExcerptBytes = 320;
+  // Collapsing a whole abstract to show its start: cut generously first.
+  return Excerpt(CollapseWhitespace(abstract.substr(0, 2 * kExcerptBytes)), kExcerptBytes);
+}
+
+std::vector<const Candidate*> Matcher::Matching(const Subscription& s, size_t limit) {
   std::vector<const Candidate*> out;
-  for (const Candidate& c : ranked) {
-    if (static_cast<int>(out.size()) >= limit) break;
-    if (received.count(c.paper.id) || !Matches(s, c)) continue;
-    out.push_back(&c);
+  std::vector<const std::vector<char>*> keyword_hits;
+  for (const std::string& k : s.keywords) keyword_hits.push_back(&Hits(k));
+  for (size_t i = 0; i < ranked_.size() && out.size() < limit; ++i) {
+    const Candidate& c = ranked_[i];
+    if (c.entry.upvotes < s.min_upvotes) continue;
+    if (!InCategories(c.paper.categories, s.categories)) continue;
+    bool keyword = keyword_hits.empty();
+    for (const std::vector<char>* hits : keyword_hits) keyword = keyword || (*hits)[i];
+    if (keyword) out.push_back(&c);
   }
   return out;
+}
+
+const std::vector<char>& Matcher::Hits(const std::string& keyword) {
+  auto [it, fresh] = hits_.try_emplace(keyword);
+  if (fresh) {
+    it->second.resize(ranked_.size());
+    for (size_t i = 0; i < ranked_.size(); ++i) {
+      it->second[i] = ContainsKeyword(ranked_[i].text, keyword) ? 1 : 0;
+    }
+  }
+  return it->second;
 }
 
 }  // namespace paperpulse::digest

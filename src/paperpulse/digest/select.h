@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -22,7 +23,13 @@ struct Candidate {
   DailyEntry entry;   // its latest entry in the period (upvotes include local votes)
   double trending = 0;  // ranking::TrendingScore of that entry
   std::string text;   // title and abstract lower-cased (ASCII), for keywords
+  std::string excerpt;  // the abstract's start, one line (see ExcerptOf)
+  std::string reason;   // why it ranks: ranking::ExplainTrending as of the period's last day
 };
+
+// The first ~320 bytes of `abstract`, white space collapsed, cut at a word
+// and ended with "…": what a digest shows of a paper.
+std::string ExcerptOf(std::string_view abstract);
 
 // The papers on the daily lists from period.first to period.last, one per
 // paper (its latest entry), most trending first; ties by upvotes, then id.
@@ -45,9 +52,20 @@ bool ContainsKeyword(std::string_view lowered_text, std::string_view keyword);
 // one of its keywords (when it has any) and at least min_upvotes.
 bool Matches(const Subscription& s, const Candidate& c);
 
-// Up to `limit` candidates (in the order of `ranked`) that pass `s` and are
-// not in `received`.
-std::vector<const Candidate*> TopFor(const Subscription& s, const std::vector<Candidate>& ranked,
-                                     const std::unordered_set<std::string>& received, int limit);
+// Matches() for many subscriptions over one list of candidates: each
+// keyword is looked for in each candidate once per run, not once per
+// subscriber (subscribers share keywords). Not thread-safe.
+class Matcher {
+ public:
+  explicit Matcher(const std::vector<Candidate>& ranked) : ranked_(ranked) {}
+  // The candidates (in ranked order) that pass `s`'s filters, at most `limit`.
+  std::vector<const Candidate*> Matching(const Subscription& s, size_t limit);
+
+ private:
+  const std::vector<char>& Hits(const std::string& keyword);
+
+  const std::vector<Candidate>& ranked_;
+  std::unordered_map<std::string, std::vector<char>> hits_;  // keyword -> per candidate
+};
 
 }  // namespace paperpulse::digest

@@ -64,7 +64,7 @@ TEST(SelectTest, KeywordsStartAtWordBoundaries) {
   EXPECT_FALSE(ContainsKeyword("anything", "  "));
 }
 
-TEST(SelectTest, TopForFiltersSkipsReceivedAndKeepsOrder) {
+TEST(SelectTest, MatcherFiltersAndKeepsOrder) {
   std::vector<Candidate> ranked = {
       Make("1", "LLM agents", {"cs.CL"}, 50), Make("2", "Galaxy clusters", {"astro-ph.GA"}, 40),
       Make("3", "Diffusion for LLM decoding", {"cs.LG"}, 3), Make("4", "LLM safety", {"cs.CL"}, 20)};
@@ -72,14 +72,21 @@ TEST(SelectTest, TopForFiltersSkipsReceivedAndKeepsOrder) {
   s.categories = {"cs"};
   s.keywords = {"llm"};
   s.min_upvotes = 10;
+  Matcher matcher(ranked);
   std::vector<std::string> ids;
-  for (const Candidate* c : TopFor(s, ranked, {}, 10)) ids.push_back(c->paper.id);
+  for (const Candidate* c : matcher.Matching(s, 10)) ids.push_back(c->paper.id);
   EXPECT_EQ(ids, (std::vector<std::string>{"1", "4"}));
+  for (const Candidate* c : matcher.Matching(s, 10)) {
+    EXPECT_TRUE(Matches(s, *c));  // the cached keyword hits agree with Matches
+  }
+  s.keywords = {"galaxy", "llm"};  // any of them
+  s.categories.clear();
+  s.min_upvotes = 0;
   ids.clear();
-  for (const Candidate* c : TopFor(s, ranked, {"1"}, 10)) ids.push_back(c->paper.id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"4"}));
+  for (const Candidate* c : matcher.Matching(s, 10)) ids.push_back(c->paper.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"1", "2", "3", "4"}));
   Subscription all;
-  EXPECT_EQ(TopFor(all, ranked, {}, 2).size(), 2u);
+  EXPECT_EQ(matcher.Matching(all, 2).size(), 2u);
 }
 
 }  // namespace

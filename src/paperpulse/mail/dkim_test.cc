@@ -359,6 +359,7 @@ TEST(DkimSigner, SignatureTags) {
             "list-unsubscribe-post:list-unsubscribe-post");
   EXPECT_EQ(tags["bh"].size(), 44u);  // 32 bytes
   EXPECT_EQ(tags["b"].size(), 344u);  // 256 bytes: a 2048-bit key
+  EXPECT_EQ(ERR_peek_error(), 0u) << "OpenSSL's error queue is left clean";
 }
 
 TEST(DkimSigner, OnlyPresentHeadersAreListed) {
