@@ -1,5 +1,6 @@
-// Settings of the community features (accounts, votes, submissions), set by
-// `paperpulse serve` flags and carried in AppOptions::community.
+// Settings of the community features (accounts, votes, submissions, digest
+// subscriptions), set by `paperpulse serve` flags and carried in
+// AppOptions::community.
 #pragma once
 
 #include <chrono>
@@ -13,7 +14,7 @@
 
 namespace paperpulse::http {
 
-// A mail the site sends (sign-in links). Plain data, so that http does not
+// A mail the site sends (sign-in and confirmation links). Plain data, so that http does not
 // depend on how mail is delivered (mail/ via serve).
 struct OutgoingMail {
   std::string to;
@@ -31,6 +32,9 @@ struct RateRule {
 struct CommunityOptions {
   // Sign-in links are valid this long, once.
   std::chrono::seconds login_ttl{15 * 60};
+  // Links that confirm a digest subscription or search alert (double
+  // opt-in) are valid this long: mail may sit unread for days.
+  std::chrono::seconds confirm_ttl{7 * 24 * 3600};
   // A session lasts this long after sign-in (then sign in again).
   std::chrono::seconds session_ttl{30 * 24 * 3600};
   // "Today" for submissions is the date in this time zone (serve sets the
@@ -49,9 +53,14 @@ struct CommunityOptions {
   RateRule votes_per_ip{600, std::chrono::minutes(1)};
   RateRule submissions_per_account{30, std::chrono::hours(1)};
   RateRule submissions_per_ip{60, std::chrono::hours(1)};
+  // Subscribe requests: each anonymous one mails a confirmation link, so
+  // the per-address rule stops the site from mail-bombing a stranger.
+  RateRule subscribe_per_ip{20, std::chrono::hours(1)};
+  RateRule subscribe_per_email{5, std::chrono::hours(1)};
 
   // Hands a mail to the delivery queue; must not block on the network.
-  // Empty: sign-in by e-mail is off (login answers 503 saying so).
+  // Empty: sign-in by e-mail and anonymous subscriptions are off (they
+  // answer 503 saying so).
   std::function<Status(const OutgoingMail&)> send_mail;
   // Looks up a paper at arXiv (the API client behind the site's shared
   // rate limit): nullopt when arXiv has no such paper. Empty: only papers

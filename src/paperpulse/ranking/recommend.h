@@ -19,19 +19,21 @@ struct RecDocument {
 };
 
 struct Recommendation {
-  std::string id;            // a candidate's id
-  double score = 0;          // the model's decision value; higher is better
-  std::string because_id;    // the positive most similar to it (cosine of TF-IDF)
-  double similarity = 0;     // that cosine, in [0, 1]
+  std::string id;          // a candidate's id
+  double score = 0;        // the model's decision value; higher is better
+  std::string because_id;  // the positive most similar to it (cosine of TF-IDF)
+  double similarity = 0;   // that cosine, in [0, 1]
 };
 
 struct RecommendOptions {
-  double c = 0.01;  // liblinear's C
-  // Tokens in fewer candidates than this, or in more than this fraction of
-  // them, are no features (as min_df / max_df).
+  double c = 0.01;  // liblinear's C; must be > 0
+  // Terms (words and bigrams) in fewer candidates than this, or in more than
+  // this fraction of them, are no features (as scikit-learn's min_df /
+  // max_df). Small pools need min_df = 1 and max_df = 1 to keep anything.
   int min_df = 2;
   double max_df = 0.5;
-  int max_features = 50000;  // the most frequent tokens kept
+  // Of the terms left, the most frequent over the pool are kept (0: none).
+  int max_features = 50000;
 };
 
 // Holds the TF-IDF vectors of one pool of candidates (a digest period's
@@ -39,23 +41,32 @@ struct RecommendOptions {
 // construction; Recommend is thread-safe.
 class Recommender {
  public:
-  // Builds the vocabulary (lower-cased tokens and bigrams of letters and
-  // digits, English stop words dropped, sublinear tf, idf over the
-  // candidates, l2-normalised rows) over `candidates`.
+  // Builds the vocabulary of `candidates` and their TF-IDF rows: terms are
+  // runs of ASCII letters and digits, lower-cased, of two or more
+  // characters, not all digits and not English stop words, and the bigrams
+  // of consecutive such words; weights are sublinear tf (1 + ln tf) times
+  // smooth idf over the candidates, rows l2-normalised. Costs about a second
+  // for 5,000 abstracts; never fails (an empty pool recommends nothing).
   explicit Recommender(std::vector<RecDocument> candidates, RecommendOptions options = {});
   ~Recommender();
   Recommender(const Recommender&) = delete;
   Recommender& operator=(const Recommender&) = delete;
 
-  // Trains positives (label +1) against every candidate whose id is not a
-  // positive's (label -1) and returns the `k` best candidates, skipping
-  // those in `exclude` and the positives themselves, best first, each with
-  // the positive it most resembles. Empty when `positives` is empty or no
-  // candidate is left. Errors: kInvalidArgument when k < 0; kInternal when
-  // liblinear refuses its parameters.
+  // Trains positives (label +1; their text featurised with the pool's
+  // vocabulary, so they need not be candidates) against every candidate
+  // whose id is not a positive's (label -1; excluded candidates included)
+  // and returns the `k` best candidates, skipping those in `exclude` and the
+  // positives themselves, best first (ties in pool order), each with the
+  // positive of highest cosine (the first of equals, also when none shares
+  // a term). Empty when `positives` is empty, k == 0 or no candidate is
+  // left. liblinear visits rows in a random order, so scores may differ
+  // between calls in about the fifth decimal. About 20 ms for 5,000
+  // candidates and 20 positives. Errors: kInvalidArgument when k < 0;
+  // kInternal when liblinear refuses its parameters (options.c <= 0).
   Result<std::vector<Recommendation>> Recommend(const std::vector<RecDocument>& positives, int k,
                                                 const std::vector<std::string>& exclude = {}) const;
 
+  // The number of candidates, and of terms in the vocabulary.
   size_t candidates() const;
   size_t features() const;
 

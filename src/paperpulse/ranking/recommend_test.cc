@@ -8,7 +8,6 @@
 #include <iostream>
 #include <map>
 #include <random>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>

@@ -231,11 +231,12 @@ class Store {
   virtual Status SetDailyEntryHidden(std::string_view date, std::string_view paper_id,
                                      bool hidden) = 0;
 
-  // Every paper the account has voted for, newest vote first, at most `limit`.
+  // Every paper the account has voted for, newest vote first (ties by paper
+  // id), at most `limit`.
   virtual Result<std::vector<std::string>> VotesOfAccount(int64_t user_id, int limit) = 0;
 
   // Papers whose v1 was submitted in [from, to) (normalised timestamps or
-  // "YYYY-MM-DD" dates), by submission time, at most `limit`.
+  // "YYYY-MM-DD" dates), by submission time, then id, at most `limit`.
   virtual Result<std::vector<Paper>> PapersSubmittedBetween(std::string_view from,
                                                             std::string_view to, int limit) = 0;
 
@@ -246,17 +247,20 @@ class Store {
   // Adds `s` (id, confirmed_at ignored) and returns its id. A kPending
   // subscription waits for ConfirmSubscription(confirm_hash) until
   // `confirm_expires_at` (Unix seconds); a kActive one (an account's own
-  // verified address) is confirmed at once, replacing the address's active
-  // subscription of the same kind as ConfirmSubscription does. Errors:
-  // kInvalidArgument for another status or a pending one without a hash.
+  // verified address) is confirmed at once (the hash and expiry are
+  // ignored), replacing the address's subscription of the same kind as
+  // ConfirmSubscription does. Errors: kInvalidArgument for another status,
+  // an empty address or a pending one without a hash; kAlreadyExists for a
+  // confirm_hash in use; kNotFound when s.user_id names no account.
   virtual Result<int64_t> AddSubscription(const Subscription& s, std::string_view confirm_hash,
                                           int64_t confirm_expires_at, std::string_view now) = 0;
   // Activates the pending subscription of `confirm_hash` and unsubscribes
-  // the address's other active subscription of the same kind (the digest,
-  // or the alert with the same query), in one transaction. Opening the link
-  // again answers the same subscription. Errors: kNotFound (unknown hash);
-  // kFailedPrecondition "expired" (past confirm_expires_at, never
-  // confirmed) or "unsubscribed" (confirmed, then ended).
+  // the address's other active (or bouncing) subscription of the same kind
+  // (the digest, or the alert with the same query), in one transaction; of
+  // confirmations racing for one address, the last to commit stays active.
+  // Opening the link again answers the same subscription. Errors: kNotFound
+  // (unknown hash); kFailedPrecondition "expired" (now >= confirm_expires_at,
+  // never confirmed) or "unsubscribed" (ended before or after confirming).
   virtual Result<Subscription> ConfirmSubscription(std::string_view confirm_hash, int64_t now,
                                                    std::string_view now_text) = 0;
   virtual Result<std::optional<Subscription>> GetSubscription(int64_t id) = 0;
@@ -267,7 +271,8 @@ class Store {
   // subscription `s.id`. Errors: kNotFound.
   virtual Status UpdateSubscription(const Subscription& s) = 0;
   // Sets the status of subscription `id` (kUnsubscribed from settings,
-  // kBouncing after a 5xx). Errors: kNotFound.
+  // kBouncing after a 5xx). Errors: kNotFound; kAlreadyExists when made
+  // kActive while the address has another active one of the same kind.
   virtual Status SetSubscriptionStatus(int64_t id, SubscriptionStatus status) = 0;
   // The subscription a digest's unsubscribe secret belongs to, or nullopt.
   virtual Result<std::optional<Subscription>> SubscriptionOfUnsubscribeToken(
@@ -283,32 +288,42 @@ class Store {
 
   // ---- The digest outbox.
 
-  // Inserts the mail unless (subscription_id, period) has one already, and
-  // in the same transaction records its papers as received by its address
-  // and its unsubscribe secret. True when inserted; false (nothing
-  // written) when the period's mail exists.
+  // Inserts the mail (kPending, due at mail.next_attempt_at) unless
+  // (subscription_id, period) has one already, and in the same transaction
+  // records its papers as received by its address and its unsubscribe
+  // secret. True when inserted; false (nothing written) when the period's
+  // mail exists. Errors: kInvalidArgument without an unsubscribe_hash (every
+  // digest carries a List-Unsubscribe link); kNotFound for an unknown
+  // subscription; kAlreadyExists for an unsubscribe_hash in use.
   virtual Result<bool> EnqueueDigest(const NewDigest& digest) = 0;
   // Whether (subscription_id, period) has a mail: the run skips rendering.
   virtual Result<bool> HasDigest(int64_t subscription_id, std::string_view period) = 0;
   // Which of `paper_ids` an earlier digest already listed to `email`.
   virtual Result<std::vector<std::string>> ReceivedPapers(
       std::string_view email, const std::vector<std::string>& paper_ids) = 0;
-  // Claims up to `limit` mails to send, oldest first: pending ones due at
-  // `now` (next_attempt_at <= now) and sending ones claimed before
-  // `stale_before` (their sender died), marked kSending with claimed_at =
-  // now and attempts + 1. A mail is claimed by one caller only, also across
-  // processes and nodes.
+  // Claims up to `limit` mails to send: first sending ones claimed before
+  // `stale_before` (their sender died), oldest claim first; then pending
+  // ones due at `now` (next_attempt_at <= now), longest due first (ties by
+  // id). They are returned marked kSending with claimed_at = now and
+  // attempts + 1. A mail is claimed by one caller only, also across
+  // processes and nodes (concurrent callers get different mails).
   virtual Result<std::vector<OutboxMail>> ClaimDueMail(int64_t now, int64_t stale_before,
                                                        int limit) = 0;
-  // The relay accepted mail `id`: kSent, sent_at, the body dropped.
+  // The outcome of sending mail `id`; each errs kNotFound for an unknown id.
+  // The relay accepted it: kSent, sent_at, the body dropped.
   virtual Status MarkMailSent(int64_t id, std::string_view now_text) = 0;
-  // A transient failure: back to kPending, due at `next_attempt_at`.
+  // A transient failure: back to kPending, due at `next_attempt_at`, with
+  // `error` as last_error; counts one deferral (OutboxStats).
   virtual Status MarkMailDeferred(int64_t id, int64_t next_attempt_at, std::string_view error) = 0;
   // Given up: kFailed. With `bounce`, every active subscription of the
   // mail's address becomes kBouncing in the same transaction.
   virtual Status MarkMailFailed(int64_t id, std::string_view error, bool bounce) = 0;
   virtual Result<std::optional<OutboxMail>> GetOutboxMail(int64_t subscription_id,
                                                           std::string_view period) = 0;
+  // Mails by state (pending counts kSending too) and the number of
+  // MarkMailDeferred calls over all mails. A claim taken over from a dead
+  // sender is not a deferral. Reads two indexes, not the mails (a few ms
+  // per 20,000 mails kept).
   virtual Result<OutboxStats> GetOutboxStats() = 0;
 
   // Small key/value settings and checkpoints ("harvest.checkpoint", ...),

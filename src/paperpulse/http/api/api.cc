@@ -10,6 +10,7 @@
 #include "paperpulse/http/api/hf_json.h"
 #include "paperpulse/http/api/params.h"
 #include "paperpulse/http/api/search_api.h"
+#include "paperpulse/http/api/subscriptions_api.h"
 #include "paperpulse/http/daily.h"
 #include "paperpulse/http/json_writer.h"
 
@@ -113,6 +114,7 @@ void AddApiRoutes(Router& router, const Context& ctx) {
   // for an id, and before the /api/{rest...} catch-all.
   AddSearchApiRoutes(router, ctx);
   AddCommunityApiRoutes(router, ctx);
+  AddSubscriptionApiRoutes(router, ctx);
   router.Add(
       {"api_daily_papers", "/api/daily_papers", [&ctx](const Request& req, const PathParams&) {
          auto body = DailyPapers(ctx, req);

@@ -1,9 +1,10 @@
 // The account pages and the HTML forms of the community features, for
 // browsers without JavaScript: /login (ask for a link), /login/confirm (the
-// link's confirm button), /logout, /settings, and the form targets behind
-// the vote buttons (/papers/{id}/upvote) and the submit box (/submit). Each
-// form POST answers with a redirect (303) back to a page, so reloading never
-// repeats it; errors render a page with the right status.
+// link's confirm button), /logout, /settings (with the subscriptions of
+// pages/subscribe.cc), and the form targets behind the vote buttons
+// (/papers/{id}/upvote) and the submit box (/submit). Each form POST answers
+// with a redirect (303) back to a page, so reloading never repeats it;
+// errors render a page with the right status.
 #include <spdlog/spdlog.h>
 
 #include "paperpulse/base/strings.h"
@@ -18,22 +19,9 @@
 namespace paperpulse::http {
 namespace {
 
-Response Redirect(std::string location) {
-  Response r = MakeResponse(303, "text/plain; charset=utf-8", "See " + location + "\n");
-  r.cache = CachePolicy::kNoStore;
-  r.headers.emplace_back("Location", std::move(location));
-  return r;
-}
-
 Response NoStore(Response r) {
   r.cache = CachePolicy::kNoStore;
   return r;
-}
-
-std::string LoginPath(std::string_view next) {
-  std::string path = "/login";
-  if (next != "/") path += "?next=" + UrlEncode(next);
-  return path;
 }
 
 Response LoginPage(const Context& ctx, int status, std::string_view email, std::string_view next,
@@ -51,20 +39,13 @@ Response LoginPage(const Context& ctx, int status, std::string_view email, std::
   return NoStore(RenderPage(ctx, status, "login", std::move(data), info));
 }
 
-// The page for a failed form action: its status, the client-safe message.
-Response FormError(const Context& ctx, const Error& e) {
-  Response r = ErrorPage(ctx, HttpStatus(e.code), ClientMessage(e, "pages"));
-  AddRetryAfter(r, e);
-  return NoStore(std::move(r));
-}
-
 Response PostLogin(const Context& ctx, const Request& req) {
   auto body = ParseBody(req);
-  if (!body) return FormError(ctx, body.error());
+  if (!body) return FormErrorPage(ctx, body.error());
   std::string email = body->Get("email").value_or("");
   std::string next = SafeNextPath(body->Get("next").value_or(""));
   auto store = ctx.stores.Acquire();
-  if (!store) return FormError(ctx, store.error());
+  if (!store) return FormErrorPage(ctx, store.error());
   Status s = RequestSignInLink(ctx, **store, email, next, req.client_ip);
   if (!s) {
     Response r = LoginPage(ctx, HttpStatus(s.error().code), email, next, false,
@@ -91,14 +72,14 @@ Response ConfirmPage(const Context& ctx, const Request& req) {
 
 Response PostConfirm(const Context& ctx, const Request& req) {
   if (!auth::OriginAllowed(req, ctx.options.base_url)) {
-    return FormError(ctx, Error{ErrorCode::kPermissionDenied, "cross-site request refused"});
+    return FormErrorPage(ctx, Error{ErrorCode::kPermissionDenied, "cross-site request refused"});
   }
   auto body = ParseBody(req);
-  if (!body) return FormError(ctx, body.error());
+  if (!body) return FormErrorPage(ctx, body.error());
   std::string token = body->Get("token").value_or("");
   std::string next = SafeNextPath(body->Get("next").value_or(""));
   auto store = ctx.stores.Acquire();
-  if (!store) return FormError(ctx, store.error());
+  if (!store) return FormErrorPage(ctx, store.error());
   auto in = ConfirmSignIn(ctx, **store, token);
   if (!in) {
     TemplateData data;
@@ -109,41 +90,23 @@ Response PostConfirm(const Context& ctx, const Request& req) {
     return NoStore(RenderPage(ctx, HttpStatus(in.error().code), "confirm", std::move(data), info));
   }
   // New accounts pick a display name first; everyone else goes on.
-  Response r = Redirect(in->account.name.empty() ? "/settings?next=" + UrlEncode(next) : next);
+  Response r = SeeOther(in->account.name.empty() ? "/settings?next=" + UrlEncode(next) : next);
   r.headers.emplace_back(
       "Set-Cookie", auth::SessionCookie(in->session.cookie_value, ctx.options.community.session_ttl,
                                         ctx.options.base_url));
   return r;
 }
 
-// Runs `action` for the signed-in writer of a form POST; anonymous visitors
-// are sent to sign in first (and back to `next` afterwards).
-template <typename Fn>
-Response WithWriter(const Context& ctx, const Request& req, Fn action) {
-  auto body = ParseBody(req);
-  if (!body) return FormError(ctx, body.error());
-  std::string next = SafeNextPath(body->Get("next").value_or(""));
-  auto store = ctx.stores.Acquire();
-  if (!store) return FormError(ctx, store.error());
-  auto who = auth::RequireWriter(**store, req, NowSeconds(ctx),
-                                 body->Get(auth::kCsrfField).value_or(""), ctx.options.base_url);
-  if (!who) {
-    if (who.error().code == ErrorCode::kUnauthenticated) return Redirect(LoginPath(next));
-    return FormError(ctx, who.error());
-  }
-  return action(**store, *who, *body, next);
-}
-
 Response PostLogout(const Context& ctx, const Request& req) {
-  return WithWriter(
+  return WithFormWriter(
       ctx, req,
       [&](storage::Store& store, const auth::Principal& who, const Fields&, const std::string&) {
         if (!who.session_hash.empty()) {
           if (Status s = store.DeleteSession(who.session_hash); !s) {
-            return FormError(ctx, s.error());
+            return FormErrorPage(ctx, s.error());
           }
         }
-        Response r = Redirect("/");
+        Response r = SeeOther("/");
         r.headers.emplace_back("Set-Cookie", auth::ClearedSessionCookie(ctx.options.base_url));
         return r;
       });
@@ -151,7 +114,7 @@ Response PostLogout(const Context& ctx, const Request& req) {
 
 Response SettingsPage(const Context& ctx, const Request& req) {
   auto viewer = PageViewer(ctx, req);
-  if (!viewer) return Redirect(LoginPath("/settings"));
+  if (!viewer) return SeeOther(LoginPath("/settings"));
   TemplateData data;
   data.set("email", viewer->account.email);
   data.set("name", viewer->account.name);
@@ -162,49 +125,54 @@ Response SettingsPage(const Context& ctx, const Request& req) {
   if (std::string_view error = req.Param("error"); !error.empty()) {
     data.set("error", std::string(error.substr(0, 200)));
   }
+  if (Status s = AddSubscriptionSettings(ctx, *viewer, data); !s) {
+    return StoreErrorPage(ctx, s.error());
+  }
   PageInfo info;
   info.title = "Your account";
   info.viewer = viewer;
-  return NoStore(RenderPage(ctx, 200, "settings", std::move(data), info));
+  Response r = RenderPage(ctx, 200, "settings", std::move(data), info);
+  r.cache = CachePolicy::kPrivate;
+  return r;
 }
 
 Response PostSettings(const Context& ctx, const Request& req) {
-  return WithWriter(ctx, req,
-                    [&](storage::Store& store, const auth::Principal& who, const Fields& body,
-                        const std::string& next) {
-                      std::string name(TrimView(body.Get("name").value_or("")));
-                      Status s = auth::ValidateDisplayName(name);
-                      if (s) s = store.SetAccountName(who.account.id, name);
-                      if (!s) {
-                        std::string message = s.error().code == ErrorCode::kAlreadyExists
-                                                  ? "That name is taken; pick another."
-                                                  : ClientMessage(s.error(), "pages");
-                        return Redirect("/settings?error=" + UrlEncode(message));
-                      }
-                      if (ctx.content_changed) ctx.content_changed();
-                      return Redirect(next != "/" ? next : "/settings?saved=1");
-                    });
+  return WithFormWriter(ctx, req,
+                        [&](storage::Store& store, const auth::Principal& who, const Fields& body,
+                            const std::string& next) {
+                          std::string name(TrimView(body.Get("name").value_or("")));
+                          Status s = auth::ValidateDisplayName(name);
+                          if (s) s = store.SetAccountName(who.account.id, name);
+                          if (!s) {
+                            std::string message = s.error().code == ErrorCode::kAlreadyExists
+                                                      ? "That name is taken; pick another."
+                                                      : ClientMessage(s.error(), "pages");
+                            return SeeOther("/settings?error=" + UrlEncode(message));
+                          }
+                          if (ctx.content_changed) ctx.content_changed();
+                          return SeeOther(next != "/" ? next : "/settings?saved=1");
+                        });
 }
 
 Response PostVote(const Context& ctx, const Request& req, const PathParams& params) {
-  return WithWriter(ctx, req,
-                    [&](storage::Store& store, const auth::Principal& who, const Fields& body,
-                        const std::string& next) {
-                      bool up = body.Get("action").value_or("up") != "down";
-                      auto v = Vote(ctx, store, who, params.Get("id"), up, req.client_ip);
-                      if (!v) return FormError(ctx, v.error());
-                      return Redirect(next);
-                    });
+  return WithFormWriter(ctx, req,
+                        [&](storage::Store& store, const auth::Principal& who, const Fields& body,
+                            const std::string& next) {
+                          bool up = body.Get("action").value_or("up") != "down";
+                          auto v = Vote(ctx, store, who, params.Get("id"), up, req.client_ip);
+                          if (!v) return FormErrorPage(ctx, v.error());
+                          return SeeOther(next);
+                        });
 }
 
 Response PostSubmit(const Context& ctx, const Request& req) {
-  return WithWriter(
+  return WithFormWriter(
       ctx, req,
       [&](storage::Store& store, const auth::Principal& who, const Fields& body,
           const std::string&) {
         auto s = Submit(ctx, store, who, body.Get("id").value_or(""), req.client_ip);
-        if (!s) return FormError(ctx, s.error());
-        return Redirect("/papers/date/" + s->item.entry.date + "#paper-" + s->item.paper.id);
+        if (!s) return FormErrorPage(ctx, s.error());
+        return SeeOther("/papers/date/" + s->item.entry.date + "#paper-" + s->item.paper.id);
       });
 }
 
@@ -220,6 +188,26 @@ void AddFormRoute(Router& router, std::string name, std::string pattern,
 }
 
 }  // namespace
+
+Response SeeOther(std::string location) {
+  Response r = MakeResponse(303, "text/plain; charset=utf-8", "See " + location + "\n");
+  r.cache = CachePolicy::kNoStore;
+  r.headers.emplace_back("Location", std::move(location));
+  return r;
+}
+
+Response FormErrorPage(const Context& ctx, const Error& e) {
+  Response r = ErrorPage(ctx, HttpStatus(e.code), ClientMessage(e, "pages"));
+  AddRetryAfter(r, e);
+  r.cache = CachePolicy::kNoStore;
+  return r;
+}
+
+std::string LoginPath(std::string_view next) {
+  std::string path = "/login";
+  if (next != "/") path += "?next=" + UrlEncode(next);
+  return path;
+}
 
 std::optional<auth::Principal> PageViewer(const Context& ctx, const Request& req) {
   if (!req.IsPersonal()) return std::nullopt;

@@ -1,7 +1,7 @@
 // The HTML pages: daily / weekly / monthly lists, trending, paper pages,
-// search and author pages, and error pages. Server-rendered from mustache
-// templates; they work without JavaScript, which only renders math (KaTeX)
-// and adds a copy button.
+// search and author pages, account and subscription pages, and error pages. Server-rendered from
+// mustache templates; they work without JavaScript, which only renders math (KaTeX) and adds a copy
+// button.
 #pragma once
 
 #include <optional>
@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "paperpulse/http/auth/auth.h"
+#include "paperpulse/http/body.h"
+#include "paperpulse/http/community.h"
 #include "paperpulse/http/context.h"
 #include "paperpulse/http/message.h"
 #include "paperpulse/http/router.h"
@@ -59,5 +61,46 @@ Response StoreErrorPage(const Context& ctx, const Error& e);
 
 // A 500 for a template that does not render (a bug in this binary); logs `e`.
 Response TemplateErrorPage(const Error& e);
+
+// ---- HTML forms (account.cc): each POST answers with a redirect (303), so
+// reloading never repeats it, or with an error page.
+
+// A 303 See Other to `location`, a path on this site; not stored.
+Response SeeOther(std::string location);
+
+// The page for a failed form action: the status and client-safe message of
+// status.h, Retry-After when known; not stored.
+Response FormErrorPage(const Context& ctx, const Error& e);
+
+// "/login", with ?next=`next` unless it is "/".
+std::string LoginPath(std::string_view next);
+
+// Runs `action(store, principal, body, next)` for the signed-in writer of
+// form POST `req` (its CSRF token in the csrf_token field; `next` is the
+// body's safe next path) and returns its Response. Anonymous visitors are
+// sent to sign in first (and back to `next` afterwards); a bad body, Store
+// or CSRF failure gets its error page.
+template <typename Fn>
+Response WithFormWriter(const Context& ctx, const Request& req, Fn action) {
+  auto body = ParseBody(req);
+  if (!body) return FormErrorPage(ctx, body.error());
+  std::string next = SafeNextPath(body->Get("next").value_or(""));
+  auto store = ctx.stores.Acquire();
+  if (!store) return FormErrorPage(ctx, store.error());
+  auto who = auth::RequireWriter(**store, req, NowSeconds(ctx),
+                                 body->Get(auth::kCsrfField).value_or(""), ctx.options.base_url);
+  if (!who) {
+    if (who.error().code == ErrorCode::kUnauthenticated) return SeeOther(LoginPath(next));
+    return FormErrorPage(ctx, who.error());
+  }
+  return action(**store, *who, *body, next);
+}
+
+// ---- Subscriptions (subscribe.cc).
+
+// Sets what settings.mustache shows of `who`'s digest and alerts: the list
+// "subscriptions" (each with its form values) and "has_digest". Errors:
+// Store errors.
+Status AddSubscriptionSettings(const Context& ctx, const auth::Principal& who, TemplateData& data);
 
 }  // namespace paperpulse::http

@@ -7,6 +7,7 @@ namespace paperpulse::http {
 void AddPageRoutes(Router& router, const Context& ctx) {
   AddListRoutes(router, ctx);
   AddAccountRoutes(router, ctx);
+  AddSubscribeRoutes(router, ctx);
   AddSearchRoutes(router, ctx);
   AddPaperRoutes(router, ctx);
 }

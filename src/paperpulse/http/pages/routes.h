@@ -17,6 +17,11 @@ void AddPaperRoutes(Router& router, const Context& ctx);
 // of votes and submissions (account.cc). Add before AddPaperRoutes.
 void AddAccountRoutes(Router& router, const Context& ctx);
 
+// "/subscribe", "/subscriptions/confirm/{token}", "/unsubscribe/{token}"
+// (one-click, RFC 8058) and the subscription forms of /settings
+// (subscribe.cc).
+void AddSubscribeRoutes(Router& router, const Context& ctx);
+
 // "/search" and "/authors/{name}" (search.cc).
 void AddSearchRoutes(Router& router, const Context& ctx);
 

@@ -87,8 +87,14 @@ struct HasVars {
   int found = 0;
 };
 
-struct ReceivedRow {
-  std::string email, paper_id;
+// How many papers one statement of EnqueueDigest records as received: a
+// digest's papers in one round trip or two. A shorter chunk repeats its
+// first id (ON CONFLICT DO NOTHING skips the repeats).
+constexpr size_t kRecordChunk = 16;
+
+struct RecordVars {
+  std::string email;
+  std::array<std::string, kRecordChunk> ids;
 };
 
 // How many papers ReceivedPapers asks for per statement. One prepared
@@ -142,16 +148,27 @@ Result<bool> OutboxTable::Enqueue(const NewDigest& digest) {
       // link were recorded with it.
       if (insert.statement.get_affected_rows() == 0) return false;
 
-      auto& received = db_.Prepared<ReceivedRow>(
-          StatementKey::kInsertReceived, [](soci::session& sql, ReceivedRow& r) {
-            return (sql.prepare << "INSERT INTO digest_received (email, paper_id) VALUES (:e, "
-                                   ":p) ON CONFLICT DO NOTHING",
-                    soci::use(r.email), soci::use(r.paper_id));
+      auto& record = db_.Prepared<RecordVars>(
+          StatementKey::kInsertReceived, [](soci::session& sql, RecordVars& v) {
+            std::string text = "INSERT INTO digest_received (email, paper_id) VALUES ";
+            for (size_t i = 0; i < kRecordChunk; ++i) {
+              text += (i == 0 ? "(:e0, :p0)"
+                              : ", (:e" + std::to_string(i) + ", :p" + std::to_string(i) + ")");
+            }
+            text += " ON CONFLICT DO NOTHING";
+            soci::details::prepare_temp_type query = (sql.prepare << text);
+            for (std::string& id : v.ids) query, soci::use(v.email), soci::use(id);
+            return query;
           });
-      received.vars.email = AsciiLower(mail.to_email);
-      for (const std::string& id : digest.paper_ids) {
-        received.vars.paper_id = id;
-        received.statement.execute(true);
+      RecordVars& v = record.vars;
+      v.email = AsciiLower(mail.to_email);
+      const std::vector<std::string>& ids = digest.paper_ids;
+      for (size_t begin = 0; begin < ids.size(); begin += kRecordChunk) {
+        size_t end = std::min(ids.size(), begin + kRecordChunk);
+        for (size_t i = 0; i < kRecordChunk; ++i) {
+          v.ids[i] = ids[begin + i < end ? begin + i : begin];
+        }
+        record.statement.execute(true);
       }
     } catch (...) {
       return tl::unexpected(db_.DbError("enqueueing " + what));
