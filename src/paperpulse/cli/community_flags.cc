@@ -135,6 +135,14 @@ void AddCommunityFlags(CLI::App& cmd, CommunityFlags& f) {
         "Submissions per account per hour (0: no limit)");
   limit("--submit-limit-per-ip", f.submit_limit_per_ip,
         "Submissions per client address per hour (0: no limit)");
+  limit("--subscribe-limit-per-ip", f.subscribe_limit_per_ip,
+        "Digest subscription requests per client address per hour (0: no limit)");
+  limit("--subscribe-limit-per-email", f.subscribe_limit_per_email,
+        "Digest confirmation mails per e-mail address per hour (0: no limit)");
+  cmd.add_option("--confirm-ttl", f.confirm_ttl_seconds,
+                 "Seconds a digest subscription's confirmation link stays valid")
+      ->check(CLI::Range(60, 90 * 86400))
+      ->capture_default_str();
 }
 
 Result<std::unique_ptr<CommunityServices>> StartCommunityServices(
@@ -152,6 +160,9 @@ Result<std::unique_ptr<CommunityServices>> StartCommunityServices(
   o.votes_per_ip = PerMinute(f.vote_limit_per_ip);
   o.submissions_per_account = PerHour(f.submit_limit_per_account);
   o.submissions_per_ip = PerHour(f.submit_limit_per_ip);
+  o.subscribe_per_ip = PerHour(f.subscribe_limit_per_ip);
+  o.subscribe_per_email = PerHour(f.subscribe_limit_per_email);
+  o.confirm_ttl = std::chrono::seconds(f.confirm_ttl_seconds);
 
   ASSIGN_OR_RETURN(s->mail_, SetUpMail(f.mail));
   if (!s->mail_.transport) {

@@ -160,6 +160,12 @@ Response SearchPage(const Context& ctx, const Request& req) {
   auto html = RenderCards(ctx, cards, ViewerOfCards(ctx, req, info.viewer, cards));
   if (!html) return TemplateErrorPage(html.error());
   data.set("cards_html", *html);
+  // The "save as alert" form: the category filter joins the query, and a
+  // signed-in reader saves it in one click.
+  data.set("alert_query", cat.empty() ? q : q + " cat:" + cat);
+  if (info.viewer && !info.viewer->csrf_token.empty()) {
+    data.set("csrf_token", info.viewer->csrf_token);
+  }
   int64_t total = std::max<int64_t>(results->total_estimate,
                                     options.offset + static_cast<int64_t>(results->hits.size()));
   data.set("count_label", CountLabel(total, total > 100));
