@@ -15,16 +15,6 @@
 namespace paperpulse::http {
 namespace {
 
-Status RateLimit(storage::Store& store, const std::string& key, const RateRule& rule, int64_t now,
-                 std::string_view what) {
-  ASSIGN_OR_RETURN(auth::RateVerdict v, auth::CheckRate(store, key, rule, now));
-  if (v.allowed) return Ok();
-  Error e{ErrorCode::kResourceExhausted, "too many " + std::string(what) + "; try again in " +
-                                             std::to_string(v.retry_after) + " s"};
-  e.retry_after = v.retry_after;
-  return tl::unexpected(std::move(e));
-}
-
 // "https://huggingface.co/papers/2401.00001" and the like: hosts that show
 // arXiv papers under /papers/<id> or /abs/<id>.
 std::string_view StripPaperSiteUrl(std::string_view s) {
@@ -87,9 +77,9 @@ Status RequestSignInLink(const Context& ctx, storage::Store& store, std::string_
     return Fail(ErrorCode::kUnavailable, "sign-in by e-mail is not configured on this site");
   }
   int64_t now = NowSeconds(ctx);
-  RETURN_IF_ERROR(RateLimit(store, "login:ip:" + std::string(client_ip), opt.login_per_ip, now,
+  RETURN_IF_ERROR(auth::EnforceRate(store, "login:ip:" + std::string(client_ip), opt.login_per_ip, now,
                             "sign-in requests from your address"));
-  RETURN_IF_ERROR(RateLimit(store, "login:email:" + email, opt.login_per_email, now,
+  RETURN_IF_ERROR(auth::EnforceRate(store, "login:email:" + email, opt.login_per_email, now,
                             "sign-in mails to this address"));
   std::string token = RandomToken();
   RETURN_IF_ERROR(
@@ -148,10 +138,10 @@ Result<VoteState> Vote(const Context& ctx, storage::Store& store, const auth::Pr
   if (!id)
     return Fail(ErrorCode::kNotFound, "no paper with id " + std::string(raw_id.substr(0, 64)));
   int64_t now = NowSeconds(ctx);
-  RETURN_IF_ERROR(RateLimit(store, "vote:user:" + std::to_string(who.account.id),
+  RETURN_IF_ERROR(auth::EnforceRate(store, "vote:user:" + std::to_string(who.account.id),
                             opt.votes_per_account, now, "votes"));
   RETURN_IF_ERROR(
-      RateLimit(store, "vote:ip:" + std::string(client_ip), opt.votes_per_ip, now, "votes"));
+      auth::EnforceRate(store, "vote:ip:" + std::string(client_ip), opt.votes_per_ip, now, "votes"));
   if (up) {
     RETURN_IF_ERROR(store.AddVote(who.account.id, id->base, FormatUnixTimestamp(now)));
   } else {
@@ -176,9 +166,9 @@ Result<Submission> Submit(const Context& ctx, storage::Store& store, const auth:
                 "id: expected an arXiv id (2401.00001) or an arxiv.org / huggingface.co paper URL");
   }
   int64_t now = NowSeconds(ctx);
-  RETURN_IF_ERROR(RateLimit(store, "submit:user:" + std::to_string(who.account.id),
+  RETURN_IF_ERROR(auth::EnforceRate(store, "submit:user:" + std::to_string(who.account.id),
                             opt.submissions_per_account, now, "submissions"));
-  RETURN_IF_ERROR(RateLimit(store, "submit:ip:" + std::string(client_ip), opt.submissions_per_ip,
+  RETURN_IF_ERROR(auth::EnforceRate(store, "submit:ip:" + std::string(client_ip), opt.submissions_per_ip,
                             now, "submissions"));
   ASSIGN_OR_RETURN(std::optional<Paper> paper, store.GetPaper(id->base));
   if (!paper) {

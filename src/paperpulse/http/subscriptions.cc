@@ -16,16 +16,6 @@
 namespace paperpulse::http {
 namespace {
 
-Status RateLimit(storage::Store& store, const std::string& key, const RateRule& rule, int64_t now,
-                 std::string_view what) {
-  ASSIGN_OR_RETURN(auth::RateVerdict v, auth::CheckRate(store, key, rule, now));
-  if (v.allowed) return Ok();
-  Error e{ErrorCode::kResourceExhausted, "too many " + std::string(what) + "; try again in " +
-                                             std::to_string(v.retry_after) + " s"};
-  e.retry_after = v.retry_after;
-  return tl::unexpected(std::move(e));
-}
-
 Error Invalid(std::string_view field, std::string_view what) {
   return Error{ErrorCode::kInvalidArgument, std::string(field) + ": " + std::string(what)};
 }
@@ -288,7 +278,7 @@ Result<SubscribeOutcome> Subscribe(const Context& ctx, storage::Store& store, Su
   }
   int64_t now = NowSeconds(ctx);
   std::string now_text = FormatUnixTimestamp(now);
-  RETURN_IF_ERROR(RateLimit(store, "subscribe:ip:" + std::string(client_ip), opt.subscribe_per_ip,
+  RETURN_IF_ERROR(auth::EnforceRate(store, "subscribe:ip:" + std::string(client_ip), opt.subscribe_per_ip,
                             now, "subscribe requests from your address"));
   s.created_at = now_text;
   SubscribeOutcome out;
@@ -308,7 +298,7 @@ Result<SubscribeOutcome> Subscribe(const Context& ctx, storage::Store& store, Su
     out.subscription = std::move(*stored);
     return out;
   }
-  RETURN_IF_ERROR(RateLimit(store, "subscribe:email:" + s.email, opt.subscribe_per_email, now,
+  RETURN_IF_ERROR(auth::EnforceRate(store, "subscribe:email:" + s.email, opt.subscribe_per_email, now,
                             "subscribe requests for this address"));
   // Whoever asks cannot prove they own the address: the subscription waits
   // for the mailed link, and is not linked to the asker's account.

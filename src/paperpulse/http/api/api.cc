@@ -129,4 +129,18 @@ void AddApiRoutes(Router& router, const Context& ctx) {
               }});
 }
 
+void AddJsonRoute(Router& router, std::string name, std::string pattern,
+                  std::vector<std::string> methods, JsonRouteFn fn) {
+  Route route;
+  route.name = std::move(name);
+  route.pattern = std::move(pattern);
+  route.methods = std::move(methods);
+  route.cacheable = false;
+  route.handler = [fn = std::move(fn)](const Request& req, const PathParams& params) {
+    Result<Response> r = fn(req, params);
+    return r ? std::move(*r) : JsonErrorResponse(r.error());
+  };
+  router.Add(std::move(route));
+}
+
 }  // namespace paperpulse::http

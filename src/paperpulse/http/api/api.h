@@ -3,7 +3,10 @@
 // See docs/api.md for the contract clients rely on.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "paperpulse/http/context.h"
 #include "paperpulse/http/message.h"
@@ -14,5 +17,12 @@ namespace paperpulse::http {
 
 // Adds every /api/ route to `router`. `ctx` must outlive the router.
 void AddApiRoutes(Router& router, const Context& ctx);
+
+// A handler of the write API: its error becomes the JSON error answer.
+using JsonRouteFn = std::function<Result<Response>(const Request&, const PathParams&)>;
+
+// Adds an uncached route whose errors are answered by JsonErrorResponse.
+void AddJsonRoute(Router& router, std::string name, std::string pattern,
+                  std::vector<std::string> methods, JsonRouteFn fn);
 
 }  // namespace paperpulse::http

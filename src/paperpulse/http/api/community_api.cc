@@ -4,6 +4,7 @@
 #include "paperpulse/base/strings.h"
 #include "paperpulse/base/time.h"
 #include "paperpulse/http/api/hf_json.h"
+#include "paperpulse/http/api/api.h"
 #include "paperpulse/http/auth/auth.h"
 #include "paperpulse/http/body.h"
 #include "paperpulse/http/community.h"
@@ -14,7 +15,6 @@
 namespace paperpulse::http {
 namespace {
 
-using RouteFn = std::function<Result<Response>(const Request&, const PathParams&)>;
 
 Response Json(int status, std::string body) {
   Response r = MakeResponse(status, "application/json", std::move(body));
@@ -22,21 +22,6 @@ Response Json(int status, std::string body) {
   return r;
 }
 
-// Adds a route whose handler returns Result<Response>; errors become the
-// API's JSON error answers (status.h).
-void AddJsonRoute(Router& router, std::string name, std::string pattern,
-                  std::vector<std::string> methods, RouteFn fn) {
-  Route route;
-  route.name = std::move(name);
-  route.pattern = std::move(pattern);
-  route.methods = std::move(methods);
-  route.cacheable = false;
-  route.handler = [fn = std::move(fn)](const Request& req, const PathParams& params) {
-    Result<Response> r = fn(req, params);
-    return r ? std::move(*r) : JsonErrorResponse(r.error());
-  };
-  router.Add(std::move(route));
-}
 
 std::string AccountJson(const Account& a, const std::string* csrf) {
   JsonWriter w;

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "paperpulse/base/strings.h"
+#include "paperpulse/http/api/api.h"
 #include "paperpulse/http/auth/auth.h"
 #include "paperpulse/http/body.h"
 #include "paperpulse/http/community.h"
@@ -13,7 +14,6 @@
 namespace paperpulse::http {
 namespace {
 
-using RouteFn = std::function<Result<Response>(const Request&, const PathParams&)>;
 
 Response Json(int status, std::string body) {
   Response r = MakeResponse(status, "application/json", std::move(body));
@@ -21,21 +21,6 @@ Response Json(int status, std::string body) {
   return r;
 }
 
-// A route whose handler returns Result<Response>; errors become the API's
-// JSON error answers (status.h). Nothing here is for the shared cache.
-void AddJsonRoute(Router& router, std::string name, std::string pattern,
-                  std::vector<std::string> methods, RouteFn fn) {
-  Route route;
-  route.name = std::move(name);
-  route.pattern = std::move(pattern);
-  route.methods = std::move(methods);
-  route.cacheable = false;
-  route.handler = [fn = std::move(fn)](const Request& req, const PathParams& params) {
-    Result<Response> r = fn(req, params);
-    return r ? std::move(*r) : JsonErrorResponse(r.error());
-  };
-  router.Add(std::move(route));
-}
 
 void WriteStrings(JsonWriter& w, const std::vector<std::string>& items) {
   w.BeginArray();

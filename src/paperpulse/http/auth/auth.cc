@@ -143,4 +143,14 @@ Status ValidateDisplayName(std::string_view name) {
   return Ok();
 }
 
+Status EnforceRate(storage::Store& store, std::string_view key, const RateRule& rule, int64_t now,
+                   std::string_view what) {
+  ASSIGN_OR_RETURN(RateVerdict v, CheckRate(store, key, rule, now));
+  if (v.allowed) return Ok();
+  Error e{ErrorCode::kResourceExhausted, "too many " + std::string(what) + "; try again in " +
+                                             std::to_string(v.retry_after) + " s"};
+  e.retry_after = v.retry_after;
+  return tl::unexpected(std::move(e));
+}
+
 }  // namespace paperpulse::http::auth

@@ -77,6 +77,12 @@ struct RateVerdict {
 Result<RateVerdict> CheckRate(storage::Store& store, std::string_view key, const RateRule& rule,
                               int64_t now);
 
+// CheckRate as a Status: kResourceExhausted "too many <what>; try again in
+// N s" with Error::retry_after set (answered 429 with Retry-After) when
+// refused.
+Status EnforceRate(storage::Store& store, std::string_view key, const RateRule& rule, int64_t now,
+                   std::string_view what);
+
 // A display name: 1 to 40 characters of valid UTF-8 without control
 // characters, not only white space. Shown escaped everywhere; anything else
 // (markup, quotes, SQL) is stored as typed.
