@@ -9,9 +9,6 @@ during a vote storm.
 usage: community_test.py PAPERPULSE_BINARY   (run by ctest; PostgreSQL cases
        run when PAPERPULSE_TEST_PG is set, as `make test` does)
 """
-import email
-import email.policy
-import glob
 import http.client
 import json
 import os
@@ -30,7 +27,8 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import pp_server  # noqa: E402
-from pp_community import FIXTURE, HF_DAILY, HF_DAYS, KAGGLE, SINK, start_helper  # noqa: E402
+from pp_community import (FIXTURE, HF_DAILY, HF_DAYS, KAGGLE, mails_to,  # noqa: E402
+                          start_helper, start_sink, wait_for_mail)
 
 BIN = None
 
@@ -92,27 +90,6 @@ class Client:
         return status, headers, doc
 
 
-def mails_to(address, since=0):
-    """Messages the SMTP sink received for `address`, oldest first."""
-    out = []
-    for path in sorted(glob.glob(os.path.join(STATE["maildir"], "*.eml"))):
-        with open(path, "rb") as f:
-            msg = email.message_from_binary_file(f, policy=email.policy.default)
-        if address in (msg["To"] or ""):
-            out.append(msg)
-    return out[since:]
-
-
-def wait_for_mail(address, count, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        got = mails_to(address)
-        if len(got) >= count:
-            return got[count - 1]
-        time.sleep(0.05)
-    raise AssertionError("no mail #%d for %s" % (count, address))
-
-
 def link_token(msg):
     body = msg.get_body(preferencelist=("plain",)).get_content()
     m = re.search(r"(https?://\S+/login/confirm\?token=([A-Za-z0-9_-]+)\S*)", body)
@@ -123,10 +100,10 @@ def link_token(msg):
 def sign_in(address, port=None):
     """Signs in through the mailed link; returns the signed-in Client."""
     c = Client(port or STATE["port"])
-    before = len(mails_to(address))
+    before = len(mails_to(STATE["maildir"], address))
     status, _, doc = c.json("POST", "/api/login", {"email": address})
     assert status == 202, (status, doc)
-    _, token = link_token(wait_for_mail(address, before + 1))
+    _, token = link_token(wait_for_mail(STATE["maildir"], address, before + 1))
     status, _, doc = c.json("POST", "/api/login/confirm", {"token": token})
     assert status == 200, (status, doc)
     c.csrf = doc["csrfToken"]
@@ -205,10 +182,8 @@ def setUpModule():
     tmp = tempfile.mkdtemp(prefix="pp_community_")
     STATE["tmp"] = tmp
     STATE["maildir"] = os.path.join(tmp, "mail")
-    os.makedirs(STATE["maildir"])
-    STATE["sink"], STATE["smtp_port"] = start_helper(
-        [sys.executable, SINK, "--port", "0", "--dir", STATE["maildir"],
-         "--fail-rcpt", "bounce@paperpulse.test"])
+    STATE["sink"], STATE["smtp_port"] = start_sink(STATE["maildir"],
+                                                   "--fail-rcpt", "bounce@paperpulse.test")
     STATE["fixture"], STATE["fixture_port"] = start_helper([sys.executable, FIXTURE, "--port", "0"])
     src = os.path.join(tmp, "in")
     os.makedirs(src)
@@ -246,7 +221,7 @@ class SignInTest(unittest.TestCase):
         c = Client(STATE["port"])
         status, _, doc = c.json("POST", "/api/login", {"email": address})
         self.assertEqual(status, 202, doc)
-        msg = wait_for_mail(address, 1)
+        msg = wait_for_mail(STATE["maildir"], address, 1)
         self.assertIn("Sign in", msg["Subject"])
         url, token = link_token(msg)
         # Opening the link (a mail scanner's prefetch) consumes nothing: it
@@ -320,7 +295,7 @@ class SignInTest(unittest.TestCase):
         self.assertEqual(statuses[:5], [202] * 5)
         self.assertEqual(statuses[5:], [429] * 3)
         time.sleep(0.5)
-        self.assertEqual(len(mails_to("flood@paperpulse.test")), 5)
+        self.assertEqual(len(mails_to(STATE["maildir"], "flood@paperpulse.test")), 5)
 
     def test_sign_out_ends_the_session(self):
         c = sign_in("leaver@paperpulse.test")
@@ -364,7 +339,7 @@ class SignInTest(unittest.TestCase):
             c = Client(port)
             status, _, _ = c.json("POST", "/api/login", {"email": "slow@paperpulse.test"})
             self.assertEqual(status, 202)
-            _, token = link_token(wait_for_mail("slow@paperpulse.test", 1))
+            _, token = link_token(wait_for_mail(STATE["maildir"], "slow@paperpulse.test", 1))
             time.sleep(2.5)
             status, _, doc = c.json("POST", "/api/login/confirm", {"token": token})
             self.assertIn(status, (400, 410), doc)

@@ -3,7 +3,7 @@
 integration tests of paperpulse's mail (sign-in links, digests).
 
     python3 tests/tools/smtp_sink.py --port 0 --dir DIR [--fail-rcpt ADDR]...
-                                     [--tempfail N] [--auth]
+                                     [--tempfail N] [--delay SECONDS] [--auth]
 
 - Prints "PORT <n>" as the first line of stdout once it accepts connections
   (--port 0 lets the OS pick a free port), then runs until SIGTERM or SIGINT,
@@ -16,8 +16,14 @@ integration tests of paperpulse's mail (sign-in links, digests).
   250 to its DATA, so a client's successful send means the file is there.
 - --fail-rcpt ADDR (repeatable): RCPT TO:<ADDR> is answered 550 (the address
   rejected for good); other recipients of the same message are accepted.
-- --tempfail N: the first N messages are answered 451 after their DATA
-  (try again later) and not written; later ones are accepted.
+- --tempfail N: each message is answered 451 after its DATA (try again
+  later) and not written for its first N tries, then accepted, as a
+  greylisting server does. Tries of one message are told apart from other
+  messages by its Message-ID header (by its bytes when it has none), so a
+  client that re-sends the same mail sees 451 N times, then 250.
+- --delay SECONDS: wait that long before answering each DATA (after the
+  message is on disk when it is accepted), so a client's run of many
+  messages is slow enough to be interrupted part-way.
 - --auth: AUTH PLAIN and LOGIN are offered without TLS, any user name and
   password are accepted, and MAIL is refused (530) before AUTH.
 
@@ -27,6 +33,9 @@ venv may lack it: Debian's dist-packages are then added to the path).
 
 import argparse
 import asyncio
+import email.parser
+import email.policy
+import hashlib
 import json
 import logging
 import os
@@ -45,10 +54,12 @@ except ImportError:
 class Sink:
     """aiosmtpd handler: the hooks below are called by name."""
 
-    def __init__(self, directory, fail_rcpt, tempfail):
+    def __init__(self, directory, fail_rcpt, tempfail, delay):
         self.directory = directory
         self.fail_rcpt = {a.lower() for a in fail_rcpt}
-        self.tempfail_left = tempfail
+        self.tempfail = tempfail
+        self.delay = delay
+        self.tries = {}  # message key -> tries answered 451 so far
         # Numbering continues after messages already in the directory.
         self.count = max((int(n[:4]) for n in os.listdir(directory)
                           if len(n) == 8 and n.endswith(".eml") and n[:4].isdigit()), default=0)
@@ -60,9 +71,12 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.tempfail_left > 0:
-            self.tempfail_left -= 1
-            return "451 4.3.0 Temporary failure, try again later"
+        if self.tempfail > 0:
+            key = message_key(envelope.original_content)
+            if self.tries.get(key, 0) < self.tempfail:
+                self.tries[key] = self.tries.get(key, 0) + 1
+                await asyncio.sleep(self.delay)
+                return "451 4.3.0 Temporary failure, try again later"
         self.count += 1
         stem = os.path.join(self.directory, "%04d" % self.count)
         auth_user = None
@@ -72,7 +86,17 @@ class Sink:
                          "auth_user": auth_user}
         write_atomically(stem + ".json", json.dumps(envelope_json).encode("utf-8"))
         write_atomically(stem + ".eml", envelope.original_content)
-        return "250 OK: queued as %04d" % self.count
+        count = self.count
+        await asyncio.sleep(self.delay)
+        return "250 OK: queued as %04d" % count
+
+
+def message_key(content):
+    """What tells one message's tries apart from other messages: its
+    Message-ID, or a hash of its bytes when it has none."""
+    headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(content)
+    message_id = (headers.get("Message-ID") or "").strip()
+    return message_id or hashlib.sha256(content).hexdigest()
 
 
 def write_atomically(path, data):
@@ -88,7 +112,7 @@ def accept_any_login(server, session, envelope, mechanism, auth_data):
 
 async def serve(args):
     loop = asyncio.get_running_loop()
-    sink = Sink(args.dir, args.fail_rcpt, args.tempfail)
+    sink = Sink(args.dir, args.fail_rcpt, args.tempfail, args.delay)
     options = {"hostname": "smtp-sink.localhost", "loop": loop}
     if args.auth:
         # AUTH without TLS is what --auth is for (a loopback test server).
@@ -125,7 +149,9 @@ def main():
     parser.add_argument("--fail-rcpt", action="append", default=[], metavar="ADDRESS",
                         help="answer 550 to RCPT TO this address (repeatable)")
     parser.add_argument("--tempfail", type=int, default=0, metavar="N",
-                        help="answer 451 to the first N messages")
+                        help="answer 451 to the first N tries of each message")
+    parser.add_argument("--delay", type=float, default=0.0, metavar="SECONDS",
+                        help="wait this long before answering each DATA")
     parser.add_argument("--auth", action="store_true",
                         help="require AUTH (PLAIN/LOGIN without TLS), accepting any credentials")
     args = parser.parse_args()

@@ -27,6 +27,7 @@ struct DigestArgs {
   int retry_for_seconds = 0;
   int first_backoff_seconds = 300;
   int max_attempts = 8;
+  int stale_after_seconds = 900;
 };
 
 std::string LocalToday() {
@@ -115,6 +116,7 @@ int Send(const DigestArgs& a) {
   delivery.retry_for = std::chrono::seconds(a.retry_for_seconds);
   delivery.first_backoff = std::chrono::seconds(a.first_backoff_seconds);
   delivery.max_attempts = a.max_attempts;
+  delivery.stale_after = std::chrono::seconds(a.stale_after_seconds);
   if (tty) {
     delivery.progress = [](int64_t sent, int64_t deferred, int64_t failed) {
       std::fprintf(stderr, "\rsending: %lld sent, %lld deferred, %lld failed",
@@ -128,7 +130,8 @@ int Send(const DigestArgs& a) {
   auto pending = (*store)->GetOutboxStats();
   std::printf("delivery: %lld sent, %lld deferred, %lld failed (%lld bounced)",
               static_cast<long long>(delivered->sent), static_cast<long long>(delivered->deferred),
-              static_cast<long long>(delivered->failed), static_cast<long long>(delivered->bounced));
+              static_cast<long long>(delivered->failed),
+              static_cast<long long>(delivered->bounced));
   if (pending && pending->pending > 0) {
     std::printf("; %lld waiting for a retry (the next run or `serve --digest-at` sends them)",
                 static_cast<long long>(pending->pending));
@@ -166,6 +169,11 @@ void RegisterDigest(CLI::App& app, Command* run) {
       ->capture_default_str();
   cmd->add_option("--max-attempts", a->max_attempts, "Tries per mail before it counts as failed")
       ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cmd->add_option("--stale-after", a->stale_after_seconds,
+                  "Seconds after which a mail claimed by a sender that never reported back "
+                  "(killed mid-send) is sent again")
+      ->check(CLI::Range(1, 86400))
       ->capture_default_str();
   cmd->callback([=] { *run = [=] { return Send(*a); }; });
 }

@@ -21,12 +21,14 @@ std::string Authors(const std::vector<std::string>& authors) {
   return out;
 }
 
-// Printable ASCII only (header values must be): anything else becomes '-'.
+// Letters, digits and dots only (an RFC 2919 list label, or a phrase that
+// needs no quoting): anything else becomes '-'.
 std::string AsciiLabel(std::string_view s) {
   std::string out;
   for (char c : s) {
     unsigned char u = static_cast<unsigned char>(c);
-    bool ok = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9');
+    bool ok = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
+              u == '.';
     out.push_back(ok ? c : '-');
   }
   return out;

@@ -39,7 +39,7 @@ TEST(RenderTest, BulkMailHeaders) {
   mail::Message m = RenderDigest(Sample(), Site());
   EXPECT_EQ(HeaderValue(m, "List-Unsubscribe"), "<https://papers.example.org/unsubscribe/tok123>");
   EXPECT_EQ(HeaderValue(m, "List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
-  EXPECT_EQ(HeaderValue(m, "List-Id"), "paperpulse daily <daily-digest.example.org>");
+  EXPECT_EQ(HeaderValue(m, "List-Id"), "paperpulse daily <daily.digest.example.org>");
   ASSERT_EQ(m.to.size(), 1u);
   EXPECT_EQ(m.to[0].email, "reader@example.org");
   EXPECT_THAT(m.subject, HasSubstr("Fri 27 Nov 2026"));

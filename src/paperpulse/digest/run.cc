@@ -339,8 +339,10 @@ Result<DeliverySummary> DeliverDue(storage::Store& store, mail::Transport& trans
   const int64_t stale = duration_cast<seconds>(options.stale_after).count();
   for (;;) {
     int64_t now = UnixNow(clock);
+    // Claims at least `stale` seconds old count as abandoned (the Store's
+    // bound is strict and in whole seconds).
     ASSIGN_OR_RETURN(std::vector<OutboxMail> due,
-                     store.ClaimDueMail(now, now - stale, options.batch));
+                     store.ClaimDueMail(now, now - stale + 1, options.batch));
     if (due.empty()) {
       if (options.retry_for <= Clock::Duration::zero() || clock.SteadyNow() >= deadline) break;
       ASSIGN_OR_RETURN(OutboxStats st, store.GetOutboxStats());
