@@ -679,6 +679,46 @@ class DigestTest(unittest.TestCase):
                          dict(size=0, sent=len(digests), failed=0, deferrals=0))
 
 
+class ServeSchedulerTest(unittest.TestCase):
+    """`serve --digest-at HH:MM`: past that time (here 00:00, so at once) it
+    renders today's daily digests and delivers them, once: a restart the same
+    day sends nothing again."""
+
+    def test_serve_renders_and_delivers_todays_digest_once(self):
+        site = Site("scheduler")
+        self.addCleanup(site.close)
+        address = "scheduled@serve.test"
+        token = site.subscriber(address)
+        with open(KAGGLE, encoding="utf-8") as f:
+            paper_id = json.loads(f.readline())["id"]
+        today = time.strftime("%Y-%m-%d", time.gmtime())
+        status, _, doc = site.request("POST", "/api/daily_papers", {"id": paper_id}, token=token)
+        self.assertEqual(status, 201, doc)
+        if time.strftime("%Y-%m-%d", time.gmtime()) != today:
+            self.skipTest("the date changed while the test ran")
+        maildir = os.path.join(site.dir, "mail")
+        sink, port = start_sink(maildir)
+        self.addCleanup(sink.stdout.close)
+        self.addCleanup(pp_server.stop_process, sink)
+
+        for restart in range(2):
+            pp_server.stop_server_cleanly(site.proc, site.log, site.log_path)
+            site.proc, site.port, site.log = pp_server.start_server(
+                BIN, site.data, site.log_path, "--no-harvest", "--smtp",
+                "smtp://127.0.0.1:%d" % port, "--mail-from", MAIL_FROM, "--timezone", "UTC",
+                "--digest-at", "00:00", "--cache-ttl-ms", "0")
+            if restart == 0:
+                deadline = time.time() + 60
+                while not digests_to(maildir, address) and time.time() < deadline:
+                    time.sleep(0.2)
+            else:
+                time.sleep(3)  # the first tick runs at start
+            mails = digests_to(maildir, address)
+            self.assertEqual(len(mails), 1, "restart %d" % restart)
+        self.assertEqual(listed_ids(text_part(mails[0])), [paper_id])
+        self.assertIn("daily", str(mails[0]["List-Id"]))
+
+
 class DeliveryCases:
     """Delivery on a site of its own per test, with a sink of its own: 451
     then 250, 550, kill -9 mid-run, two runs at once. `pg` picks the backend."""
