@@ -112,14 +112,17 @@ int main(int argc, char** argv) {
         }
       }
       if (kind == 2) s.min_upvotes = static_cast<int64_t>(rng() % 20);
-      if (kind == 2 && !categories.empty() && rng() % 4 == 0) s.categories.push_back(pick(categories));
+      if (kind == 2 && !categories.empty() && rng() % 4 == 0)
+        s.categories.push_back(pick(categories));
       ASSIGN_OR_RETURN(int64_t id, (*store)->AddSubscription(s, "", 0, "2026-01-01T00:00:00Z"));
       if (out) {
         out << (i ? ",\n" : "\n") << "{\"id\": " << id << ", \"email\": " << JsonQuote(s.email)
             << ", \"keywords\": [";
-        for (size_t k = 0; k < s.keywords.size(); ++k) out << (k ? ", " : "") << JsonQuote(s.keywords[k]);
+        for (size_t k = 0; k < s.keywords.size(); ++k)
+          out << (k ? ", " : "") << JsonQuote(s.keywords[k]);
         out << "], \"categories\": [";
-        for (size_t k = 0; k < s.categories.size(); ++k) out << (k ? ", " : "") << JsonQuote(s.categories[k]);
+        for (size_t k = 0; k < s.categories.size(); ++k)
+          out << (k ? ", " : "") << JsonQuote(s.categories[k]);
         out << "], \"minUpvotes\": " << s.min_upvotes << "}";
       }
     }
@@ -166,12 +169,12 @@ int main(int argc, char** argv) {
   std::printf(
       "paperpulse: %d subscribers (added in %.1f s), week ending %s: %zu papers listed\n"
       "paperpulse: rendered %lld, nothing new %lld in %.1f s = %.0f digests/s%s\n"
-      "paperpulse: RSS %.0f MiB at start, %.0f..%.0f MiB from 10%% to the end (flat within %.0f MiB); "
+      "paperpulse: RSS %.0f MiB at start, %.0f..%.0f MiB from 10%% to the end (flat within %.0f "
+      "MiB); "
       "outbox %lld pending\n",
-      n, subscribe_s, date.c_str(), candidates->size(),
-      static_cast<long long>(summary->rendered), static_cast<long long>(summary->nothing_new),
-      render_s, static_cast<double>(summary->rendered) / render_s, signer ? " (DKIM-signed)" : "",
-      rss_start, rss_min, rss_max, rss_max - rss_min,
-      static_cast<long long>(stats ? stats->pending : -1));
+      n, subscribe_s, date.c_str(), candidates->size(), static_cast<long long>(summary->rendered),
+      static_cast<long long>(summary->nothing_new), render_s,
+      static_cast<double>(summary->rendered) / render_s, signer ? " (DKIM-signed)" : "", rss_start,
+      rss_min, rss_max, rss_max - rss_min, static_cast<long long>(stats ? stats->pending : -1));
   return 0;
 }

@@ -32,8 +32,8 @@ struct CommunityFlags {
   int vote_limit_per_ip = 600;        // per minute
   int submit_limit_per_account = 30;  // per hour
   int submit_limit_per_ip = 60;       // per hour
-  int subscribe_limit_per_ip = 20;     // per hour
-  int subscribe_limit_per_email = 5;   // per hour
+  int subscribe_limit_per_ip = 20;    // per hour
+  int subscribe_limit_per_email = 5;  // per hour
   int confirm_ttl_seconds = 7 * 24 * 3600;
 };
 

@@ -72,7 +72,8 @@ Result<MailSetup> SetUpMail(const MailFlags& f) {
     smtp.url = f.smtp_url;
     smtp.dkim = setup.dkim;
     auto transport = mail::SmtpTransport::Create(smtp);
-    if (!transport) return Fail(ErrorCode::kInvalidArgument, "--smtp: " + transport.error().message);
+    if (!transport)
+      return Fail(ErrorCode::kInvalidArgument, "--smtp: " + transport.error().message);
     setup.transport = std::move(*transport);
   }
   return setup;

@@ -30,7 +30,7 @@ void AddMailFlags(CLI::App& cmd, MailFlags& flags, const std::string& purpose);
 
 struct MailSetup {
   mail::Address from;
-  std::shared_ptr<const mail::DkimSigner> dkim;      // nullptr: no --dkim-key
+  std::shared_ptr<const mail::DkimSigner> dkim;    // nullptr: no --dkim-key
   std::unique_ptr<mail::SmtpTransport> transport;  // nullptr: no --smtp
 };
 

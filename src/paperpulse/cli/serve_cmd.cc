@@ -203,8 +203,8 @@ int RunServe(const ServeArgs& args) {
       return 2;
     }
     digests = std::move(*scheduler);
-    spdlog::info("digests at {} ({}), weekly ones on {}", args.digest_at,
-                 args.community.timezone, args.digest_weekday);
+    spdlog::info("digests at {} ({}), weekly ones on {}", args.digest_at, args.community.timezone,
+                 args.digest_weekday);
   }
   std::unique_ptr<ingest::harvest::BackgroundHarvester> harvester;
   if (args.no_harvest) {

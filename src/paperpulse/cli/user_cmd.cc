@@ -6,11 +6,11 @@
 #include <chrono>
 #include <cstdio>
 
+#include "paperpulse/base/secrets.h"
 #include "paperpulse/base/strings.h"
 #include "paperpulse/base/time.h"
 #include "paperpulse/cli/cli.h"
 #include "paperpulse/http/auth/auth.h"
-#include "paperpulse/base/secrets.h"
 #include "paperpulse/mail/message.h"
 
 namespace paperpulse::cli {
@@ -116,8 +116,7 @@ void RegisterToken(CLI::App& app, Command* run) {
       std::string token = RandomToken();
       Status s = (*store)->RunInTransaction([&]() -> Status {
         ASSIGN_OR_RETURN(Account account, AccountFor(**store, *email, /*create=*/true));
-        return (*store)->CreateApiToken(HashToken(token), account.id, *label,
-                                        NowTimestamp());
+        return (*store)->CreateApiToken(HashToken(token), account.id, *label, NowTimestamp());
       });
       if (!s) return Report("token", s.error());
       // Only the hash is stored: this is the one time the token is shown.

@@ -12,8 +12,8 @@ constexpr std::array<std::string_view, 7> kDayNames = {"Mon", "Tue", "Wed", "Thu
                                                        "Fri", "Sat", "Sun"};
 constexpr std::array<std::string_view, 7> kLongDayNames = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
-constexpr std::array<std::string_view, 12> kMonthNames = {
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr std::array<std::string_view, 12> kMonthNames = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 // 1970-01-01 was a Thursday (3 in Monday = 0 numbering).
 int WeekdayOfDays(int64_t days) { return static_cast<int>(((days % 7) + 7 + 3) % 7); }

@@ -27,8 +27,8 @@ std::string AsciiLabel(std::string_view s) {
   std::string out;
   for (char c : s) {
     unsigned char u = static_cast<unsigned char>(c);
-    bool ok = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
-              u == '.';
+    bool ok =
+        (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '.';
     out.push_back(ok ? c : '-');
   }
   return out;
@@ -60,7 +60,8 @@ std::string Subject(const DigestContent& c, const SiteInfo& site) {
     return "New papers matching \xE2\x80\x9C" + Excerpt(c.subscription.query, 60) +
            "\xE2\x80\x9D: " + Excerpt(first.title, kSubjectTitleBytes) + more;
   }
-  return site.site_name + (c.period.frequency == DigestFrequency::kDaily ? " daily, " : " weekly, ") +
+  return site.site_name +
+         (c.period.frequency == DigestFrequency::kDaily ? " daily, " : " weekly, ") +
          c.period.label + ": " + Excerpt(first.title, kSubjectTitleBytes) + more;
 }
 
@@ -73,9 +74,11 @@ std::string FilterLine(const Subscription& s) {
     return j;
   };
   if (!s.categories.empty()) out += "categories: " + join(s.categories);
-  if (!s.keywords.empty()) out += (out.empty() ? "" : " \xC2\xB7 ") + ("keywords: " + join(s.keywords));
+  if (!s.keywords.empty())
+    out += (out.empty() ? "" : " \xC2\xB7 ") + ("keywords: " + join(s.keywords));
   if (s.min_upvotes > 0) {
-    out += (out.empty() ? "" : " \xC2\xB7 ") + ("at least " + std::to_string(s.min_upvotes) + " upvotes");
+    out += (out.empty() ? "" : " \xC2\xB7 ") +
+           ("at least " + std::to_string(s.min_upvotes) + " upvotes");
   }
   return out;
 }
@@ -162,8 +165,8 @@ mail::Message RenderDigest(const DigestContent& c, const SiteInfo& site) {
     t += "Recommended for you\n\n";
     TextItems(t, c.recommended, site);
   }
-  t += "-- \nYou get this " + std::string(period_word) + " mail because " +
-       c.subscription.email + " subscribed at " + site.base_url + ".\n";
+  t += "-- \nYou get this " + std::string(period_word) + " mail because " + c.subscription.email +
+       " subscribed at " + site.base_url + ".\n";
   t += "Unsubscribe: " + unsubscribe + "\nManage your subscriptions: " + settings + "\n";
 
   std::string& h = m.html;

@@ -15,12 +15,17 @@ DigestContent Sample() {
   c.subscription.categories = {"cs.LG"};
   c.subscription.keywords = {"<b>bold</b>"};
   c.period = *PeriodEnding(DigestFrequency::kDaily, "2026-11-27");
-  c.top.push_back({"2411.00001", "Attention <script>alert(1)</script> & more",
+  c.top.push_back({"2411.00001",
+                   "Attention <script>alert(1)</script> & more",
                    {"Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra"},
                    "We show that $O(n^2)$ <attention> & friends \xE2\x80\x94 suffice.",
                    42,
                    "42 upvotes"});
-  c.recommended.push_back({"2411.00002", "A recommended paper", {}, "", 0,
+  c.recommended.push_back({"2411.00002",
+                           "A recommended paper",
+                           {},
+                           "",
+                           0,
                            "because you upvoted \xE2\x80\x9CX\xE2\x80\x9D"});
   c.unsubscribe_token = "tok123";
   return c;

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <thread>
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -120,9 +120,9 @@ class Renderer {
     std::vector<std::string> ids;
     for (const Candidate* c : matching) ids.push_back(c->paper.id);
     ASSIGN_OR_RETURN(auto received, Received(s.email, ids));
-    size_t limit = static_cast<size_t>(period_.frequency == DigestFrequency::kDaily
-                                           ? options_.daily_papers
-                                           : options_.weekly_papers);
+    size_t limit =
+        static_cast<size_t>(period_.frequency == DigestFrequency::kDaily ? options_.daily_papers
+                                                                         : options_.weekly_papers);
     for (const Candidate* c : matching) {
       if (out.size() >= limit) break;
       if (received.count(c->paper.id)) continue;

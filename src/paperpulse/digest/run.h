@@ -59,14 +59,14 @@ struct RunOptions {
 };
 
 struct RunSummary {
-  std::string period;        // the period's key
-  bool no_list = false;      // a daily run for a day without a list: nothing rendered
-  int64_t subscribers = 0;   // active subscriptions of the frequency
-  int64_t rendered = 0;      // mails written to the outbox (or shown, in a dry run)
-  int64_t already = 0;       // had their mail for the period already
-  int64_t nothing_new = 0;   // no paper passed their filters: no mail
+  std::string period;          // the period's key
+  bool no_list = false;        // a daily run for a day without a list: nothing rendered
+  int64_t subscribers = 0;     // active subscriptions of the frequency
+  int64_t rendered = 0;        // mails written to the outbox (or shown, in a dry run)
+  int64_t already = 0;         // had their mail for the period already
+  int64_t nothing_new = 0;     // no paper passed their filters: no mail
   int64_t alerts_skipped = 0;  // saved-search alerts not run: no search index yet
-  int64_t recommended = 0;   // mails with personal recommendations
+  int64_t recommended = 0;     // mails with personal recommendations
 };
 
 // Step 1 (above) for the period of options.frequency ending on
@@ -95,7 +95,7 @@ struct DeliverySummary {
   int64_t sent = 0;
   int64_t deferred = 0;  // tries put back for later (a mail may count more than once)
   int64_t failed = 0;
-  int64_t bounced = 0;   // of failed: address refused, subscriptions marked bouncing
+  int64_t bounced = 0;  // of failed: address refused, subscriptions marked bouncing
 };
 
 // Step 2 (above): delivers what is due. Errors: the Store's; a transport

@@ -120,7 +120,8 @@ TEST_P(DigestRunTest, OneMailPerSubscriberFilteredAndNeverTwice) {
   EXPECT_THAT(llm, Not(HasSubstr("Tokenizers")));  // 2 upvotes < 5
   EXPECT_THAT(mails["astro@example.org"], HasSubstr("Galaxy cluster lensing"));
   EXPECT_THAT(mails["astro@example.org"], Not(HasSubstr("language model")));
-  EXPECT_THAT(mails["all@example.org"], HasSubstr("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+  EXPECT_THAT(mails["all@example.org"],
+              HasSubstr("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
 
   auto stats = store_->GetOutboxStats();
   ASSERT_TRUE(stats);

@@ -19,9 +19,7 @@ std::pair<std::string, int> LocalDateAndMinutes(Clock::WallTime t) {
   return {FormatDate(d), local.tm_hour * 60 + local.tm_min};
 }
 
-std::string DoneKey(DigestFrequency f) {
-  return "digest.done." + std::string(FrequencyName(f));
-}
+std::string DoneKey(DigestFrequency f) { return "digest.done." + std::string(FrequencyName(f)); }
 
 }  // namespace
 
@@ -71,8 +69,7 @@ void Scheduler::Run() {
   while (!clock_.interrupted()) {
     if (Status s = RenderDue(); !s) spdlog::warn("digest: {}", s.error().ToString());
     if (clock_.interrupted()) break;
-    Result<DeliverySummary> d =
-        DeliverDue(*store_, *options_.transport, options_.delivery, clock_);
+    Result<DeliverySummary> d = DeliverDue(*store_, *options_.transport, options_.delivery, clock_);
     if (!d) {
       spdlog::warn("digest delivery: {}", d.error().ToString());
     } else if (d->sent + d->deferred + d->failed > 0) {

@@ -20,9 +20,9 @@ namespace paperpulse::digest {
 
 struct SchedulerOptions {
   storage::StoreOptions store;
-  search::Index* index = nullptr;  // for saved-search alerts; borrowed
+  search::Index* index = nullptr;        // for saved-search alerts; borrowed
   mail::Transport* transport = nullptr;  // borrowed; required
-  RunOptions run;  // frequency and date are set per run
+  RunOptions run;                        // frequency and date are set per run
   DeliveryOptions delivery;
   int at_minutes = 0;      // local time of day (minutes after midnight) to render
   int weekly_weekday = 4;  // 0 = Monday; weekly digests are rendered on this day

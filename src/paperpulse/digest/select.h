@@ -20,9 +20,9 @@ namespace paperpulse::digest {
 // A paper on one of the period's daily lists.
 struct Candidate {
   Paper paper;
-  DailyEntry entry;   // its latest entry in the period (upvotes include local votes)
+  DailyEntry entry;     // its latest entry in the period (upvotes include local votes)
   double trending = 0;  // ranking::TrendingScore of that entry
-  std::string text;   // title and abstract lower-cased (ASCII), for keywords
+  std::string text;     // title and abstract lower-cased (ASCII), for keywords
   std::string excerpt;  // the abstract's start, one line (see ExcerptOf)
   std::string reason;   // why it ranks: ranking::ExplainTrending as of the period's last day
 };

@@ -7,8 +7,7 @@
 namespace paperpulse::digest {
 namespace {
 
-Candidate Make(std::string id, std::string title, std::vector<std::string> cats,
-               int64_t upvotes) {
+Candidate Make(std::string id, std::string title, std::vector<std::string> cats, int64_t upvotes) {
   Candidate c;
   c.paper.id = std::move(id);
   c.paper.title = std::move(title);
@@ -65,9 +64,10 @@ TEST(SelectTest, KeywordsStartAtWordBoundaries) {
 }
 
 TEST(SelectTest, MatcherFiltersAndKeepsOrder) {
-  std::vector<Candidate> ranked = {
-      Make("1", "LLM agents", {"cs.CL"}, 50), Make("2", "Galaxy clusters", {"astro-ph.GA"}, 40),
-      Make("3", "Diffusion for LLM decoding", {"cs.LG"}, 3), Make("4", "LLM safety", {"cs.CL"}, 20)};
+  std::vector<Candidate> ranked = {Make("1", "LLM agents", {"cs.CL"}, 50),
+                                   Make("2", "Galaxy clusters", {"astro-ph.GA"}, 40),
+                                   Make("3", "Diffusion for LLM decoding", {"cs.LG"}, 3),
+                                   Make("4", "LLM safety", {"cs.CL"}, 20)};
   Subscription s;
   s.categories = {"cs"};
   s.keywords = {"llm"};

@@ -6,9 +6,9 @@
 #include <ctime>
 
 #include "paperpulse/base/arxiv_id.h"
+#include "paperpulse/base/secrets.h"
 #include "paperpulse/base/strings.h"
 #include "paperpulse/base/time.h"
-#include "paperpulse/base/secrets.h"
 #include "paperpulse/http/text.h"
 #include "paperpulse/mail/message.h"
 
@@ -77,10 +77,10 @@ Status RequestSignInLink(const Context& ctx, storage::Store& store, std::string_
     return Fail(ErrorCode::kUnavailable, "sign-in by e-mail is not configured on this site");
   }
   int64_t now = NowSeconds(ctx);
-  RETURN_IF_ERROR(auth::EnforceRate(store, "login:ip:" + std::string(client_ip), opt.login_per_ip, now,
-                            "sign-in requests from your address"));
+  RETURN_IF_ERROR(auth::EnforceRate(store, "login:ip:" + std::string(client_ip), opt.login_per_ip,
+                                    now, "sign-in requests from your address"));
   RETURN_IF_ERROR(auth::EnforceRate(store, "login:email:" + email, opt.login_per_email, now,
-                            "sign-in mails to this address"));
+                                    "sign-in mails to this address"));
   std::string token = RandomToken();
   RETURN_IF_ERROR(
       store.CreateLoginToken(HashToken(token), email, now, now + opt.login_ttl.count()));
@@ -139,9 +139,9 @@ Result<VoteState> Vote(const Context& ctx, storage::Store& store, const auth::Pr
     return Fail(ErrorCode::kNotFound, "no paper with id " + std::string(raw_id.substr(0, 64)));
   int64_t now = NowSeconds(ctx);
   RETURN_IF_ERROR(auth::EnforceRate(store, "vote:user:" + std::to_string(who.account.id),
-                            opt.votes_per_account, now, "votes"));
-  RETURN_IF_ERROR(
-      auth::EnforceRate(store, "vote:ip:" + std::string(client_ip), opt.votes_per_ip, now, "votes"));
+                                    opt.votes_per_account, now, "votes"));
+  RETURN_IF_ERROR(auth::EnforceRate(store, "vote:ip:" + std::string(client_ip), opt.votes_per_ip,
+                                    now, "votes"));
   if (up) {
     RETURN_IF_ERROR(store.AddVote(who.account.id, id->base, FormatUnixTimestamp(now)));
   } else {
@@ -167,9 +167,9 @@ Result<Submission> Submit(const Context& ctx, storage::Store& store, const auth:
   }
   int64_t now = NowSeconds(ctx);
   RETURN_IF_ERROR(auth::EnforceRate(store, "submit:user:" + std::to_string(who.account.id),
-                            opt.submissions_per_account, now, "submissions"));
-  RETURN_IF_ERROR(auth::EnforceRate(store, "submit:ip:" + std::string(client_ip), opt.submissions_per_ip,
-                            now, "submissions"));
+                                    opt.submissions_per_account, now, "submissions"));
+  RETURN_IF_ERROR(auth::EnforceRate(store, "submit:ip:" + std::string(client_ip),
+                                    opt.submissions_per_ip, now, "submissions"));
   ASSIGN_OR_RETURN(std::optional<Paper> paper, store.GetPaper(id->base));
   if (!paper) {
     if (!opt.fetch_paper) {

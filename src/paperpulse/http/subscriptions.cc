@@ -278,8 +278,9 @@ Result<SubscribeOutcome> Subscribe(const Context& ctx, storage::Store& store, Su
   }
   int64_t now = NowSeconds(ctx);
   std::string now_text = FormatUnixTimestamp(now);
-  RETURN_IF_ERROR(auth::EnforceRate(store, "subscribe:ip:" + std::string(client_ip), opt.subscribe_per_ip,
-                            now, "subscribe requests from your address"));
+  RETURN_IF_ERROR(auth::EnforceRate(store, "subscribe:ip:" + std::string(client_ip),
+                                    opt.subscribe_per_ip, now,
+                                    "subscribe requests from your address"));
   s.created_at = now_text;
   SubscribeOutcome out;
   if (own) {
@@ -298,8 +299,8 @@ Result<SubscribeOutcome> Subscribe(const Context& ctx, storage::Store& store, Su
     out.subscription = std::move(*stored);
     return out;
   }
-  RETURN_IF_ERROR(auth::EnforceRate(store, "subscribe:email:" + s.email, opt.subscribe_per_email, now,
-                            "subscribe requests for this address"));
+  RETURN_IF_ERROR(auth::EnforceRate(store, "subscribe:email:" + s.email, opt.subscribe_per_email,
+                                    now, "subscribe requests for this address"));
   // Whoever asks cannot prove they own the address: the subscription waits
   // for the mailed link, and is not linked to the asker's account.
   s.user_id = 0;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "paperpulse/base/strings.h"
+#include "paperpulse/mail/message.h"
 
 namespace paperpulse::mail {
 namespace {
@@ -44,26 +45,6 @@ constexpr std::array<std::string_view, 12> kSignedHeaders = {"from",
                                                              "list-unsubscribe-post"};
 
 bool IsWsp(char c) { return c == ' ' || c == '\t'; }
-
-bool IsLetterOrDigit(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-// RFC 6376 §3.1 (selector) and §3.5 (d=): dot-separated labels of letters,
-// digits and inner hyphens (RFC 5321 sub-domain), 1..63 bytes each, at
-// most 253 in all.
-bool IsDnsName(std::string_view name) {
-  if (name.empty() || name.size() > 253) return false;
-  for (std::string_view label : Split(name, '.')) {
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
-      return false;
-    }
-    for (char c : label) {
-      if (!IsLetterOrDigit(c) && c != '-') return false;
-    }
-  }
-  return true;
-}
 
 // The reason of the oldest error in OpenSSL's (thread-local) queue, which
 // is then emptied so that no stale error confuses the next OpenSSL user on
@@ -309,11 +290,11 @@ Result<std::string> RsaDkimSigner::Sign(std::string_view mime, Clock::WallTime n
 }  // namespace
 
 Result<std::unique_ptr<DkimSigner>> DkimSigner::Create(DkimOptions options) {
-  if (!IsDnsName(options.domain)) {
+  if (!IsValidDomain(options.domain)) {
     return Fail(ErrorCode::kInvalidArgument,
                 "DKIM: domain \"" + options.domain + "\" is not a DNS name");
   }
-  if (!IsDnsName(options.selector)) {
+  if (!IsValidDomain(options.selector)) {
     return Fail(ErrorCode::kInvalidArgument,
                 "DKIM: selector \"" + options.selector + "\" is not a DNS name");
   }

@@ -49,19 +49,6 @@ bool IsDotAtomText(std::string_view s) {
   return true;
 }
 
-bool IsValidDomain(std::string_view domain) {
-  if (domain.empty() || domain.size() > 253) return false;
-  for (std::string_view label : Split(domain, '.')) {
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
-      return false;
-    }
-    for (char c : label) {
-      if (!IsAsciiAlnum(c) && c != '-') return false;
-    }
-  }
-  return true;
-}
-
 bool IsPrintableAscii(std::string_view s) {
   for (char c : s) {
     if (c < 0x20 || c > 0x7e) return false;
@@ -357,6 +344,19 @@ void EncodeQuotedPrintableLine(std::string_view line, std::string& out) {
 }
 
 }  // namespace
+
+bool IsValidDomain(std::string_view domain) {
+  if (domain.empty() || domain.size() > 253) return false;
+  for (std::string_view label : Split(domain, '.')) {
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (char c : label) {
+      if (!IsAsciiAlnum(c) && c != '-') return false;
+    }
+  }
+  return true;
+}
 
 bool IsValidEmail(std::string_view email) {
   size_t at = email.rfind('@');

@@ -49,6 +49,11 @@ struct Message {
 // 254 bytes in all (RFC 5321 §4.5.3.1). ASCII only: SMTPUTF8 is not used.
 bool IsValidEmail(std::string_view email);
 
+// True when `domain` is a DNS name as mail uses them (RFC 5321 sub-domains):
+// dot-separated labels of 1..63 letters, digits and inner hyphens, at most
+// 253 bytes in all. Also DKIM's d= and selector (RFC 6376 §3.1, §3.5).
+bool IsValidDomain(std::string_view domain);
+
 // "<32 hex digits>@<domain of from_email>", without angle brackets: 128 bits
 // from libsodium's randombytes, so ids never repeat across nodes or restarts.
 // Precondition: IsValidEmail(from_email). Thread-safe.

@@ -32,10 +32,14 @@ enum class SubscriptionStatus {
 
 inline std::string_view StatusName(SubscriptionStatus s) {
   switch (s) {
-    case SubscriptionStatus::kPending: return "pending";
-    case SubscriptionStatus::kActive: return "active";
-    case SubscriptionStatus::kUnsubscribed: return "unsubscribed";
-    case SubscriptionStatus::kBouncing: return "bouncing";
+    case SubscriptionStatus::kPending:
+      return "pending";
+    case SubscriptionStatus::kActive:
+      return "active";
+    case SubscriptionStatus::kUnsubscribed:
+      return "unsubscribed";
+    case SubscriptionStatus::kBouncing:
+      return "bouncing";
   }
   return "pending";
 }
@@ -54,8 +58,8 @@ inline std::optional<SubscriptionStatus> ParseSubscriptionStatus(std::string_vie
 // new one replaces the old (Store::ConfirmSubscription).
 struct Subscription {
   int64_t id = 0;
-  std::string email;     // lower-cased
-  int64_t user_id = 0;   // the account that made it while signed in; 0 = none
+  std::string email;    // lower-cased
+  int64_t user_id = 0;  // the account that made it while signed in; 0 = none
   DigestFrequency frequency = DigestFrequency::kDaily;
   // Filters (a paper passes when it matches all of them):
   std::vector<std::string> categories;  // any of; "cs.LG" or a whole archive "cs"; empty = all

@@ -3,8 +3,8 @@
 #include "paperpulse/base/arxiv_id.h"
 #include "paperpulse/base/strings.h"
 #include "paperpulse/base/time.h"
-#include "paperpulse/http/api/hf_json.h"
 #include "paperpulse/http/api/api.h"
+#include "paperpulse/http/api/hf_json.h"
 #include "paperpulse/http/auth/auth.h"
 #include "paperpulse/http/body.h"
 #include "paperpulse/http/community.h"
@@ -15,13 +15,11 @@
 namespace paperpulse::http {
 namespace {
 
-
 Response Json(int status, std::string body) {
   Response r = MakeResponse(status, "application/json", std::move(body));
   r.cache = CachePolicy::kNoStore;
   return r;
 }
-
 
 std::string AccountJson(const Account& a, const std::string* csrf) {
   JsonWriter w;

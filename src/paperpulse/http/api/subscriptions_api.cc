@@ -14,13 +14,11 @@
 namespace paperpulse::http {
 namespace {
 
-
 Response Json(int status, std::string body) {
   Response r = MakeResponse(status, "application/json", std::move(body));
   r.cache = CachePolicy::kNoStore;
   return r;
 }
-
 
 void WriteStrings(JsonWriter& w, const std::vector<std::string>& items) {
   w.BeginArray();

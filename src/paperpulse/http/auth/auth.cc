@@ -2,8 +2,8 @@
 
 #include <sodium.h>
 
-#include "paperpulse/base/strings.h"
 #include "paperpulse/base/secrets.h"
+#include "paperpulse/base/strings.h"
 
 namespace paperpulse::http::auth {
 namespace {
