@@ -337,11 +337,9 @@ class AppImpl final : public App {
         "data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
         "base-uri 'none'; frame-ancestors 'none'");
     r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-    // Pages with a secret in their URL (sign-in, confirm, unsubscribe links)
-    // set a stricter policy of their own.
-    bool has_policy = std::any_of(r.headers.begin(), r.headers.end(),
-                                  [](const auto& h) { return h.first == "Referrer-Policy"; });
-    if (!has_policy) r.headers.emplace_back("Referrer-Policy", "same-origin");
+    // Same-origin, not no-referrer: with no-referrer browsers send
+    // "Origin: null" on form posts, which the Origin check refuses.
+    r.headers.emplace_back("Referrer-Policy", "same-origin");
   }
 
   void PrepareStaticAssets() {

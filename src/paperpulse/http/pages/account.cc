@@ -64,9 +64,8 @@ Response ConfirmPage(const Context& ctx, const Request& req) {
   PageInfo info;
   info.title = "Sign in";
   Response r = RenderPage(ctx, 200, "confirm", std::move(data), info);
-  // The token is in this page's URL and form: keep it out of caches and
-  // Referer headers.
-  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  // The token is in this page's URL and form: keep it out of caches (the
+  // site-wide same-origin Referrer-Policy keeps it from other sites).
   return NoStore(std::move(r));
 }
 

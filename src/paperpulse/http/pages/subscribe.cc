@@ -165,10 +165,12 @@ Response PostSubscribe(const Context& ctx, const Request& req) {
   return SubscribePage(ctx, 200, viewer, sent, Banner::kSent);
 }
 
-// Pages reached by a secret link: kept out of caches and Referer headers.
+// Pages reached by a secret link: kept out of caches. The site-wide
+// Referrer-Policy (same-origin) keeps the secret out of other sites' Referer
+// headers; "no-referrer" would make browsers send "Origin: null" with the
+// page's own confirm form, which the Origin check then refuses.
 Response SecretPage(Response r) {
   r.cache = CachePolicy::kNoStore;
-  r.headers.emplace_back("Referrer-Policy", "no-referrer");
   return r;
 }
 
