@@ -139,7 +139,7 @@ TEST_P(DigestRunTest, OneMailPerSubscriberFilteredAndNeverTwice) {
   mail::RecordingTransport t2;
   Deliver(t2);
   ASSERT_EQ(t2.raw().size(), 1u);
-  const std::string& mime = t2.raw()[0].mime;
+  const std::string mime = t2.raw()[0].mime;  // raw() returns a copy
   EXPECT_THAT(mime, HasSubstr("LLM reasoning benchmarks"));
   EXPECT_THAT(mime, Not(HasSubstr("Large language model agents")));
 }
@@ -268,7 +268,7 @@ TEST_P(DigestRunTest, VotersGetRecommendationsWithAReason) {
   mail::RecordingTransport t;
   Deliver(t);
   ASSERT_EQ(t.raw().size(), 1u);
-  const std::string& mime = t.raw()[0].mime;
+  const std::string mime = t.raw()[0].mime;
   EXPECT_THAT(mime, HasSubstr("Recommended for you"));
   EXPECT_THAT(mime, HasSubstr("because you upvoted"));
 }
