@@ -16,9 +16,6 @@ is in the digest tests; here unknown secrets must get a page, never a 5xx,
 
 usage: subscriptions_test.py PAPERPULSE_BINARY
 """
-import email
-import email.policy
-import glob
 import http.client
 import itertools
 import json
@@ -35,6 +32,7 @@ import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+import pp_community  # noqa: E402
 import pp_server  # noqa: E402
 from pp_community import KAGGLE, SINK, start_helper  # noqa: E402
 
@@ -134,23 +132,11 @@ class Client:
 
 
 def mails_to(address):
-    out = []
-    for path in sorted(glob.glob(os.path.join(STATE["maildir"], "*.eml"))):
-        with open(path, "rb") as f:
-            msg = email.message_from_binary_file(f, policy=email.policy.default)
-        if address in (msg["To"] or ""):
-            out.append(msg)
-    return out
+    return pp_community.mails_to(STATE["maildir"], address)
 
 
 def wait_for_mail(address, count, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        got = mails_to(address)
-        if len(got) >= count:
-            return got[count - 1]
-        time.sleep(0.05)
-    raise AssertionError("no mail #%d for %s" % (count, address))
+    return pp_community.wait_for_mail(STATE["maildir"], address, count, timeout)
 
 
 def text_of(msg):

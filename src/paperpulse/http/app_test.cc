@@ -11,7 +11,7 @@
 #include <random>
 #include <thread>
 
-#include "paperpulse/base/strings.h"
+#include "paperpulse/http/request_test_util.h"
 #include "paperpulse/storage/store.h"
 
 namespace paperpulse::http {
@@ -76,19 +76,7 @@ class AppTest : public ::testing::Test {
 
   static Request Req(std::string method, std::string target,
                      std::vector<std::pair<std::string, std::string>> headers = {}) {
-    Request r;
-    r.method = std::move(method);
-    r.target = target;
-    r.path = target.substr(0, target.find('?'));
-    if (size_t q = target.find('?'); q != std::string::npos) {
-      for (std::string_view kv : Split(std::string_view(target).substr(q + 1), '&')) {
-        size_t eq = kv.find('=');
-        r.query.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
-      }
-    }
-    r.headers = std::move(headers);
-    r.remote = r.client_ip = "127.0.0.1";
-    return r;
+    return http::testing::MakeRequest(std::move(method), std::move(target), std::move(headers));
   }
 
   static std::string Body(const Response& r) { return std::string(r.body.view()); }

@@ -15,6 +15,7 @@
 #include "paperpulse/base/strings.h"
 #include "paperpulse/base/time.h"
 #include "paperpulse/http/app.h"
+#include "paperpulse/http/request_test_util.h"
 #include "paperpulse/http/text.h"
 #include "paperpulse/storage/store_test_util.h"
 
@@ -204,20 +205,10 @@ class SubscriptionAppTest : public ::testing::TestWithParam<std::string> {
   static Request Req(std::string method, std::string target, std::string body = "",
                      std::string content_type = "application/json",
                      std::vector<std::pair<std::string, std::string>> headers = {}) {
-    Request r;
-    r.method = std::move(method);
-    r.target = target;
-    r.path = target.substr(0, target.find('?'));
-    if (size_t q = target.find('?'); q != std::string::npos) {
-      for (std::string_view kv : Split(std::string_view(target).substr(q + 1), '&')) {
-        size_t eq = kv.find('=');
-        r.query.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
-      }
-    }
-    r.headers = std::move(headers);
-    if (!body.empty()) r.headers.emplace_back("content-type", std::move(content_type));
+    if (!body.empty()) headers.emplace_back("content-type", std::move(content_type));
+    Request r = http::testing::MakeRequest(std::move(method), std::move(target), std::move(headers),
+                                           "192.0.2.1");
     r.body = std::move(body);
-    r.remote = r.client_ip = "192.0.2.1";
     return r;
   }
 

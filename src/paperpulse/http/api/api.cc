@@ -11,6 +11,7 @@
 #include "paperpulse/http/api/params.h"
 #include "paperpulse/http/api/search_api.h"
 #include "paperpulse/http/api/subscriptions_api.h"
+#include "paperpulse/http/community.h"
 #include "paperpulse/http/daily.h"
 #include "paperpulse/http/json_writer.h"
 
@@ -141,6 +142,16 @@ void AddJsonRoute(Router& router, std::string name, std::string pattern,
     return r ? std::move(*r) : JsonErrorResponse(r.error());
   };
   router.Add(std::move(route));
+}
+
+Response NoStoreJson(int status, std::string body) {
+  Response r = MakeResponse(status, "application/json", std::move(body));
+  r.cache = CachePolicy::kNoStore;
+  return r;
+}
+
+Result<auth::Principal> ApiWriter(const Context& ctx, storage::Store& store, const Request& req) {
+  return auth::RequireWriter(store, req, NowSeconds(ctx), "", ctx.options.base_url);
 }
 
 }  // namespace paperpulse::http

@@ -15,12 +15,6 @@
 namespace paperpulse::http {
 namespace {
 
-Response Json(int status, std::string body) {
-  Response r = MakeResponse(status, "application/json", std::move(body));
-  r.cache = CachePolicy::kNoStore;
-  return r;
-}
-
 std::string AccountJson(const Account& a, const std::string* csrf) {
   JsonWriter w;
   w.BeginObject();
@@ -40,10 +34,6 @@ std::string AccountJson(const Account& a, const std::string* csrf) {
   return w.Take();
 }
 
-Result<auth::Principal> Writer(const Context& ctx, storage::Store& store, const Request& req) {
-  return auth::RequireWriter(store, req, NowSeconds(ctx), "", ctx.options.base_url);
-}
-
 Result<Response> Login(const Context& ctx, const Request& req) {
   ASSIGN_OR_RETURN(Fields body, ParseBody(req));
   ASSIGN_OR_RETURN(std::string email, body.Get("email"));
@@ -58,7 +48,7 @@ Result<Response> Login(const Context& ctx, const Request& req) {
   w.String("If this address can receive mail, a sign-in link is on its way. It works once, for " +
            SignInLinkValidity(ctx) + ".");
   w.EndObject();
-  return Json(202, w.Take());
+  return NoStoreJson(202, w.Take());
 }
 
 Result<Response> ConfirmLogin(const Context& ctx, const Request& req) {
@@ -69,7 +59,7 @@ Result<Response> ConfirmLogin(const Context& ctx, const Request& req) {
   ASSIGN_OR_RETURN(std::string token, body.Get("token"));
   ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
   ASSIGN_OR_RETURN(SignedIn in, ConfirmSignIn(ctx, *store, token));
-  Response r = Json(200, AccountJson(in.account, &in.session.record.csrf_token));
+  Response r = NoStoreJson(200, AccountJson(in.account, &in.session.record.csrf_token));
   r.headers.emplace_back(
       "Set-Cookie", auth::SessionCookie(in.session.cookie_value, ctx.options.community.session_ttl,
                                         ctx.options.base_url));
@@ -78,9 +68,9 @@ Result<Response> ConfirmLogin(const Context& ctx, const Request& req) {
 
 Result<Response> Logout(const Context& ctx, const Request& req) {
   ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
-  ASSIGN_OR_RETURN(auth::Principal who, Writer(ctx, *store, req));
+  ASSIGN_OR_RETURN(auth::Principal who, ApiWriter(ctx, *store, req));
   if (!who.session_hash.empty()) RETURN_IF_ERROR(store->DeleteSession(who.session_hash));
-  Response r = Json(200, "{\"status\": \"signed out\"}");
+  Response r = NoStoreJson(200, "{\"status\": \"signed out\"}");
   r.headers.emplace_back("Set-Cookie", auth::ClearedSessionCookie(ctx.options.base_url));
   return r;
 }
@@ -90,12 +80,12 @@ Result<Response> Me(const Context& ctx, const Request& req) {
   ASSIGN_OR_RETURN(std::optional<auth::Principal> who,
                    auth::Authenticate(*store, req, NowSeconds(ctx)));
   if (!who) return Fail(ErrorCode::kUnauthenticated, "not signed in");
-  return Json(200, AccountJson(who->account, who->via_token ? nullptr : &who->csrf_token));
+  return NoStoreJson(200, AccountJson(who->account, who->via_token ? nullptr : &who->csrf_token));
 }
 
 Result<Response> UpdateMe(const Context& ctx, const Request& req) {
   ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
-  ASSIGN_OR_RETURN(auth::Principal who, Writer(ctx, *store, req));
+  ASSIGN_OR_RETURN(auth::Principal who, ApiWriter(ctx, *store, req));
   ASSIGN_OR_RETURN(Fields body, ParseBody(req));
   if (body.Has("name")) {
     ASSIGN_OR_RETURN(std::string name, body.Get("name"));
@@ -109,12 +99,12 @@ Result<Response> UpdateMe(const Context& ctx, const Request& req) {
     who.account.name = trimmed;
     if (ctx.content_changed) ctx.content_changed();
   }
-  return Json(200, AccountJson(who.account, who.via_token ? nullptr : &who.csrf_token));
+  return NoStoreJson(200, AccountJson(who.account, who.via_token ? nullptr : &who.csrf_token));
 }
 
 Result<Response> Upvote(const Context& ctx, const Request& req, const PathParams& params, bool up) {
   ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
-  ASSIGN_OR_RETURN(auth::Principal who, Writer(ctx, *store, req));
+  ASSIGN_OR_RETURN(auth::Principal who, ApiWriter(ctx, *store, req));
   ASSIGN_OR_RETURN(VoteState v, Vote(ctx, *store, who, params.Get("id"), up, req.client_ip));
   JsonWriter w;
   w.BeginObject();
@@ -125,26 +115,26 @@ Result<Response> Upvote(const Context& ctx, const Request& req, const PathParams
   w.Key("upvoted");
   w.Bool(v.upvoted);
   w.EndObject();
-  return Json(200, w.Take());
+  return NoStoreJson(200, w.Take());
 }
 
 Result<Response> SubmitPaper(const Context& ctx, const Request& req) {
   ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
-  ASSIGN_OR_RETURN(auth::Principal who, Writer(ctx, *store, req));
+  ASSIGN_OR_RETURN(auth::Principal who, ApiWriter(ctx, *store, req));
   ASSIGN_OR_RETURN(Fields body, ParseBody(req));
   ASSIGN_OR_RETURN(std::string id, body.Get("id"));
   if (TrimView(id).empty()) return Fail(ErrorCode::kInvalidArgument, "id: required");
   ASSIGN_OR_RETURN(Submission s, Submit(ctx, *store, who, id, req.client_ip));
   JsonWriter w;
   WriteHfDailyItem(w, s.item);
-  Response r = Json(s.created ? 201 : 200, w.Take());
+  Response r = NoStoreJson(s.created ? 201 : 200, w.Take());
   if (s.created) r.headers.emplace_back("Location", "/papers/" + s.item.paper.id);
   return r;
 }
 
 // Admin routes: a signed-in admin (session with CSRF, or token).
 Result<auth::Principal> Admin(const Context& ctx, storage::Store& store, const Request& req) {
-  ASSIGN_OR_RETURN(auth::Principal who, Writer(ctx, store, req));
+  ASSIGN_OR_RETURN(auth::Principal who, ApiWriter(ctx, store, req));
   if (!who.account.is_admin) return Fail(ErrorCode::kPermissionDenied, "admins only");
   return who;
 }
@@ -177,7 +167,7 @@ Result<Response> HideSubmission(const Context& ctx, const Request& req) {
                  id->base + "@" + day_s, "");
   }));
   if (ctx.content_changed) ctx.content_changed();
-  return Json(200, "{\"status\": \"ok\"}");
+  return NoStoreJson(200, "{\"status\": \"ok\"}");
 }
 
 Result<Response> BanUser(const Context& ctx, const Request& req) {
@@ -197,7 +187,7 @@ Result<Response> BanUser(const Context& ctx, const Request& req) {
     return Audit(ctx, *store, who, banned ? "ban_user" : "unban_user",
                  "user:" + std::to_string(target->id), target->email);
   }));
-  return Json(200, "{\"status\": \"ok\"}");
+  return NoStoreJson(200, "{\"status\": \"ok\"}");
 }
 
 Result<Response> AuditLog(const Context& ctx, const Request& req) {
@@ -226,7 +216,7 @@ Result<Response> AuditLog(const Context& ctx, const Request& req) {
     w.EndObject();
   }
   w.EndArray();
-  return Json(200, w.Take());
+  return NoStoreJson(200, w.Take());
 }
 
 }  // namespace

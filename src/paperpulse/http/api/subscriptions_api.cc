@@ -14,12 +14,6 @@
 namespace paperpulse::http {
 namespace {
 
-Response Json(int status, std::string body) {
-  Response r = MakeResponse(status, "application/json", std::move(body));
-  r.cache = CachePolicy::kNoStore;
-  return r;
-}
-
 void WriteStrings(JsonWriter& w, const std::vector<std::string>& items) {
   w.BeginArray();
   for (const std::string& item : items) w.String(item);
@@ -62,7 +56,7 @@ void WriteSubscription(JsonWriter& w, const Subscription& s) {
 Response SubscriptionResponse(int status, const Subscription& s) {
   JsonWriter w;
   WriteSubscription(w, s);
-  return Json(status, w.Take());
+  return NoStoreJson(status, w.Take());
 }
 
 // The {id} of the path; ids that cannot exist are as unknown as missing ones.
@@ -76,10 +70,6 @@ Result<int64_t> PathId(const PathParams& params) {
   return id;
 }
 
-Result<auth::Principal> Writer(const Context& ctx, storage::Store& store, const Request& req) {
-  return auth::RequireWriter(store, req, NowSeconds(ctx), "", ctx.options.base_url);
-}
-
 Result<Response> Create(const Context& ctx, const Request& req) {
   ASSIGN_OR_RETURN(Fields body, ParseBody(req));
   ASSIGN_OR_RETURN(Subscription s, ParseNewSubscription(body));
@@ -91,7 +81,7 @@ Result<Response> Create(const Context& ctx, const Request& req) {
   // address is double opt-in, whoever asks.
   std::optional<auth::Principal> writer;
   if (viewer && (s.email.empty() || s.email == AsciiLower(viewer->account.email))) {
-    ASSIGN_OR_RETURN(writer, Writer(ctx, *store, req));
+    ASSIGN_OR_RETURN(writer, ApiWriter(ctx, *store, req));
   }
   auto out = Subscribe(ctx, *store, std::move(s), writer ? &*writer : nullptr, req.client_ip);
   if (!out) {
@@ -108,7 +98,7 @@ Result<Response> Create(const Context& ctx, const Request& req) {
   w.String("If this address can receive mail, a confirmation link is on its way. It works for " +
            ConfirmLinkValidity(ctx) + "; nothing is sent before it is confirmed.");
   w.EndObject();
-  return Json(202, w.Take());
+  return NoStoreJson(202, w.Take());
 }
 
 Result<Response> List(const Context& ctx, const Request& req) {
@@ -121,7 +111,7 @@ Result<Response> List(const Context& ctx, const Request& req) {
   w.BeginArray();
   for (const Subscription& s : subs) WriteSubscription(w, s);
   w.EndArray();
-  return Json(200, w.Take());
+  return NoStoreJson(200, w.Take());
 }
 
 Result<Response> Confirm(const Context& ctx, const Request& req) {
@@ -134,7 +124,7 @@ Result<Response> Confirm(const Context& ctx, const Request& req) {
 
 Result<Response> Update(const Context& ctx, const Request& req, const PathParams& params) {
   ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
-  ASSIGN_OR_RETURN(auth::Principal who, Writer(ctx, *store, req));
+  ASSIGN_OR_RETURN(auth::Principal who, ApiWriter(ctx, *store, req));
   ASSIGN_OR_RETURN(int64_t id, PathId(params));
   ASSIGN_OR_RETURN(Fields body, ParseBody(req));
   ASSIGN_OR_RETURN(Subscription s, UpdateOwnSubscription(*store, who, id, body));
@@ -143,7 +133,7 @@ Result<Response> Update(const Context& ctx, const Request& req, const PathParams
 
 Result<Response> End(const Context& ctx, const Request& req, const PathParams& params) {
   ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
-  ASSIGN_OR_RETURN(auth::Principal who, Writer(ctx, *store, req));
+  ASSIGN_OR_RETURN(auth::Principal who, ApiWriter(ctx, *store, req));
   ASSIGN_OR_RETURN(int64_t id, PathId(params));
   ASSIGN_OR_RETURN(Subscription s, EndOwnSubscription(*store, who, id));
   return SubscriptionResponse(200, s);
