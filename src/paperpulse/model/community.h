@@ -40,6 +40,7 @@ struct PaperPopularity {
   std::string paper_id;
   int64_t imported_upvotes = 0;  // the highest count a source (HF) reported
   int64_t local_votes = 0;       // votes cast on this site
+  int64_t local_comments = 0;    // visible comments written on this site
   std::optional<int64_t> github_stars;
   std::string first_listed;  // "YYYY-MM-DD" of its first daily list, or ""
   double trending = 0;       // ranking::TrendingScore of the above

@@ -52,9 +52,11 @@ struct DailyEntry {
   std::string project_page;  // http(s) URL or empty
   std::string source;        // where it came from ("hf", "local")
   // Set when read from the Store (not merged from sources): the votes cast
-  // on this site (already included in `upvotes`), the local account that
-  // submitted it (0 = none) and whether an admin hid it.
+  // on this site (already included in `upvotes`), the visible comments
+  // written here (already included in `num_comments`), the local account
+  // that submitted it (0 = none) and whether an admin hid it.
   int64_t local_votes = 0;
+  int64_t local_comments = 0;
   int64_t submitted_by_user = 0;
   bool hidden = false;
 

@@ -24,6 +24,7 @@
 
 #include "paperpulse/base/result.h"
 #include "paperpulse/model/community.h"
+#include "paperpulse/model/library.h"
 #include "paperpulse/model/paper.h"
 #include "paperpulse/model/subscription.h"
 
@@ -325,6 +326,93 @@ class Store {
   // sender is not a deferral. Reads two indexes, not the mails (a few ms
   // per 20,000 mails kept).
   virtual Result<OutboxStats> GetOutboxStats() = 0;
+
+  // ---- Personal libraries (model/library.h). Every method acts on one
+  // account's entries only.
+
+  // Saves `entry.paper_id` to `entry.user_id`'s library, or replaces the
+  // tags and note of the entry already there (saved_at stays that of the
+  // first save; updated_at = `now`). Returns the entry as stored and whether
+  // it was new. Errors: kNotFound when the paper is not in the Store.
+  struct SavedEntry {
+    LibraryEntry entry;
+    bool created = false;
+  };
+  virtual Result<SavedEntry> SaveToLibrary(const LibraryEntry& entry, std::string_view now) = 0;
+  // True when the entry was there (and is now gone).
+  virtual Result<bool> RemoveFromLibrary(int64_t user_id, std::string_view paper_id) = 0;
+  virtual Result<std::optional<LibraryEntry>> GetLibraryEntry(int64_t user_id,
+                                                              std::string_view paper_id) = 0;
+  // The account's entries, newest save first (ties by paper id); only those
+  // tagged `tag` (exact match) when `tag` is not empty.
+  virtual Result<std::vector<LibraryEntry>> Library(int64_t user_id, std::string_view tag) = 0;
+  // The account's tags with the number of entries carrying each, by tag.
+  struct TagCount {
+    std::string tag;
+    int64_t count = 0;
+  };
+  virtual Result<std::vector<TagCount>> LibraryTags(int64_t user_id) = 0;
+  // Which of `paper_ids` are in the account's library (for save buttons).
+  virtual Result<std::vector<std::string>> SavedPapers(int64_t user_id,
+                                                       const std::vector<std::string>& paper_ids) = 0;
+  // The paper whose DOI is `doi` (compared case-insensitively, as DOIs
+  // are), or nullopt; for imports from citation managers.
+  virtual Result<std::optional<std::string>> PaperIdOfDoi(std::string_view doi) = 0;
+
+  // ---- Reading lists (model/library.h). Every write changes the content
+  // version (public list pages are cached like any page).
+
+  // Creates `list` (id, owner_name, size, created/updated ignored) and
+  // returns its id. Errors: kAlreadyExists when the owner has a list with
+  // that slug; kNotFound for an unknown owner.
+  virtual Result<int64_t> CreateReadingList(const ReadingList& list, std::string_view now) = 0;
+  virtual Result<std::optional<ReadingList>> GetReadingList(int64_t owner_id,
+                                                            std::string_view slug) = 0;
+  virtual Result<std::optional<ReadingList>> GetReadingListById(int64_t id) = 0;
+  // The owner's lists, most recently updated first.
+  virtual Result<std::vector<ReadingList>> ReadingListsOf(int64_t owner_id) = 0;
+  // Replaces slug, title, description, visibility and secret_hash of list
+  // `list.id`. Errors: kNotFound; kAlreadyExists (slug taken by another of
+  // the owner's lists).
+  virtual Status UpdateReadingList(const ReadingList& list, std::string_view now) = 0;
+  // Deletes the list and its items. Errors: kNotFound.
+  virtual Status DeleteReadingList(int64_t id) = 0;
+  // The list's papers by position.
+  virtual Result<std::vector<ReadingListItem>> ReadingListItems(int64_t list_id) = 0;
+  // Puts `paper_id` at `position` of the list (0 = first; < 0 or past the
+  // end = last), moving the others down; a paper already on the list moves
+  // there and takes `note`. Positions stay dense (0..size-1). Errors:
+  // kNotFound (no such list or paper); kResourceExhausted when the list
+  // holds `max_items` papers and this one is new.
+  virtual Status PutReadingListItem(int64_t list_id, std::string_view paper_id, int64_t position,
+                                    std::string_view note, std::string_view now,
+                                    int64_t max_items) = 0;
+  // True when the paper was on the list; positions close up.
+  virtual Result<bool> RemoveReadingListItem(int64_t list_id, std::string_view paper_id) = 0;
+
+  // ---- Comments (model/library.h). Each write keeps the paper's
+  // local_comments (PaperPopularity, and DailyEntry::num_comments) equal to
+  // its number of visible comments, in the same transaction, and changes
+  // the content version.
+
+  // Adds `c` (paper_id, user_id, parent_id, text; the rest ignored) and
+  // returns it as stored. Errors: kNotFound (no such paper or account);
+  // kInvalidArgument when the parent is not a top-level comment of the same
+  // paper; kFailedPrecondition when the parent is deleted or hidden.
+  virtual Result<Comment> AddComment(const Comment& c, std::string_view now) = 0;
+  virtual Result<std::optional<Comment>> GetComment(int64_t id) = 0;
+  // Every comment of the paper, deleted and hidden ones included (the
+  // caller decides what to show), in thread order: top-level comments
+  // oldest first, each followed by its replies oldest first.
+  virtual Result<std::vector<Comment>> CommentsOfPaper(std::string_view paper_id) = 0;
+  // Replaces the text (edited_at = now). Errors: kNotFound;
+  // kFailedPrecondition for a deleted comment.
+  virtual Status EditComment(int64_t id, std::string_view text, std::string_view now) = 0;
+  // Marks the comment deleted and clears its text. Idempotent. Errors:
+  // kNotFound.
+  virtual Status DeleteComment(int64_t id, std::string_view now) = 0;
+  // Hides or shows the comment (admins). Errors: kNotFound.
+  virtual Status SetCommentHidden(int64_t id, bool hidden) = 0;
 
   // Small key/value settings and checkpoints ("harvest.checkpoint", ...),
   // written inside the current transaction when there is one.

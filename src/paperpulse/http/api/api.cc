@@ -6,9 +6,12 @@
 
 #include "paperpulse/base/arxiv_id.h"
 #include "paperpulse/base/strings.h"
+#include "paperpulse/http/api/comments_api.h"
 #include "paperpulse/http/api/community_api.h"
 #include "paperpulse/http/api/hf_json.h"
+#include "paperpulse/http/api/library_api.h"
 #include "paperpulse/http/api/params.h"
+#include "paperpulse/http/api/reading_lists_api.h"
 #include "paperpulse/http/api/search_api.h"
 #include "paperpulse/http/api/subscriptions_api.h"
 #include "paperpulse/http/community.h"
@@ -116,6 +119,9 @@ void AddApiRoutes(Router& router, const Context& ctx) {
   AddSearchApiRoutes(router, ctx);
   AddCommunityApiRoutes(router, ctx);
   AddSubscriptionApiRoutes(router, ctx);
+  AddLibraryApiRoutes(router, ctx);
+  AddCommentApiRoutes(router, ctx);
+  AddReadingListApiRoutes(router, ctx);
   router.Add(
       {"api_daily_papers", "/api/daily_papers", [&ctx](const Request& req, const PathParams&) {
          auto body = DailyPapers(ctx, req);

@@ -43,6 +43,8 @@ Response RenderPage(const Context& ctx, int status, std::string_view content_tem
   layout.set("nav_daily", info.nav == PageInfo::Nav::kDaily);
   layout.set("nav_trending", info.nav == PageInfo::Nav::kTrending);
   layout.set("nav_search", info.nav == PageInfo::Nav::kSearch);
+  layout.set("nav_library", info.nav == PageInfo::Nav::kLibrary);
+  layout.set("nav_lists", info.nav == PageInfo::Nav::kLists);
   if (info.viewer) {
     const Account& a = info.viewer->account;
     layout.set("viewer_name", a.name.empty() ? a.email.substr(0, a.email.find('@')) : a.name);

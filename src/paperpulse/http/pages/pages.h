@@ -32,7 +32,7 @@ struct PageInfo {
   std::string feed_title;
   bool math = false;          // load KaTeX
   bool header_search = true;  // false where the page has its own search form
-  enum class Nav { kNone, kDaily, kTrending, kSearch } nav = Nav::kNone;
+  enum class Nav { kNone, kDaily, kTrending, kSearch, kLibrary, kLists } nav = Nav::kNone;
   // The signed-in reader (their name and sign-out in the header), or
   // nullopt: pages for anonymous readers are shared through the cache and
   // must carry nothing personal.

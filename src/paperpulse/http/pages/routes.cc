@@ -9,6 +9,9 @@ void AddPageRoutes(Router& router, const Context& ctx) {
   AddAccountRoutes(router, ctx);
   AddSubscribeRoutes(router, ctx);
   AddSearchRoutes(router, ctx);
+  AddLibraryRoutes(router, ctx);
+  AddCommentRoutes(router, ctx);
+  AddReadingListRoutes(router, ctx);
   AddPaperRoutes(router, ctx);
 }
 

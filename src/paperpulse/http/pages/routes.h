@@ -22,6 +22,18 @@ void AddAccountRoutes(Router& router, const Context& ctx);
 // (subscribe.cc).
 void AddSubscribeRoutes(Router& router, const Context& ctx);
 
+// "/library", "/library.bib", "/library.json", the library import and the
+// save forms "/papers/{id}/save" (library.cc). Add before AddPaperRoutes.
+void AddLibraryRoutes(Router& router, const Context& ctx);
+
+// The comment forms under "/papers/{id}/comments" and the comments feed
+// (comments.cc). Add before AddPaperRoutes.
+void AddCommentRoutes(Router& router, const Context& ctx);
+
+// "/lists", "/lists/{owner}/{slug}" with its feed and BibTeX, and the list
+// forms (reading_lists.cc). Add before AddPaperRoutes.
+void AddReadingListRoutes(Router& router, const Context& ctx);
+
 // "/search" and "/authors/{name}" (search.cc).
 void AddSearchRoutes(Router& router, const Context& ctx);
 

@@ -73,6 +73,67 @@ class SociStore final : public Store {
 
   Result<StoreStats> Stats() override { return meta_.Stats(); }
   Result<int64_t> ContentVersion() override { return meta_.ContentVersion(); }
+  // ---- Libraries, reading lists, comments: STUBS until soci/library.cc,
+  // soci/reading_lists.cc and soci/comments.cc land.
+  static Error NotYet() { return Error{ErrorCode::kInternal, "not implemented yet"}; }
+  Result<SavedEntry> SaveToLibrary(const LibraryEntry&, std::string_view) override {
+    return tl::unexpected(NotYet());
+  }
+  Result<bool> RemoveFromLibrary(int64_t, std::string_view) override {
+    return tl::unexpected(NotYet());
+  }
+  Result<std::optional<LibraryEntry>> GetLibraryEntry(int64_t, std::string_view) override {
+    return tl::unexpected(NotYet());
+  }
+  Result<std::vector<LibraryEntry>> Library(int64_t, std::string_view) override {
+    return tl::unexpected(NotYet());
+  }
+  Result<std::vector<TagCount>> LibraryTags(int64_t) override { return tl::unexpected(NotYet()); }
+  Result<std::vector<std::string>> SavedPapers(int64_t, const std::vector<std::string>&) override {
+    return tl::unexpected(NotYet());
+  }
+  Result<std::optional<std::string>> PaperIdOfDoi(std::string_view) override {
+    return tl::unexpected(NotYet());
+  }
+  Result<int64_t> CreateReadingList(const ReadingList&, std::string_view) override {
+    return tl::unexpected(NotYet());
+  }
+  Result<std::optional<ReadingList>> GetReadingList(int64_t, std::string_view) override {
+    return tl::unexpected(NotYet());
+  }
+  Result<std::optional<ReadingList>> GetReadingListById(int64_t) override {
+    return tl::unexpected(NotYet());
+  }
+  Result<std::vector<ReadingList>> ReadingListsOf(int64_t) override {
+    return tl::unexpected(NotYet());
+  }
+  Status UpdateReadingList(const ReadingList&, std::string_view) override {
+    return tl::unexpected(NotYet());
+  }
+  Status DeleteReadingList(int64_t) override { return tl::unexpected(NotYet()); }
+  Result<std::vector<ReadingListItem>> ReadingListItems(int64_t) override {
+    return tl::unexpected(NotYet());
+  }
+  Status PutReadingListItem(int64_t, std::string_view, int64_t, std::string_view,
+                            std::string_view, int64_t) override {
+    return tl::unexpected(NotYet());
+  }
+  Result<bool> RemoveReadingListItem(int64_t, std::string_view) override {
+    return tl::unexpected(NotYet());
+  }
+  Result<Comment> AddComment(const Comment&, std::string_view) override {
+    return tl::unexpected(NotYet());
+  }
+  Result<std::optional<Comment>> GetComment(int64_t) override { return tl::unexpected(NotYet()); }
+  Result<std::vector<Comment>> CommentsOfPaper(std::string_view) override {
+    return tl::unexpected(NotYet());
+  }
+  Status EditComment(int64_t, std::string_view, std::string_view) override {
+    return tl::unexpected(NotYet());
+  }
+  Status DeleteComment(int64_t, std::string_view) override { return tl::unexpected(NotYet()); }
+  Status SetCommentHidden(int64_t, bool) override { return tl::unexpected(NotYet()); }
+
   Result<std::optional<std::string>> GetMeta(std::string_view key) override {
     return meta_.Get(key);
   }
