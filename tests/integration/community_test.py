@@ -13,7 +13,6 @@ import http.client
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import subprocess
@@ -26,7 +25,9 @@ import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+import pp_client  # noqa: E402
 import pp_server  # noqa: E402
+from pp_client import Client, link_token  # noqa: E402
 from pp_community import (FIXTURE, HF_DAILY, HF_DAYS, KAGGLE, mails_to,  # noqa: E402
                           start_helper, start_sink, wait_for_mail)
 
@@ -40,74 +41,9 @@ STATE = {}
 
 # ---------------------------------------------------------------- helpers
 
-class Client:
-    """One HTTP client with its own cookie jar (one browser, or one script)."""
-
-    def __init__(self, port, token=None):
-        self.port = port
-        self.cookies = {}
-        self.csrf = None
-        self.token = token
-
-    def request(self, method, path, body=None, headers=None, form=None, csrf=True):
-        hdrs = dict(headers or {})
-        data = None
-        if form is not None:
-            data = urllib.parse.urlencode(form).encode()
-            hdrs["Content-Type"] = "application/x-www-form-urlencoded"
-        elif body is not None:
-            data = json.dumps(body).encode()
-            hdrs["Content-Type"] = "application/json"
-        if self.cookies:
-            hdrs["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
-        if self.token:
-            hdrs["Authorization"] = "Bearer " + self.token
-        if csrf and self.csrf and method not in ("GET", "HEAD"):
-            hdrs["X-CSRF-Token"] = self.csrf
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            conn.request(method, path, body=data, headers=hdrs)
-            resp = conn.getresponse()
-            raw = resp.read()
-            for name, value in resp.getheaders():
-                if name.lower() == "set-cookie":
-                    k, _, rest = value.partition("=")
-                    v = rest.split(";", 1)[0]
-                    if v == "" or "Max-Age=0" in value:
-                        self.cookies.pop(k, None)
-                    else:
-                        self.cookies[k] = v
-            return resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), raw
-        finally:
-            conn.close()
-
-    def json(self, method, path, body=None, **kw):
-        status, headers, raw = self.request(method, path, body=body, **kw)
-        try:
-            doc = json.loads(raw) if raw else None
-        except ValueError:
-            doc = raw
-        return status, headers, doc
-
-
-def link_token(msg):
-    body = msg.get_body(preferencelist=("plain",)).get_content()
-    m = re.search(r"(https?://\S+/login/confirm\?token=([A-Za-z0-9_-]+)\S*)", body)
-    assert m, "no sign-in link in:\n" + body
-    return m.group(1), m.group(2)
-
-
 def sign_in(address, port=None):
     """Signs in through the mailed link; returns the signed-in Client."""
-    c = Client(port or STATE["port"])
-    before = len(mails_to(STATE["maildir"], address))
-    status, _, doc = c.json("POST", "/api/login", {"email": address})
-    assert status == 202, (status, doc)
-    _, token = link_token(wait_for_mail(STATE["maildir"], address, before + 1))
-    status, _, doc = c.json("POST", "/api/login/confirm", {"token": token})
-    assert status == 200, (status, doc)
-    c.csrf = doc["csrfToken"]
-    return c
+    return pp_client.sign_in(port or STATE["port"], STATE["maildir"], address)
 
 
 def cli(*args, data_dir=None, db=None):

@@ -16,9 +16,6 @@ is in the digest tests; here unknown secrets must get a page, never a 5xx,
 
 usage: subscriptions_test.py PAPERPULSE_BINARY
 """
-import http.client
-import itertools
-import json
 import os
 import re
 import secrets
@@ -32,13 +29,13 @@ import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+import pp_client  # noqa: E402
 import pp_community  # noqa: E402
 import pp_server  # noqa: E402
 from pp_community import KAGGLE, SINK, start_helper  # noqa: E402
 
 BIN = None
 STATE = {}
-CLIENT_NUMBERS = itertools.count(1)
 
 
 # ---------------------------------------------------------------- helpers
@@ -76,59 +73,10 @@ class Site:
         return p.stdout.strip()
 
 
-class Client:
-    """One HTTP client with its own cookie jar and client address."""
-
-    def __init__(self, site, token=None):
-        self.site = site
-        self.cookies = {}
-        self.csrf = None
-        self.token = token
-        n = next(CLIENT_NUMBERS)
-        # The proxy (127.0.0.1, trusted) appends the client it saw.
-        self.forwarded = "10.%d.%d.%d" % (n // 65536 % 256, n // 256 % 256, n % 256)
-
-    def request(self, method, path, body=None, form=None, raw=None, content_type=None,
-                headers=None, csrf=True):
-        hdrs = {"X-Forwarded-For": self.forwarded}
-        hdrs.update(headers or {})
-        data = None
-        if form is not None:
-            data = urllib.parse.urlencode(form, doseq=True).encode()
-            hdrs["Content-Type"] = "application/x-www-form-urlencoded"
-        elif body is not None:
-            data = json.dumps(body).encode()
-            hdrs["Content-Type"] = "application/json"
-        elif raw is not None:
-            data = raw
-            if content_type:
-                hdrs["Content-Type"] = content_type
-        if self.cookies:
-            hdrs["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
-        if self.token:
-            hdrs["Authorization"] = "Bearer " + self.token
-        if csrf and self.csrf and method not in ("GET", "HEAD"):
-            hdrs["X-CSRF-Token"] = self.csrf
-        conn = http.client.HTTPConnection("127.0.0.1", self.site.port, timeout=60)
-        try:
-            conn.request(method, path, body=data, headers=hdrs)
-            resp = conn.getresponse()
-            out = resp.read()
-            for name, value in resp.getheaders():
-                if name.lower() == "set-cookie":
-                    k, _, rest = value.partition("=")
-                    self.cookies[k] = rest.split(";", 1)[0]
-            return resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), out
-        finally:
-            conn.close()
-
-    def json(self, method, path, body=None, **kw):
-        status, headers, raw = self.request(method, path, body=body, **kw)
-        try:
-            doc = json.loads(raw) if raw else None
-        except ValueError:
-            doc = raw
-        return status, headers, doc
+def Client(site, token=None):
+    """A client of `site` with a client address of its own (the trusted
+    proxy's X-Forwarded-For), so per-address limits see many clients."""
+    return pp_client.Client(site.port, token, forwarded=True)
 
 
 def mails_to(address):
