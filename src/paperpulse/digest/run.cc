@@ -77,14 +77,13 @@ void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn) {
 class Renderer {
  public:
   Renderer(storage::Store& store, search::Index* index, const RunOptions& options, Period period,
-           std::vector<Candidate> candidates, bool anyone_voted)
+           std::vector<Candidate> candidates)
       : store_(store),
         index_(index),
         options_(options),
         period_(std::move(period)),
         candidates_(std::move(candidates)),
-        matcher_(candidates_),
-        anyone_voted_(anyone_voted) {}
+        matcher_(candidates_) {}
 
   // The digest of `s`, or nullopt when nothing new passes its filters.
   // Counts into `summary`.
@@ -183,20 +182,43 @@ class Renderer {
     return Ok();
   }
 
+  // What the account showed interest in, most recent first: the papers it
+  // saved to its library and the ones it upvoted (a saved paper counts
+  // once, as saved: the stronger sign), at most kMaxPositives.
+  struct Positive {
+    std::string id;
+    const char* reason;  // "saved", "upvoted"
+  };
+  Result<std::vector<Positive>> PositivesOf(int64_t user) {
+    std::vector<Positive> out;
+    std::unordered_set<std::string> seen;
+    ASSIGN_OR_RETURN(std::vector<LibraryEntry> saved, store_.Library(user, ""));
+    for (const LibraryEntry& e : saved) {
+      if (out.size() >= static_cast<size_t>(kMaxPositives)) break;
+      if (seen.insert(e.paper_id).second) out.push_back({e.paper_id, "saved"});
+    }
+    ASSIGN_OR_RETURN(std::vector<std::string> voted, store_.VotesOfAccount(user, kMaxPositives));
+    for (const std::string& id : voted) {
+      if (out.size() >= static_cast<size_t>(kMaxPositives)) break;
+      if (seen.insert(id).second) out.push_back({id, "upvoted"});
+    }
+    return out;
+  }
+
   Status Recommended(const Subscription& s, const std::vector<DigestItem>& top,
                      std::vector<DigestItem>& out) {
-    if (!anyone_voted_ || options_.recommendations <= 0) return Ok();
+    if (options_.recommendations <= 0) return Ok();
     ASSIGN_OR_RETURN(int64_t user, AccountOf(s));
     if (user == 0) return Ok();
-    ASSIGN_OR_RETURN(std::vector<std::string> voted, store_.VotesOfAccount(user, kMaxPositives));
-    if (voted.empty()) return Ok();
+    ASSIGN_OR_RETURN(std::vector<Positive> liked, PositivesOf(user));
+    if (liked.empty()) return Ok();
     RETURN_IF_ERROR(BuildPool());
     std::vector<ranking::RecDocument> positives;
-    std::unordered_map<std::string, std::string> titles;
-    for (const std::string& id : voted) {
-      ASSIGN_OR_RETURN(std::optional<Paper> p, store_.GetPaper(id));
+    std::unordered_map<std::string, std::string> reasons;
+    for (const Positive& like : liked) {
+      ASSIGN_OR_RETURN(std::optional<Paper> p, store_.GetPaper(like.id));
       if (!p) continue;
-      titles[p->id] = p->title;
+      reasons[p->id] = std::string("because you ") + like.reason + " " + Quoted(p->title);
       positives.push_back({p->id, p->title + "\n" + p->abstract});
     }
     std::vector<std::string> exclude;
@@ -211,7 +233,7 @@ class Renderer {
       if (static_cast<int>(out.size()) >= options_.recommendations) break;
       if (received.count(r.id)) continue;
       const Paper& p = pool_.at(r.id);
-      out.push_back(ItemOf(p, 0, "because you upvoted " + Quoted(titles[r.because_id])));
+      out.push_back(ItemOf(p, 0, reasons[r.because_id]));
     }
     return Ok();
   }
@@ -222,8 +244,7 @@ class Renderer {
   const Period period_;
   const std::vector<Candidate> candidates_;
   Matcher matcher_;
-  const bool anyone_voted_;
-  std::unique_ptr<ranking::Recommender> recommender_;  // built for the first voter
+  std::unique_ptr<ranking::Recommender> recommender_;  // built for the first reader with interests
   std::unordered_map<std::string, Paper> pool_;
 };
 
@@ -240,8 +261,7 @@ Result<RunSummary> RenderPeriod(storage::Store& store, search::Index* index,
     summary.no_list = true;
     return summary;
   }
-  ASSIGN_OR_RETURN(storage::StoreStats stats, store.Stats());
-  Renderer renderer(store, index, options, period, std::move(candidates), stats.votes > 0);
+  Renderer renderer(store, index, options, period, std::move(candidates));
 
   int64_t after = 0;
   for (;;) {

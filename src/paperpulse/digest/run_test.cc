@@ -273,6 +273,31 @@ TEST_P(DigestRunTest, VotersGetRecommendationsWithAReason) {
   EXPECT_THAT(mime, HasSubstr("because you upvoted"));
 }
 
+TEST_P(DigestRunTest, SavedPapersGetRecommendationsWithAReason) {
+  Subscribe("reader@example.org", {"astro-ph"});
+  auto account = store_->FindOrCreateAccount("reader@example.org", "2026-11-01T00:00:00Z");
+  ASSERT_TRUE(account);
+  // No votes at all on the site: the library alone is enough.
+  AddListed("2610.00001", "Language model agents that plan", "cs.CL", "2026-10-01", 1);
+  AddListed("2610.00002", "Language model agents with tools", "cs.CL", "2026-10-02", 1);
+  for (const char* id : {"2610.00001", "2610.00002"}) {
+    LibraryEntry e;
+    e.user_id = account->id;
+    e.paper_id = id;
+    e.tags = {"agents"};
+    ASSERT_TRUE(store_->SaveToLibrary(e, "2026-10-05T00:00:00Z"));
+  }
+  RunSummary r = Render();
+  EXPECT_EQ(r.recommended, 1);
+  mail::RecordingTransport t;
+  Deliver(t);
+  ASSERT_EQ(t.raw().size(), 1u);
+  const std::string mime = t.raw()[0].mime;
+  EXPECT_THAT(mime, HasSubstr("Recommended for you"));
+  EXPECT_THAT(mime, HasSubstr("because you saved"));
+  EXPECT_THAT(mime, Not(HasSubstr("because you upvoted")));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DigestRunTest,
                          ::testing::ValuesIn(storage::testing::AllBackends()),
                          [](const auto& info) { return info.param; });

@@ -58,6 +58,7 @@ void CombineListings(DailyEntry& kept, DailyEntry other) {
   kept.upvotes = std::max(kept.upvotes, other.upvotes);
   kept.local_votes = std::max(kept.local_votes, other.local_votes);
   kept.num_comments = std::max(kept.num_comments, other.num_comments);
+  kept.local_comments = std::max(kept.local_comments, other.local_comments);
   if (other.github_stars && (!kept.github_stars || *other.github_stars > *kept.github_stars)) {
     kept.github_stars = other.github_stars;
   }

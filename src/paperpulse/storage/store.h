@@ -143,9 +143,9 @@ class Store {
   virtual Result<StoreStats> Stats() = 0;
 
   // A number that changes with every committed write that can change what
-  // a page shows (papers, daily lists, votes, hiding): response caches
-  // compare it to drop stale entries, also across processes and nodes. One
-  // indexed read; never decreases.
+  // a page shows (papers, daily lists, votes, comments, reading lists,
+  // hiding): response caches compare it to drop stale entries, also across
+  // processes and nodes. A few indexed reads; never decreases.
   virtual Result<int64_t> ContentVersion() = 0;
 
   // ---- Accounts (model/community.h). E-mail addresses compare lower-cased.
@@ -353,8 +353,8 @@ class Store {
   };
   virtual Result<std::vector<TagCount>> LibraryTags(int64_t user_id) = 0;
   // Which of `paper_ids` are in the account's library (for save buttons).
-  virtual Result<std::vector<std::string>> SavedPapers(int64_t user_id,
-                                                       const std::vector<std::string>& paper_ids) = 0;
+  virtual Result<std::vector<std::string>> SavedPapers(
+      int64_t user_id, const std::vector<std::string>& paper_ids) = 0;
   // The paper whose DOI is `doi` (compared case-insensitively, as DOIs
   // are), or nullopt; for imports from citation managers.
   virtual Result<std::optional<std::string>> PaperIdOfDoi(std::string_view doi) = 0;
@@ -369,7 +369,9 @@ class Store {
   virtual Result<std::optional<ReadingList>> GetReadingList(int64_t owner_id,
                                                             std::string_view slug) = 0;
   virtual Result<std::optional<ReadingList>> GetReadingListById(int64_t id) = 0;
-  // The owner's lists, most recently updated first.
+  // The owner's lists, most recently updated first. updated_at is the time
+  // of the list's last CreateReadingList, UpdateReadingList or
+  // PutReadingListItem (a removal carries no time).
   virtual Result<std::vector<ReadingList>> ReadingListsOf(int64_t owner_id) = 0;
   // Replaces slug, title, description, visibility and secret_hash of list
   // `list.id`. Errors: kNotFound; kAlreadyExists (slug taken by another of
@@ -381,13 +383,15 @@ class Store {
   virtual Result<std::vector<ReadingListItem>> ReadingListItems(int64_t list_id) = 0;
   // Puts `paper_id` at `position` of the list (0 = first; < 0 or past the
   // end = last), moving the others down; a paper already on the list moves
-  // there and takes `note`. Positions stay dense (0..size-1). Errors:
-  // kNotFound (no such list or paper); kResourceExhausted when the list
-  // holds `max_items` papers and this one is new.
+  // there and takes `note`. Positions stay dense (0..size-1), also under
+  // concurrent writes to the list. Errors: kNotFound (no such list or
+  // paper); kResourceExhausted when `max_items` > 0, the list holds that
+  // many papers and this one is new.
   virtual Status PutReadingListItem(int64_t list_id, std::string_view paper_id, int64_t position,
                                     std::string_view note, std::string_view now,
                                     int64_t max_items) = 0;
-  // True when the paper was on the list; positions close up.
+  // True when the paper was on the list; positions close up. False for an
+  // unknown list.
   virtual Result<bool> RemoveReadingListItem(int64_t list_id, std::string_view paper_id) = 0;
 
   // ---- Comments (model/library.h). Each write keeps the paper's
@@ -398,7 +402,8 @@ class Store {
   // Adds `c` (paper_id, user_id, parent_id, text; the rest ignored) and
   // returns it as stored. Errors: kNotFound (no such paper or account);
   // kInvalidArgument when the parent is not a top-level comment of the same
-  // paper; kFailedPrecondition when the parent is deleted or hidden.
+  // paper (or no comment at all); kFailedPrecondition when the parent is
+  // deleted or hidden.
   virtual Result<Comment> AddComment(const Comment& c, std::string_view now) = 0;
   virtual Result<std::optional<Comment>> GetComment(int64_t id) = 0;
   // Every comment of the paper, deleted and hidden ones included (the
@@ -408,10 +413,11 @@ class Store {
   // Replaces the text (edited_at = now). Errors: kNotFound;
   // kFailedPrecondition for a deleted comment.
   virtual Status EditComment(int64_t id, std::string_view text, std::string_view now) = 0;
-  // Marks the comment deleted and clears its text. Idempotent. Errors:
-  // kNotFound.
+  // Marks the comment deleted and clears its text (edited_at = now).
+  // Idempotent: deleting again changes nothing. Errors: kNotFound.
   virtual Status DeleteComment(int64_t id, std::string_view now) = 0;
-  // Hides or shows the comment (admins). Errors: kNotFound.
+  // Hides or shows the comment (admins); hiding a hidden one changes
+  // nothing. Errors: kNotFound.
   virtual Status SetCommentHidden(int64_t id, bool hidden) = 0;
 
   // Small key/value settings and checkpoints ("harvest.checkpoint", ...),

@@ -13,12 +13,13 @@ struct EntryColumns {
   soci::indicator github_stars_ind = soci::i_null;
 };
 
-// What readers get: the imported count plus the paper's local votes, and
-// the read-side fields. Used with ReadEntry.
+// What readers get: the imported counts plus the paper's local votes and
+// visible local comments, and the read-side fields. Used with ReadEntry.
 constexpr const char* kReadSelect =
     "SELECT d.date, d.paper_id, d.submitted_by, d.submitted_at, "
-    "d.upvotes + COALESCE(p.local_votes, 0), d.num_comments, d.github_repo, d.github_stars, "
-    "d.project_page, d.source, COALESCE(p.local_votes, 0), d.submitted_by_user, d.hidden "
+    "d.upvotes + COALESCE(p.local_votes, 0), d.num_comments + COALESCE(p.local_comments, 0), "
+    "d.github_repo, d.github_stars, d.project_page, d.source, COALESCE(p.local_votes, 0), "
+    "d.submitted_by_user, d.hidden, COALESCE(p.local_comments, 0) "
     "FROM daily_entries d LEFT JOIN paper_popularity p ON p.paper_id = d.paper_id ";
 constexpr const char* kReadOrder =
     "d.upvotes + COALESCE(p.local_votes, 0) DESC, d.submitted_at, d.paper_id";
@@ -38,6 +39,7 @@ DailyEntry ReadEntry(const soci::row& r) {
   e.local_votes = SociDb::GetInt(r, 10);
   if (r.get_indicator(11) == soci::i_ok) e.submitted_by_user = SociDb::GetInt(r, 11);
   e.hidden = SociDb::GetInt(r, 12) != 0;
+  e.local_comments = SociDb::GetInt(r, 13);
   return e;
 }
 
@@ -119,7 +121,18 @@ Result<WriteOutcome> DailyTable::Upsert(const DailyEntry& entry) {
   return db_.InTransaction<WriteOutcome>([&]() -> Result<WriteOutcome> {
     RETURN_IF_ERROR(RequirePaper(papers_, entry.paper_id));
     RETURN_IF_ERROR(db_.LockCounter(Counter::kPopularity));
-    DailyEntry merged = entry;
+    // Only the source fields: the read-side ones (local counts, hidden) stay
+    // at their defaults on both sides of the comparison. An entry read from
+    // the Store has its local counts in its totals: they are taken out, so
+    // writing it back never counts a local vote or comment as imported.
+    DailyEntry incoming = entry;
+    incoming.upvotes = std::max<int64_t>(0, entry.upvotes - entry.local_votes);
+    incoming.num_comments = std::max<int64_t>(0, entry.num_comments - entry.local_comments);
+    incoming.local_votes = 0;
+    incoming.local_comments = 0;
+    incoming.submitted_by_user = 0;
+    incoming.hidden = false;
+    DailyEntry merged = incoming;
     WriteOutcome outcome = WriteOutcome::kInserted;
     try {
       auto& select = SelectForUpdate(db_);
@@ -127,8 +140,6 @@ Result<WriteOutcome> DailyTable::Upsert(const DailyEntry& entry) {
       c.date = entry.date;
       c.paper_id = entry.paper_id;
       if (SociDb::ExecuteOne(select.statement)) {
-        // Only the source fields: the read-side ones (local votes, hidden)
-        // stay at their defaults on both sides of the comparison.
         DailyEntry stored;
         stored.date = entry.date;
         stored.paper_id = entry.paper_id;
@@ -140,10 +151,6 @@ Result<WriteOutcome> DailyTable::Upsert(const DailyEntry& entry) {
         if (c.github_stars_ind == soci::i_ok) stored.github_stars = c.github_stars;
         stored.project_page = c.project_page;
         stored.source = c.source;
-        DailyEntry incoming = entry;
-        incoming.local_votes = 0;
-        incoming.submitted_by_user = 0;
-        incoming.hidden = false;
         merged = MergeDailyEntry(stored, incoming);
         if (merged == stored) return WriteOutcome::kUnchanged;
         outcome = WriteOutcome::kUpdated;

@@ -24,8 +24,9 @@ class DailyTable {
       : db_(db), papers_(papers), popularity_(popularity) {}
 
   // See the Store methods of the same names. Entries read here carry the
-  // paper's local votes in `upvotes` (and `local_votes`); hidden entries are
-  // left out of Between, ForPaper and Adjacent.
+  // paper's local votes in `upvotes` (and `local_votes`) and its visible
+  // local comments in `num_comments` (and `local_comments`); hidden entries
+  // are left out of Between, ForPaper and Adjacent.
   Result<WriteOutcome> Upsert(const DailyEntry& entry);
   Result<std::vector<DailyEntry>> Between(std::string_view from, std::string_view to);
   Result<std::optional<std::string>> Adjacent(std::string_view date, Store::Direction direction);

@@ -40,12 +40,14 @@ Result<int> MetaTable::SchemaVersion() {
 
 Result<int64_t> MetaTable::ContentVersion() {
   try {
-    // Both counters only grow and every content write bumps one of them,
-    // so their sum changes with every such commit. One statement: one
-    // snapshot, and two primary key probes.
+    // The counters only grow and every content write bumps one of them
+    // (papers change_seq; daily entries, votes and comments popularity_seq;
+    // reading lists list_seq), so their sum changes with every such commit.
+    // One statement: one snapshot, and three primary key probes.
     int64_t version = 0;
     db_.sql() << "SELECT (SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'change_seq') + "
-                 "(SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'popularity_seq')",
+                 "(SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'popularity_seq') + "
+                 "(SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'list_seq')",
         soci::into(version);
     return version;
   } catch (...) {

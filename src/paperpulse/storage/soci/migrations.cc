@@ -269,6 +269,82 @@ std::vector<Migration> AllMigrations(const Dialect& d) {
            // index alone.
            Sql(d, "CREATE INDEX votes_user_time ON votes (user_id, created_at, paper_id)"),
        }});
+  m.push_back(
+      {5,
+       "libraries, reading lists, comments",
+       {
+           // One row per saved paper of an account; the note is private.
+           Sql(d,
+               "CREATE TABLE library_entries ("
+               " user_id ${INT64} NOT NULL REFERENCES users (id),"
+               " paper_id TEXT NOT NULL REFERENCES papers (id),"
+               " note TEXT NOT NULL DEFAULT '',"
+               " saved_at TEXT NOT NULL,"
+               " updated_at TEXT NOT NULL,"
+               " PRIMARY KEY (user_id, paper_id))"),
+           // An entry's tags; position keeps the order they were given in.
+           Sql(d,
+               "CREATE TABLE library_tags ("
+               " user_id ${INT64} NOT NULL,"
+               " paper_id TEXT NOT NULL,"
+               " tag TEXT NOT NULL,"
+               " position INTEGER NOT NULL,"
+               " PRIMARY KEY (user_id, paper_id, tag),"
+               " FOREIGN KEY (user_id, paper_id) REFERENCES library_entries (user_id, paper_id))" +
+                   key_only),
+           // The tag filter and the tag counts of one account.
+           Sql(d, "CREATE INDEX library_tags_tag ON library_tags (user_id, tag)"),
+           // Imports from citation managers match DOIs, which compare
+           // case-insensitively; most papers have none.
+           Sql(d, "CREATE INDEX papers_doi_lower ON papers (lower(doi)) WHERE doi <> ''"),
+           // visibility: public | unlisted | private. secret_hash: '' when
+           // there is no unlisted link.
+           Sql(d,
+               "CREATE TABLE reading_lists ("
+               " id ${AUTO_ID},"
+               " owner_id ${INT64} NOT NULL REFERENCES users (id),"
+               " slug TEXT NOT NULL,"
+               " title TEXT NOT NULL,"
+               " description TEXT NOT NULL DEFAULT '',"
+               " visibility TEXT NOT NULL,"
+               " secret_hash TEXT NOT NULL DEFAULT '',"
+               " created_at TEXT NOT NULL,"
+               " updated_at TEXT NOT NULL,"
+               " UNIQUE (owner_id, slug))"),
+           // Positions are dense (0..size-1) but not a key: moving a paper
+           // shifts its neighbours one statement at a time.
+           Sql(d,
+               "CREATE TABLE reading_list_items ("
+               " list_id ${INT64} NOT NULL REFERENCES reading_lists (id),"
+               " paper_id TEXT NOT NULL REFERENCES papers (id),"
+               " position ${INT64} NOT NULL,"
+               " note TEXT NOT NULL DEFAULT '',"
+               " added_at TEXT NOT NULL,"
+               " PRIMARY KEY (list_id, paper_id))"),
+           Sql(d,
+               "CREATE INDEX reading_list_items_order ON reading_list_items (list_id, position)"),
+           // Bumped by every reading list write: part of the content version.
+           Sql(d, "INSERT INTO meta (key, value) VALUES ('list_seq', '0')"),
+           // parent_id 0: a top-level comment (a reply's parent is always
+           // top-level). Deleted comments keep their row with an empty text;
+           // flags as 0/1.
+           Sql(d,
+               "CREATE TABLE comments ("
+               " id ${AUTO_ID},"
+               " paper_id TEXT NOT NULL REFERENCES papers (id),"
+               " user_id ${INT64} NOT NULL REFERENCES users (id),"
+               " parent_id ${INT64} NOT NULL DEFAULT 0,"
+               " text TEXT NOT NULL,"
+               " created_at TEXT NOT NULL,"
+               " edited_at TEXT NOT NULL DEFAULT '',"
+               " deleted INTEGER NOT NULL DEFAULT 0,"
+               " hidden INTEGER NOT NULL DEFAULT 0)"),
+           Sql(d, "CREATE INDEX comments_paper ON comments (paper_id, id)"),
+           // The number of visible comments, kept like local_votes.
+           Sql(d,
+               "ALTER TABLE paper_popularity ADD COLUMN local_comments ${INT64} NOT NULL "
+               "DEFAULT 0"),
+       }});
   return m;
 }
 

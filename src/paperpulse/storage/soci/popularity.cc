@@ -11,6 +11,7 @@ struct PopularityVars {
   std::string paper_id;
   int64_t imported_upvotes = 0;
   int64_t local_votes = 0;
+  int64_t local_comments = 0;
   int64_t github_stars = 0;
   soci::indicator github_stars_ind = soci::i_null;
   std::string first_listed;
@@ -19,18 +20,19 @@ struct PopularityVars {
 };
 
 constexpr const char* kColumns =
-    "paper_id, imported_upvotes, local_votes, github_stars, first_listed, trending, "
-    "popularity_seq";
+    "paper_id, imported_upvotes, local_votes, local_comments, github_stars, first_listed, "
+    "trending, popularity_seq";
 
 PaperPopularity FromRow(const soci::row& r) {
   PaperPopularity p;
   p.paper_id = r.get<std::string>(0);
   p.imported_upvotes = SociDb::GetInt(r, 1);
   p.local_votes = SociDb::GetInt(r, 2);
-  if (r.get_indicator(3) == soci::i_ok) p.github_stars = SociDb::GetInt(r, 3);
-  p.first_listed = r.get<std::string>(4);
-  p.trending = r.get<double>(5);
-  p.popularity_seq = SociDb::GetInt(r, 6);
+  p.local_comments = SociDb::GetInt(r, 3);
+  if (r.get_indicator(4) == soci::i_ok) p.github_stars = SociDb::GetInt(r, 4);
+  p.first_listed = r.get<std::string>(5);
+  p.trending = r.get<double>(6);
+  p.popularity_seq = SociDb::GetInt(r, 7);
   return p;
 }
 
@@ -47,29 +49,38 @@ Result<std::string> TrendingDate(SociDb& db, const PaperPopularity& p) {
   }
 }
 
-// Scores `p`, gives it the next popularity_seq and writes it.
-Status Save(SociDb& db, PaperPopularity& p) {
+// Scores `p` and gives it the next popularity_seq.
+Status Score(SociDb& db, PaperPopularity& p) {
   ASSIGN_OR_RETURN(std::string date, TrendingDate(db, p));
   p.trending = ranking::TrendingScore({p.upvotes(), p.github_stars, date});
   ASSIGN_OR_RETURN(p.popularity_seq, db.NextSeq(Counter::kPopularity));
+  return Ok();
+}
+
+// Scores `p`, gives it the next popularity_seq and writes it.
+Status Save(SociDb& db, PaperPopularity& p) {
+  RETURN_IF_ERROR(Score(db, p));
   try {
     auto& st = db.Prepared<PopularityVars>(
         StatementKey::kUpsertPopularity, [](soci::session& sql, PopularityVars& v) {
           return (sql.prepare << "INSERT INTO paper_popularity (" + std::string(kColumns) +
-                                     ") VALUES (:p, :iu, :lv, :gs, :fl, :t, :seq) ON CONFLICT "
-                                     "(paper_id) DO UPDATE SET imported_upvotes = "
+                                     ") VALUES (:p, :iu, :lv, :lc, :gs, :fl, :t, :seq) ON "
+                                     "CONFLICT (paper_id) DO UPDATE SET imported_upvotes = "
                                      "excluded.imported_upvotes, local_votes = "
-                                     "excluded.local_votes, github_stars = excluded.github_stars, "
+                                     "excluded.local_votes, local_comments = "
+                                     "excluded.local_comments, github_stars = "
+                                     "excluded.github_stars, "
                                      "first_listed = excluded.first_listed, trending = "
                                      "excluded.trending, popularity_seq = excluded.popularity_seq",
                   soci::use(v.paper_id), soci::use(v.imported_upvotes), soci::use(v.local_votes),
-                  soci::use(v.github_stars, v.github_stars_ind), soci::use(v.first_listed),
-                  soci::use(v.trending), soci::use(v.popularity_seq));
+                  soci::use(v.local_comments), soci::use(v.github_stars, v.github_stars_ind),
+                  soci::use(v.first_listed), soci::use(v.trending), soci::use(v.popularity_seq));
         });
     PopularityVars& v = st.vars;
     v.paper_id = p.paper_id;
     v.imported_upvotes = p.imported_upvotes;
     v.local_votes = p.local_votes;
+    v.local_comments = p.local_comments;
     v.github_stars = p.github_stars.value_or(0);
     v.github_stars_ind = p.github_stars ? soci::i_ok : soci::i_null;
     v.first_listed = p.first_listed;
@@ -88,12 +99,12 @@ Result<std::optional<PaperPopularity>> PopularityTable::Get(std::string_view pap
   try {
     auto& st = db_.Prepared<PopularityVars>(
         StatementKey::kSelectPopularity, [](soci::session& sql, PopularityVars& v) {
-          return (sql.prepare << "SELECT imported_upvotes, local_votes, github_stars, "
-                                 "first_listed, trending, popularity_seq FROM paper_popularity "
-                                 "WHERE paper_id = :p",
+          return (sql.prepare << "SELECT imported_upvotes, local_votes, local_comments, "
+                                 "github_stars, first_listed, trending, popularity_seq FROM "
+                                 "paper_popularity WHERE paper_id = :p",
                   soci::use(v.paper_id), soci::into(v.imported_upvotes), soci::into(v.local_votes),
-                  soci::into(v.github_stars, v.github_stars_ind), soci::into(v.first_listed),
-                  soci::into(v.trending), soci::into(v.popularity_seq));
+                  soci::into(v.local_comments), soci::into(v.github_stars, v.github_stars_ind),
+                  soci::into(v.first_listed), soci::into(v.trending), soci::into(v.popularity_seq));
         });
     PopularityVars& v = st.vars;
     v.paper_id = paper_id;
@@ -102,6 +113,7 @@ Result<std::optional<PaperPopularity>> PopularityTable::Get(std::string_view pap
     p.paper_id = paper_id;
     p.imported_upvotes = v.imported_upvotes;
     p.local_votes = v.local_votes;
+    p.local_comments = v.local_comments;
     if (v.github_stars_ind == soci::i_ok) p.github_stars = v.github_stars;
     p.first_listed = v.first_listed;
     p.trending = v.trending;
@@ -123,8 +135,9 @@ Status PopularityTable::Update(std::string_view paper_id,
   }
   change(p);
   bool changed = !stored || p.imported_upvotes != stored->imported_upvotes ||
-                 p.local_votes != stored->local_votes || p.github_stars != stored->github_stars ||
-                 p.first_listed != stored->first_listed;
+                 p.local_votes != stored->local_votes ||
+                 p.local_comments != stored->local_comments ||
+                 p.github_stars != stored->github_stars || p.first_listed != stored->first_listed;
   if (!changed && !bump) return Ok();
   return Save(db_, p);
 }
@@ -197,7 +210,23 @@ Status BackfillPopularity(SociDb& db) {
   } catch (...) {
     return tl::unexpected(db.DbError("reading daily entries for popularity"));
   }
-  for (PaperPopularity& p : rows) RETURN_IF_ERROR(Save(db, p));
+  // Written with migration 3's columns, not by Save: later migrations add
+  // columns this step runs before.
+  for (PaperPopularity& p : rows) {
+    RETURN_IF_ERROR(Score(db, p));
+    try {
+      int64_t stars = p.github_stars.value_or(0);
+      soci::indicator stars_ind = p.github_stars ? soci::i_ok : soci::i_null;
+      db.sql() << "INSERT INTO paper_popularity (paper_id, imported_upvotes, local_votes, "
+                  "github_stars, first_listed, trending, popularity_seq) VALUES (:p, :iu, :lv, "
+                  ":gs, :fl, :t, :seq)",
+          soci::use(p.paper_id), soci::use(p.imported_upvotes), soci::use(p.local_votes),
+          soci::use(stars, stars_ind), soci::use(p.first_listed), soci::use(p.trending),
+          soci::use(p.popularity_seq);
+    } catch (...) {
+      return tl::unexpected(db.DbError("backfilling popularity of " + p.paper_id));
+    }
+  }
   return Ok();
 }
 

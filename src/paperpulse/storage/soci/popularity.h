@@ -1,11 +1,13 @@
 // paper_popularity: each paper's counters and trending score, maintained
 // incrementally by the writes that change them (daily entries, votes,
-// submissions, hiding) in their own transactions, so that no reader ever
-// re-scans daily_entries. The rules:
+// submissions, comments, hiding) in their own transactions, so that no
+// reader ever re-scans daily_entries or comments. The rules:
 //   imported_upvotes = the largest upvote count any daily entry imported,
 //   github_stars     = the largest star count imported (NULL: none known),
 //   first_listed     = the earliest date of the paper's daily entries,
 //   local_votes      = the number of rows in `votes` for the paper,
+//   local_comments   = the number of its visible (neither deleted nor hidden)
+//                      rows in `comments` (not part of the score),
 //   trending         = ranking::TrendingScore of the above, dated by
 //                      first_listed (the paper's submission date when never listed),
 //   popularity_seq   = taken from the kPopularity counter by every change.

@@ -1,13 +1,16 @@
 #include "paperpulse/storage/soci/soci_store.h"
 
 #include "paperpulse/storage/soci/accounts.h"
+#include "paperpulse/storage/soci/comments.h"
 #include "paperpulse/storage/soci/daily.h"
+#include "paperpulse/storage/soci/library.h"
 #include "paperpulse/storage/soci/meta.h"
 #include "paperpulse/storage/soci/migrations.h"
 #include "paperpulse/storage/soci/moderation.h"
 #include "paperpulse/storage/soci/outbox.h"
 #include "paperpulse/storage/soci/papers.h"
 #include "paperpulse/storage/soci/popularity.h"
+#include "paperpulse/storage/soci/reading_lists.h"
 #include "paperpulse/storage/soci/subscriptions.h"
 #include "paperpulse/storage/soci/votes.h"
 
@@ -26,7 +29,10 @@ class SociStore final : public Store {
         moderation_(*db_),
         meta_(*db_),
         subscriptions_(*db_),
-        outbox_(*db_, subscriptions_) {}
+        outbox_(*db_, subscriptions_),
+        library_(*db_, papers_),
+        lists_(*db_, papers_),
+        comments_(*db_, papers_, popularity_) {}
 
   std::string_view Backend() const override { return db_->dialect().name; }
   Result<int> SchemaVersion() override { return meta_.SchemaVersion(); }
@@ -73,66 +79,75 @@ class SociStore final : public Store {
 
   Result<StoreStats> Stats() override { return meta_.Stats(); }
   Result<int64_t> ContentVersion() override { return meta_.ContentVersion(); }
-  // ---- Libraries, reading lists, comments: STUBS until soci/library.cc,
-  // soci/reading_lists.cc and soci/comments.cc land.
-  static Error NotYet() { return Error{ErrorCode::kInternal, "not implemented yet"}; }
-  Result<SavedEntry> SaveToLibrary(const LibraryEntry&, std::string_view) override {
-    return tl::unexpected(NotYet());
+  Result<SavedEntry> SaveToLibrary(const LibraryEntry& entry, std::string_view now) override {
+    return library_.Save(entry, now);
   }
-  Result<bool> RemoveFromLibrary(int64_t, std::string_view) override {
-    return tl::unexpected(NotYet());
+  Result<bool> RemoveFromLibrary(int64_t user_id, std::string_view paper_id) override {
+    return library_.Remove(user_id, paper_id);
   }
-  Result<std::optional<LibraryEntry>> GetLibraryEntry(int64_t, std::string_view) override {
-    return tl::unexpected(NotYet());
+  Result<std::optional<LibraryEntry>> GetLibraryEntry(int64_t user_id,
+                                                      std::string_view paper_id) override {
+    return library_.Get(user_id, paper_id);
   }
-  Result<std::vector<LibraryEntry>> Library(int64_t, std::string_view) override {
-    return tl::unexpected(NotYet());
+  Result<std::vector<LibraryEntry>> Library(int64_t user_id, std::string_view tag) override {
+    return library_.Entries(user_id, tag);
   }
-  Result<std::vector<TagCount>> LibraryTags(int64_t) override { return tl::unexpected(NotYet()); }
-  Result<std::vector<std::string>> SavedPapers(int64_t, const std::vector<std::string>&) override {
-    return tl::unexpected(NotYet());
+  Result<std::vector<TagCount>> LibraryTags(int64_t user_id) override {
+    return library_.Tags(user_id);
   }
-  Result<std::optional<std::string>> PaperIdOfDoi(std::string_view) override {
-    return tl::unexpected(NotYet());
+  Result<std::vector<std::string>> SavedPapers(int64_t user_id,
+                                               const std::vector<std::string>& paper_ids) override {
+    return library_.Saved(user_id, paper_ids);
   }
-  Result<int64_t> CreateReadingList(const ReadingList&, std::string_view) override {
-    return tl::unexpected(NotYet());
+  Result<std::optional<std::string>> PaperIdOfDoi(std::string_view doi) override {
+    return library_.PaperIdOfDoi(doi);
   }
-  Result<std::optional<ReadingList>> GetReadingList(int64_t, std::string_view) override {
-    return tl::unexpected(NotYet());
+
+  Result<int64_t> CreateReadingList(const ReadingList& list, std::string_view now) override {
+    return lists_.Create(list, now);
   }
-  Result<std::optional<ReadingList>> GetReadingListById(int64_t) override {
-    return tl::unexpected(NotYet());
+  Result<std::optional<ReadingList>> GetReadingList(int64_t owner_id,
+                                                    std::string_view slug) override {
+    return lists_.Get(owner_id, slug);
   }
-  Result<std::vector<ReadingList>> ReadingListsOf(int64_t) override {
-    return tl::unexpected(NotYet());
+  Result<std::optional<ReadingList>> GetReadingListById(int64_t id) override {
+    return lists_.GetById(id);
   }
-  Status UpdateReadingList(const ReadingList&, std::string_view) override {
-    return tl::unexpected(NotYet());
+  Result<std::vector<ReadingList>> ReadingListsOf(int64_t owner_id) override {
+    return lists_.OfOwner(owner_id);
   }
-  Status DeleteReadingList(int64_t) override { return tl::unexpected(NotYet()); }
-  Result<std::vector<ReadingListItem>> ReadingListItems(int64_t) override {
-    return tl::unexpected(NotYet());
+  Status UpdateReadingList(const ReadingList& list, std::string_view now) override {
+    return lists_.Update(list, now);
   }
-  Status PutReadingListItem(int64_t, std::string_view, int64_t, std::string_view,
-                            std::string_view, int64_t) override {
-    return tl::unexpected(NotYet());
+  Status DeleteReadingList(int64_t id) override { return lists_.Delete(id); }
+  Result<std::vector<ReadingListItem>> ReadingListItems(int64_t list_id) override {
+    return lists_.Items(list_id);
   }
-  Result<bool> RemoveReadingListItem(int64_t, std::string_view) override {
-    return tl::unexpected(NotYet());
+  Status PutReadingListItem(int64_t list_id, std::string_view paper_id, int64_t position,
+                            std::string_view note, std::string_view now,
+                            int64_t max_items) override {
+    return lists_.PutItem(list_id, paper_id, position, note, now, max_items);
   }
-  Result<Comment> AddComment(const Comment&, std::string_view) override {
-    return tl::unexpected(NotYet());
+  Result<bool> RemoveReadingListItem(int64_t list_id, std::string_view paper_id) override {
+    return lists_.RemoveItem(list_id, paper_id);
   }
-  Result<std::optional<Comment>> GetComment(int64_t) override { return tl::unexpected(NotYet()); }
-  Result<std::vector<Comment>> CommentsOfPaper(std::string_view) override {
-    return tl::unexpected(NotYet());
+
+  Result<Comment> AddComment(const Comment& c, std::string_view now) override {
+    return comments_.Add(c, now);
   }
-  Status EditComment(int64_t, std::string_view, std::string_view) override {
-    return tl::unexpected(NotYet());
+  Result<std::optional<Comment>> GetComment(int64_t id) override { return comments_.Get(id); }
+  Result<std::vector<Comment>> CommentsOfPaper(std::string_view paper_id) override {
+    return comments_.OfPaper(paper_id);
   }
-  Status DeleteComment(int64_t, std::string_view) override { return tl::unexpected(NotYet()); }
-  Status SetCommentHidden(int64_t, bool) override { return tl::unexpected(NotYet()); }
+  Status EditComment(int64_t id, std::string_view text, std::string_view now) override {
+    return comments_.Edit(id, text, now);
+  }
+  Status DeleteComment(int64_t id, std::string_view now) override {
+    return comments_.Delete(id, now);
+  }
+  Status SetCommentHidden(int64_t id, bool hidden) override {
+    return comments_.SetHidden(id, hidden);
+  }
 
   Result<std::optional<std::string>> GetMeta(std::string_view key) override {
     return meta_.Get(key);
@@ -285,6 +300,9 @@ class SociStore final : public Store {
   MetaTable meta_;
   SubscriptionTable subscriptions_;
   OutboxTable outbox_;
+  LibraryTable library_;
+  ReadingListTable lists_;
+  CommentTable comments_;
 };
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The Store over SOCI, shared by the SQLite and PostgreSQL backends. A
 // backend connects a SociDb (soci/db.h) with its Dialect; the SQL lives in
 // one file per group of tables (papers, daily, accounts, votes, popularity,
-// moderation, subscriptions, outbox, meta) and SociStore delegates to them.
+// moderation, subscriptions, outbox, library, reading_lists, comments, meta)
+// and SociStore delegates to them.
 #pragma once
 
 #include <memory>
