@@ -24,18 +24,39 @@ struct CitationRef {
 
 struct CitationFile {
   enum class Format { kBibtex, kRis } format = Format::kBibtex;
-  std::vector<CitationRef> refs;
-  // Entries that could not be read at all: "line 12: unterminated entry".
+  std::vector<CitationRef> refs;  // in file order
+  // Problems, in file order, for the reader to see: entries that could not
+  // be read at all and are not in `refs` ("line 12: unterminated entry"),
+  // and RIS entries read without their closing ER line ("line 40: entry has
+  // no ER line"). At most 50 in full, then one "... and N more".
   std::vector<std::string> errors;
 };
 
-// Reads a BibTeX or RIS file (told apart by content). Errors:
-// kInvalidArgument when `text` is neither (nothing that looks like an entry).
+// Reads a BibTeX or RIS file (told apart by content: whichever of an
+// "@type{" entry and a line starting "TY  - " comes first; a UTF-8 byte
+// order mark and CRLF line ends are fine). Takes any bytes: the work is
+// linear in the size of `text` (a file too damaged to read within a few
+// passes is read up to that point and reported), nesting never recurses,
+// and the strings returned are valid UTF-8.
+//
+// arXiv ids come, in this order, from a BibTeX eprint (unless
+// archivePrefix/eprinttype names another archive), an arXiv DOI
+// (10.48550/arXiv.ID), and fields naming arxiv.org/abs|pdf/ID or
+// "arXiv:ID" (url, howpublished, note, journal, number; RIS links, then
+// notes). The DOI is the doi/DO field's, else a doi.org link's.
+//
+// Errors: kInvalidArgument when `text` is neither (nothing that looks like
+// an entry). A readable file with no usable entry is not an error.
 Result<CitationFile> ParseCitationFile(std::string_view text);
 
 // `papers` as a CSL-JSON array (the format Zotero and citeproc read):
-// type "article", id = arXiv id, title, author (family/given), issued,
-// URL, DOI (the paper's, else arXiv's 10.48550/arXiv.ID), number, publisher.
+// type "article" with genre "Preprint", id = arXiv id, title (TeX accents
+// as text, math kept), author (family/given split from "Forename Surname",
+// particles such as "van der" kept with the family name; one-word names
+// and collaborations as literal), issued (the first submission date, else
+// year and month of the id), abstract, URL, DOI (the paper's, else arXiv's
+// 10.48550/arXiv.ID), number "arXiv:ID", publisher and archive "arXiv".
+// Always valid JSON, whatever the papers contain.
 std::string CslJson(const std::vector<Paper>& papers);
 
 }  // namespace paperpulse::http
