@@ -139,6 +139,10 @@ void AddCommunityFlags(CLI::App& cmd, CommunityFlags& f) {
         "Digest subscription requests per client address per hour (0: no limit)");
   limit("--subscribe-limit-per-email", f.subscribe_limit_per_email,
         "Digest confirmation mails per e-mail address per hour (0: no limit)");
+  limit("--comment-limit-per-account", f.comment_limit_per_account,
+        "Comments (and edits) per account per minute (0: no limit)");
+  limit("--comment-limit-per-account-daily", f.comment_limit_per_account_daily,
+        "Comments per account per day (0: no limit)");
   cmd.add_option("--confirm-ttl", f.confirm_ttl_seconds,
                  "Seconds a digest subscription's confirmation link stays valid")
       ->check(CLI::Range(60, 90 * 86400))
@@ -162,6 +166,8 @@ Result<std::unique_ptr<CommunityServices>> StartCommunityServices(
   o.submissions_per_ip = PerHour(f.submit_limit_per_ip);
   o.subscribe_per_ip = PerHour(f.subscribe_limit_per_ip);
   o.subscribe_per_email = PerHour(f.subscribe_limit_per_email);
+  o.comments_per_account = PerMinute(f.comment_limit_per_account);
+  o.comments_per_account_daily = {f.comment_limit_per_account_daily, std::chrono::hours(24)};
   o.confirm_ttl = std::chrono::seconds(f.confirm_ttl_seconds);
 
   ASSIGN_OR_RETURN(s->mail_, SetUpMail(f.mail));

@@ -26,14 +26,16 @@ struct CommunityFlags {
   int login_ttl_seconds = 15 * 60;
   int max_submissions_per_day = 0;
   int max_paper_age_days = 0;
-  int login_limit_per_ip = 20;        // per hour
-  int login_limit_per_email = 5;      // per hour
-  int vote_limit_per_account = 120;   // per minute
-  int vote_limit_per_ip = 600;        // per minute
-  int submit_limit_per_account = 30;  // per hour
-  int submit_limit_per_ip = 60;       // per hour
-  int subscribe_limit_per_ip = 20;    // per hour
-  int subscribe_limit_per_email = 5;  // per hour
+  int login_limit_per_ip = 20;                // per hour
+  int login_limit_per_email = 5;              // per hour
+  int vote_limit_per_account = 120;           // per minute
+  int vote_limit_per_ip = 600;                // per minute
+  int submit_limit_per_account = 30;          // per hour
+  int submit_limit_per_ip = 60;               // per hour
+  int subscribe_limit_per_ip = 20;            // per hour
+  int subscribe_limit_per_email = 5;          // per hour
+  int comment_limit_per_account = 10;         // per minute
+  int comment_limit_per_account_daily = 200;  // per day
   int confirm_ttl_seconds = 7 * 24 * 3600;
 };
 

@@ -13,6 +13,7 @@
 #include "paperpulse/cli/community_flags.h"
 #include "paperpulse/digest/scheduler.h"
 #include "paperpulse/http/app.h"
+#include "paperpulse/http/library.h"
 #include "paperpulse/http/server.h"
 #include "paperpulse/ingest/harvest/background_harvester.h"
 #include "paperpulse/search/index.h"
@@ -34,6 +35,7 @@ struct ServeArgs {
   int workers = 0;
   std::vector<std::string> trusted_proxies;
   uint64_t max_body = 64 * 1024;
+  uint64_t max_upload = 8 << 20;
   int cache_ttl_ms = 5000;
   bool no_access_log = false;
   CommunityFlags community;
@@ -106,6 +108,8 @@ int RunServe(const ServeArgs& args) {
   server_options.worker_threads = args.workers;
   server_options.trusted_proxies = args.trusted_proxies;
   server_options.body_limit = args.max_body;
+  server_options.upload_limit = args.max_upload;
+  server_options.upload_paths = http::LibraryUploadPaths();
 
   http::AppOptions app_options;
   app_options.store = args.common.ToStoreOptions();
@@ -265,6 +269,10 @@ void RegisterServe(CLI::App& app, Command* run) {
   cmd->add_option("--max-body", args->max_body,
                   "Largest request body in bytes; larger ones are answered 413")
       ->check(CLI::Range(uint64_t{1}, uint64_t{64} << 20))
+      ->capture_default_str();
+  cmd->add_option("--max-upload", args->max_upload,
+                  "Largest body of a file upload (library import) in bytes")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{256} << 20))
       ->capture_default_str();
   cmd->add_option("--cache-ttl-ms", args->cache_ttl_ms,
                   "Reuse rendered pages for this long; 0 renders every request")

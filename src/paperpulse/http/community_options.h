@@ -1,5 +1,5 @@
 // Settings of the community features (accounts, votes, submissions, digest
-// subscriptions), set by `paperpulse serve` flags and carried in
+// subscriptions, comments), set by `paperpulse serve` flags and carried in
 // AppOptions::community.
 #pragma once
 
@@ -57,6 +57,9 @@ struct CommunityOptions {
   // the per-address rule stops the site from mail-bombing a stranger.
   RateRule subscribe_per_ip{20, std::chrono::hours(1)};
   RateRule subscribe_per_email{5, std::chrono::hours(1)};
+  // Comments written (per minute: also edits) per account.
+  RateRule comments_per_account{10, std::chrono::minutes(1)};
+  RateRule comments_per_account_daily{200, std::chrono::hours(24)};
 
   // Hands a mail to the delivery queue; must not block on the network.
   // Empty: sign-in by e-mail and anonymous subscriptions are off (they

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -102,6 +103,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // executor (a connection's handlers never run concurrently).
   void HandleOnWorker(Request request, bool head, bool keep_alive);
   void Send(Response response, bool head, bool keep_alive);
+  // After ReadRequest has the header: the body (if any), within the limit
+  // of the request's path.
+  void ReadBody();
   void SendError(int status, std::string_view message);
   void Close();
 
@@ -369,7 +373,12 @@ void Session::ReadNext() {
   if (server_.stopping()) return Close();
   parser_.emplace();
   parser_->header_limit(server_.options().header_limit);
-  parser_->body_limit(server_.options().body_limit);
+  // Until the path is known the larger of the two limits holds (Beast
+  // checks a Content-Length against it as the header ends); ReadBody
+  // lowers it for everything but uploads.
+  const ServerOptions& o = server_.options();
+  parser_->body_limit(o.upload_paths.empty() ? o.body_limit
+                                             : std::max(o.body_limit, o.upload_limit));
   if (buffer_.size() > 0) return ReadRequest();  // a pipelined request is waiting
   // Waiting for the first byte is "idle" (closed at once on shutdown) and has
   // its own, longer timeout than reading a request that has started.
@@ -386,6 +395,27 @@ void Session::ReadNext() {
 
 void Session::ReadRequest() {
   stream_.expires_after(server_.options().request_timeout);
+  // The header first: its path decides how large a body may be.
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           [self = shared_from_this()](beast::error_code ec, size_t) {
+                             if (ec) return self->OnRead(ec);
+                             self->ReadBody();
+                           });
+}
+
+void Session::ReadBody() {
+  const ServerOptions& o = server_.options();
+  std::string_view target = parser_->get().target();
+  std::string_view path = target.substr(0, target.find('?'));
+  bool upload =
+      std::find(o.upload_paths.begin(), o.upload_paths.end(), path) != o.upload_paths.end();
+  if (!upload) {
+    // A chunked body is counted against the limit as it comes.
+    if (auto length = parser_->content_length(); length && *length > o.body_limit) {
+      return SendError(413, "request body too large\n");
+    }
+    parser_->body_limit(o.body_limit);
+  }
   bhttp::async_read(
       stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });

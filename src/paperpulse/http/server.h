@@ -35,6 +35,12 @@ struct ServerOptions {
   // Requests over these limits are answered 431 / 413 and the connection closed.
   uint32_t header_limit = 16 * 1024;
   uint64_t body_limit = 64 * 1024;
+  // File uploads (a citation manager's library export runs to megabytes):
+  // requests whose path is one of `upload_paths` may send up to
+  // `upload_limit` bytes instead. The path is known once the header is in,
+  // before any of the body is read.
+  uint64_t upload_limit = 8 << 20;
+  std::vector<std::string> upload_paths;
   // From the first byte of a request to its last; slow senders are cut off.
   std::chrono::milliseconds request_timeout{10'000};
   // How long an idle keep-alive connection is kept open.

@@ -185,6 +185,28 @@ TEST(Server, BodyOverTheLimitIs413) {
   EXPECT_THAT(out, HasSubstr("body=" + std::string(100, 'y') + "\n"));
 }
 
+TEST(Server, UploadPathsTakeLargerBodies) {
+  ServerOptions options;
+  options.body_limit = 100;
+  options.upload_limit = 300;
+  options.upload_paths = {"/echo"};
+  Running server(options);
+  auto post = [&](std::string_view target, size_t n) {
+    return Exchange(server.port(), "POST " + std::string(target) +
+                                       " HTTP/1.1\r\nHost: h\r\nContent-Length: " +
+                                       std::to_string(n) + "\r\nConnection: close\r\n\r\n" +
+                                       std::string(n, 'z'));
+  };
+  std::string out = post("/echo?tag=x", 250);
+  EXPECT_THAT(out, StartsWith("HTTP/1.1 200"));
+  EXPECT_THAT(out, HasSubstr("body=" + std::string(250, 'z') + "\n"));
+  EXPECT_THAT(post("/echo", 301), StartsWith("HTTP/1.1 413"));
+  // Other paths keep the ordinary limit, also after an upload on the same
+  // server (the limit is per request).
+  EXPECT_THAT(post("/echo/more", 250), StartsWith("HTTP/1.1 413"));
+  EXPECT_THAT(post("/other", 101), StartsWith("HTTP/1.1 413"));
+}
+
 TEST(Server, HeadGetsNoBodyAndAThrowingHandlerIs500) {
   Running server({});
   std::string out =

@@ -100,14 +100,18 @@ Result<std::string> PaperJson(const Context& ctx, std::string_view raw_id) {
   for (const DailyEntry& e : entries) {
     if (!best || e.upvotes > best->upvotes) best = &e;
   }
-  // Votes cast here on a paper that is on no list still count.
-  int64_t unlisted_upvotes = 0;
+  // Votes cast and comments written here on a paper that is on no list
+  // still count.
+  int64_t unlisted_upvotes = 0, unlisted_comments = 0;
   if (!best) {
     ASSIGN_OR_RETURN(std::optional<PaperPopularity> pop, store->GetPopularity(id->base));
-    if (pop) unlisted_upvotes = pop->upvotes();
+    if (pop) {
+      unlisted_upvotes = pop->upvotes();
+      unlisted_comments = pop->local_comments;
+    }
   }
   JsonWriter w;
-  WriteHfPaper(w, *paper, best, unlisted_upvotes);
+  WriteHfPaper(w, *paper, best, unlisted_upvotes, unlisted_comments);
   return w.Take();
 }
 

@@ -1,4 +1,9 @@
-// STUB: filled in by the comments work.
+// The discussion API (docs/api.md, "Comments"):
+//   GET    /api/papers/{id}/comments               the thread, in thread order
+//   POST   /api/papers/{id}/comments               {"text", "parentId"?} -> 201
+//   PATCH  /api/papers/{id}/comments/{commentId}   {"text"} (own) / {"hidden"} (admins)
+//   DELETE /api/papers/{id}/comments/{commentId}   (own)
+// Writes need a session with its CSRF token or a Bearer token (ApiWriter).
 #pragma once
 
 #include "paperpulse/http/context.h"
@@ -6,6 +11,8 @@
 
 namespace paperpulse::http {
 
+// Adds the routes above to `router`, before /api/papers/{id...} (which
+// would take "x/comments" for an id). `ctx` must outlive the router.
 void AddCommentApiRoutes(Router& router, const Context& ctx);
 
 }  // namespace paperpulse::http

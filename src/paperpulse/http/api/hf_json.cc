@@ -36,7 +36,7 @@ std::string HfTimestamp(std::string_view ts, std::string_view fallback) {
 }
 
 void WriteHfPaper(JsonWriter& w, const Paper& paper, const DailyEntry* entry,
-                  int64_t unlisted_upvotes) {
+                  int64_t unlisted_upvotes, int64_t unlisted_comments) {
   w.BeginObject();
   w.Key("id");
   w.String(paper.id);
@@ -73,6 +73,8 @@ void WriteHfPaper(JsonWriter& w, const Paper& paper, const DailyEntry* entry,
   w.String(paper.abstract);
   w.Key("upvotes");
   w.Int(entry ? entry->upvotes : unlisted_upvotes);
+  w.Key("numComments");
+  w.Int(entry ? entry->num_comments : unlisted_comments);
   if (entry && IsHttpUrl(entry->github_repo)) {
     w.Key("githubRepo");
     w.String(entry->github_repo);

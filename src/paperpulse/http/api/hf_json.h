@@ -17,11 +17,13 @@ namespace paperpulse::http {
 std::string HfTimestamp(std::string_view ts, std::string_view fallback);
 
 // The "paper" object: id, authors [{name, hidden}], publishedAt,
-// submittedOnDailyAt (when `entry`), title, summary, upvotes, and githubRepo /
-// githubStars / projectPage when known and valid. `unlisted_upvotes` is the
-// count shown when there is no entry (a paper voted on but never listed).
+// submittedOnDailyAt (when `entry`), title, summary, upvotes, numComments
+// (imported and visible local comments), and githubRepo / githubStars /
+// projectPage when known and valid. `unlisted_upvotes` and
+// `unlisted_comments` are the counts shown when there is no entry (a paper
+// voted or commented on here but never listed).
 void WriteHfPaper(JsonWriter& w, const Paper& paper, const DailyEntry* entry,
-                  int64_t unlisted_upvotes = 0);
+                  int64_t unlisted_upvotes = 0, int64_t unlisted_comments = 0);
 
 // One item of /api/daily_papers: {paper, publishedAt, title, summary,
 // numComments, submittedBy: {name}}.

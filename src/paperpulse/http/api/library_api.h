@@ -1,4 +1,7 @@
-// STUB: filled in by the library work.
+// The JSON API of personal libraries: POST / GET /api/library, GET
+// /api/library/tags, POST /api/library/import, and GET / PATCH / DELETE
+// /api/library/{id}. Contracts in docs/api.md ("Personal library"); the
+// logic is in http/library.h.
 #pragma once
 
 #include "paperpulse/http/context.h"
@@ -6,6 +9,8 @@
 
 namespace paperpulse::http {
 
+// Adds the routes above to `router`; call before /api/papers/{id...} and
+// the /api/{rest...} catch-all. `ctx` must outlive the router.
 void AddLibraryApiRoutes(Router& router, const Context& ctx);
 
 }  // namespace paperpulse::http

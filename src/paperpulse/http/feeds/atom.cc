@@ -75,7 +75,9 @@ std::string RenderAtom(const AtomFeed& feed) {
   std::string out;
   out.reserve(1024 + feed.entries.size() * 2048);
   out += "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
-  out += "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
+  out +=
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+      "xmlns:thr=\"http://purl.org/syndication/thread/1.0\">\n";
   Element(out, "  ", "id", feed.id);
   Element(out, "  ", "title", feed.title, " type=\"text\"");
   if (!feed.subtitle.empty()) Element(out, "  ", "subtitle", feed.subtitle, " type=\"text\"");
@@ -106,6 +108,27 @@ std::string RenderAtom(const AtomFeed& feed) {
       out += "\"/>\n";
     }
     if (!e.summary.empty()) Element(out, "    ", "summary", e.summary, " type=\"text\"");
+    if (!e.content_html.empty()) {
+      Element(out, "    ", "content", e.content_html, " type=\"html\"");
+    }
+    if (!e.replies_link.empty()) {
+      out += "    <link rel=\"replies\" type=\"application/atom+xml\" href=\"";
+      out += XmlEscape(e.replies_link);
+      out += "\" thr:count=\"";
+      out += std::to_string(e.replies_count);
+      out += "\"/>\n";
+    }
+    if (!e.in_reply_to_id.empty()) {
+      out += "    <thr:in-reply-to ref=\"";
+      out += XmlEscape(e.in_reply_to_id);
+      out += '"';
+      if (!e.in_reply_to_link.empty()) {
+        out += " href=\"";
+        out += XmlEscape(e.in_reply_to_link);
+        out += "\" type=\"text/html\"";
+      }
+      out += "/>\n";
+    }
     out += "  </entry>\n";
   }
   out += "</feed>\n";

@@ -3,6 +3,7 @@
 // without a Store or a socket.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,18 @@ struct AtomEntry {
   std::vector<std::string> authors;
   std::vector<std::string> categories;
   std::string summary;  // plain text (TeX kept as is)
+  // HTML (a rendered comment), sent escaped as <content type="html">;
+  // optional.
+  std::string content_html;
+  // The entry's discussion (RFC 4685 threading): the feed of its comments
+  // with their number, as <link rel="replies" thr:count>; omitted when
+  // `replies_link` is empty.
+  std::string replies_link;
+  int64_t replies_count = 0;
+  // The id and page of the entry this one answers (thr:in-reply-to), for a
+  // reply; optional.
+  std::string in_reply_to_id;
+  std::string in_reply_to_link;
 };
 
 struct AtomFeed {

@@ -49,7 +49,8 @@ TEST(RenderAtom, WritesAValidFeedWithEscapedContent) {
   feed.entries.push_back(e);
   std::string xml = RenderAtom(feed);
   EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed "
-                      "xmlns=\"http://www.w3.org/2005/Atom\">",
+                      "xmlns=\"http://www.w3.org/2005/Atom\" "
+                      "xmlns:thr=\"http://purl.org/syndication/thread/1.0\">",
                       0),
             0u);
   EXPECT_NE(xml.find("<title type=\"text\">daily &amp; more</title>"), std::string::npos);
@@ -64,6 +65,41 @@ TEST(RenderAtom, WritesAValidFeedWithEscapedContent) {
             std::string::npos);
   EXPECT_NE(xml.find("<category term=\"cs.CL\"/>"), std::string::npos);
   EXPECT_EQ(xml.substr(xml.size() - 8), "</feed>\n");
+}
+
+TEST(RenderAtom, WritesHtmlContentAndThreading) {
+  AtomFeed feed;
+  feed.id = "http://x/papers/2401.00001/comments.atom";
+  feed.title = "comments";
+  AtomEntry e;
+  e.id = "http://x/papers/2401.00001#comment-2";
+  e.title = "Reply by ada";
+  e.updated = "2026-06-30T00:00:00Z";
+  e.content_html =
+      "<p>a &lt;b&gt; <a rel=\"nofollow ugc noopener\" href=\"https://a.org/\">x</a></p>";
+  e.in_reply_to_id = "http://x/papers/2401.00001#comment-1";
+  e.in_reply_to_link = "http://x/papers/2401.00001#comment-1";
+  e.replies_link = "http://x/papers/2401.00001/comments.atom?a=1&b=2";
+  e.replies_count = 3;
+  feed.entries.push_back(e);
+  std::string xml = RenderAtom(feed);
+  // The HTML is text of <content>: escaped once, so a reader unescapes it
+  // back to the same HTML (and markup in the comment stays escaped twice).
+  EXPECT_NE(xml.find("<content type=\"html\">&lt;p&gt;a &amp;lt;b&amp;gt; &lt;a "
+                     "rel=&quot;nofollow ugc noopener&quot; "
+                     "href=&quot;https://a.org/&quot;&gt;x&lt;/a&gt;&lt;/p&gt;</content>"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<link rel=\"replies\" type=\"application/atom+xml\" "
+                     "href=\"http://x/papers/2401.00001/comments.atom?a=1&amp;b=2\" "
+                     "thr:count=\"3\"/>"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<thr:in-reply-to ref=\"http://x/papers/2401.00001#comment-1\" "
+                     "href=\"http://x/papers/2401.00001#comment-1\" type=\"text/html\"/>"),
+            std::string::npos)
+      << xml;
+  EXPECT_EQ(xml.find("<a "), std::string::npos);
 }
 
 TEST(RenderAtom, EmptyFeedStillHasRequiredElements) {

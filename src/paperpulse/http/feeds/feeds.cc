@@ -4,10 +4,13 @@
 
 #include <algorithm>
 
+#include "paperpulse/base/arxiv_id.h"
 #include "paperpulse/base/strings.h"
 #include "paperpulse/http/api/params.h"
+#include "paperpulse/http/comments.h"
 #include "paperpulse/http/daily.h"
 #include "paperpulse/http/feeds/atom.h"
+#include "paperpulse/http/markdown.h"
 #include "paperpulse/http/status.h"
 #include "paperpulse/http/text.h"
 #include "paperpulse/search/index.h"
@@ -79,10 +82,33 @@ AtomEntry EntryFor(const Context& ctx, const Paper& paper, std::string_view list
   return e;
 }
 
+// A listed paper's entry also links its discussion, with numComments.
 AtomEntry EntryFor(const Context& ctx, const DailyItem& item) {
   std::string_view listed = item.entry.submitted_at;
   if (listed.empty()) listed = item.entry.date;
-  return EntryFor(ctx, item.paper, listed);
+  AtomEntry e = EntryFor(ctx, item.paper, listed);
+  e.replies_link = PaperPage(ctx, item.paper.id) + "/comments.atom";
+  e.replies_count = item.entry.num_comments;
+  return e;
+}
+
+AtomEntry CommentEntry(const Context& ctx, const Comment& c) {
+  AtomEntry e;
+  e.id = ctx.options.base_url + CommentPath(c);
+  e.title = (c.parent_id == 0 ? "Comment by " : "Reply by ") + CommentAuthor(c);
+  e.link = e.id;
+  e.published = Rfc3339(c.created_at);
+  e.updated = c.edited_at.empty() ? e.published : Rfc3339(c.edited_at);
+  e.authors = {CommentAuthor(c)};
+  e.content_html = RenderCommentMarkdown(c.text);
+  if (c.parent_id != 0) {
+    Comment parent;
+    parent.id = c.parent_id;
+    parent.paper_id = c.paper_id;
+    e.in_reply_to_id = ctx.options.base_url + CommentPath(parent);
+    e.in_reply_to_link = e.in_reply_to_id;
+  }
+  return e;
 }
 
 AtomFeed NewFeed(const Context& ctx, const Request& req, std::string title, std::string subtitle,
@@ -194,6 +220,32 @@ Response AuthorFeed(const Context& ctx, const Request& req, std::string_view raw
 }
 
 }  // namespace
+
+Response PaperCommentsFeed(const Context& ctx, const Request& req, std::string_view raw_id) {
+  auto limit = Limit(req);
+  if (!limit) return FromError(limit.error());
+  auto store = ctx.stores.Acquire();
+  if (!store) return FromError(store.error());
+  auto thread = PaperThread(**store, raw_id, nullptr);
+  if (!thread) return FromError(thread.error());
+  std::vector<const Comment*> shown;
+  for (const ThreadItem& item : *thread) {
+    if (!item.placeholder) shown.push_back(&item.comment);
+  }
+  // Newest first; stored timestamps compare as text.
+  std::stable_sort(shown.begin(), shown.end(), [](const Comment* a, const Comment* b) {
+    return a->created_at != b->created_at ? a->created_at > b->created_at : a->id > b->id;
+  });
+  if (shown.size() > static_cast<size_t>(*limit)) shown.resize(static_cast<size_t>(*limit));
+  std::string id = ParseArxivId(raw_id)->base;
+  auto paper = (*store)->GetPaper(id);
+  if (!paper) return FromError(paper.error());
+  std::string title = *paper && !(*paper)->title.empty() ? CollapseWhitespace((*paper)->title) : id;
+  AtomFeed feed = NewFeed(ctx, req, "paperpulse: comments on " + title,
+                          "The discussion of arXiv:" + id + ", newest first", "/papers/" + id);
+  for (const Comment* c : shown) feed.entries.push_back(CommentEntry(ctx, *c));
+  return AtomResponse(feed);
+}
 
 void AddFeedRoutes(Router& router, const Context& ctx) {
   router.Add({"feed_daily", "/feeds/daily.atom", [&ctx](const Request& req, const PathParams&) {

@@ -64,7 +64,8 @@ std::string AuthorPath(std::string_view name) { return "/authors/" + UrlEncode(n
 CardViewer ViewerOfCards(const Context& ctx, const Request& req,
                          const std::optional<auth::Principal>& viewer, const TemplateData& cards) {
   CardViewer v;
-  v.next_path = req.path;
+  // With the query: a vote on page 2 of a search comes back to that page.
+  v.next_path = req.target.empty() ? req.path : req.target;
   if (!viewer) return v;
   v.csrf_token = viewer->csrf_token;
   std::vector<std::string> ids;
@@ -77,29 +78,41 @@ CardViewer ViewerOfCards(const Context& ctx, const Request& req,
   }
   if (ids.empty()) return v;
   auto store = ctx.stores.Acquire();
-  auto voted = store ? (*store)->VotedPapers(viewer->account.id, ids)
-                     : Result<std::vector<std::string>>(tl::unexpected(store.error()));
-  if (!voted) {
-    spdlog::warn("pages: cannot read votes: {}", voted.error().ToString());
+  if (!store) {
+    spdlog::warn("pages: cannot read votes and saved papers: {}", store.error().ToString());
     return v;
   }
-  v.voted = std::move(*voted);
+  if (auto voted = (*store)->VotedPapers(viewer->account.id, ids)) {
+    v.voted = std::move(*voted);
+  } else {
+    spdlog::warn("pages: cannot read votes: {}", voted.error().ToString());
+  }
+  if (auto saved = (*store)->SavedPapers(viewer->account.id, ids)) {
+    v.saved = std::move(*saved);
+  } else {
+    spdlog::warn("pages: cannot read saved papers: {}", saved.error().ToString());
+  }
   return v;
 }
 
 Result<std::string> RenderCards(const Context& ctx, const TemplateData& cards,
                                 const CardViewer& viewer, bool compact) {
   TemplateData data;
-  if (viewer.voted.empty() || !cards.is_list()) {
+  if ((viewer.voted.empty() && viewer.saved.empty()) || !cards.is_list()) {
     data.set("cards", cards);
   } else {
-    // Mustache data cannot be edited in place: copy, marking voted papers.
+    // Mustache data cannot be edited in place: copy, marking voted and
+    // saved papers.
     std::unordered_set<std::string> voted(viewer.voted.begin(), viewer.voted.end());
+    std::unordered_set<std::string> saved(viewer.saved.begin(), viewer.saved.end());
     TemplateData marked{TemplateData::type::list};
     for (const TemplateData& card : cards.list_value()) {
       TemplateData copy = card;
       const TemplateData* id = card.get("id");
-      if (id && id->is_string() && voted.count(id->string_value())) copy.set("voted", true);
+      if (id && id->is_string()) {
+        if (voted.count(id->string_value())) copy.set("voted", true);
+        if (saved.count(id->string_value())) copy.set("saved", true);
+      }
       marked.push_back(copy);
     }
     data.set("cards", marked);

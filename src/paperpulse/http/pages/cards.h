@@ -33,24 +33,28 @@ std::string CommentsLabel(int64_t n);
 // "/authors/Ada%20Lovelace": the author page of `name`.
 std::string AuthorPath(std::string_view name);
 
-// Who looks at a card list, for its vote buttons: the form posts to
-// /papers/{id}/upvote with the reader's CSRF token (empty for anonymous
-// readers, whose post leads to sign-in) and comes back to `next_path`; the
-// papers the reader has voted for show as pressed.
+// Who looks at a card list, for its vote and save buttons: the forms post
+// to /papers/{id}/upvote and /papers/{id}/save with the reader's CSRF token
+// (empty for anonymous readers, whose post leads to sign-in) and come back
+// to `next_path`; the papers the reader has voted for or saved to their
+// library show as pressed.
 struct CardViewer {
   std::string csrf_token;
   std::vector<std::string> voted;  // base ids
-  std::string next_path;           // "/papers/date/2026-06-30"
+  std::vector<std::string> saved;  // base ids
+  std::string next_path;           // "/search?q=diffusion"
 };
 
-// The CardViewer of `req` for `cards`: `viewer` (PageViewer) and the ones
-// of the cards' papers they voted for (one Store query). A Store failure
-// only loses the pressed state (logged).
+// The CardViewer of `req` for `cards`: `viewer` (PageViewer), the page's
+// path and query, and the cards' papers they voted for and saved (one Store
+// query each). A Store failure only loses a pressed state (logged).
+// A card may carry an "entry" (pages/library.cc): the tags, note and edit
+// form of the reader's library entry.
 CardViewer ViewerOfCards(const Context& ctx, const Request& req,
                          const std::optional<auth::Principal>& viewer, const TemplateData& cards);
 
 // Renders `cards` (a list of DailyCard / SearchCard) as the HTML of a card
-// list with vote buttons for `viewer`; `compact` leaves out excerpts and
+// list with vote and save buttons for `viewer`; `compact` leaves out excerpts and
 // snippets (related papers). Errors: kInternal when the template does not
 // render.
 Result<std::string> RenderCards(const Context& ctx, const TemplateData& cards,

@@ -1,8 +1,106 @@
-// STUB: filled in by the comments work.
+// The comment forms of the paper page, for readers without JavaScript:
+//   POST /papers/{id}/comments                   text, parent_id (a reply)
+//   POST /papers/{id}/comments/{cid}/edit        text (own comments)
+//   POST /papers/{id}/comments/{cid}/delete      (own comments)
+//   POST /papers/{id}/comments/{cid}/hide        hidden=true|false (admins)
+// Each answers 303 to the comment on the paper page (the discussion, after a
+// delete). And GET /papers/{id}/comments.atom, the discussion's feed.
+#include "paperpulse/http/comments.h"
+
+#include "paperpulse/base/arxiv_id.h"
+#include "paperpulse/http/feeds/feeds.h"
+#include "paperpulse/http/pages/pages.h"
 #include "paperpulse/http/pages/routes.h"
 
 namespace paperpulse::http {
+namespace {
 
-void AddCommentRoutes(Router&, const Context&) {}
+void AddForm(Router& router, std::string name, std::string pattern, RouteHandler handler) {
+  Route r;
+  r.name = std::move(name);
+  r.pattern = std::move(pattern);
+  r.methods = {"POST"};
+  r.cacheable = false;
+  r.handler = std::move(handler);
+  router.Add(std::move(r));
+}
+
+// The comment id of the path; a bad one is an unknown comment.
+Response WithCommentId(const Context& ctx, const PathParams& params,
+                       const std::function<Response(int64_t)>& fn) {
+  auto id = ParseCommentId(params.Get("cid"));
+  if (!id) return FormErrorPage(ctx, id.error());
+  return fn(*id);
+}
+
+Response PostComment(const Context& ctx, const Request& req, const PathParams& params) {
+  return WithFormWriter(ctx, req,
+                        [&](storage::Store& store, const auth::Principal& who, const Fields& body,
+                            const std::string&) {
+                          auto parent = body.GetInt("parent_id", 0);
+                          if (!parent) return FormErrorPage(ctx, parent.error());
+                          auto c = AddComment(ctx, store, who, params.Get("id"),
+                                              body.Get("text").value_or(""), *parent);
+                          if (!c) return FormErrorPage(ctx, c.error());
+                          return SeeOther(CommentPath(*c));
+                        });
+}
+
+Response PostEdit(const Context& ctx, const Request& req, const PathParams& params) {
+  return WithCommentId(ctx, params, [&](int64_t cid) {
+    return WithFormWriter(ctx, req,
+                          [&](storage::Store& store, const auth::Principal& who, const Fields& body,
+                              const std::string&) {
+                            auto c = EditComment(ctx, store, who, params.Get("id"), cid,
+                                                 body.Get("text").value_or(""));
+                            if (!c) return FormErrorPage(ctx, c.error());
+                            return SeeOther(CommentPath(*c));
+                          });
+  });
+}
+
+Response PostDelete(const Context& ctx, const Request& req, const PathParams& params) {
+  return WithCommentId(ctx, params, [&](int64_t cid) {
+    return WithFormWriter(
+        ctx, req,
+        [&](storage::Store& store, const auth::Principal& who, const Fields&, const std::string&) {
+          Status s = DeleteComment(ctx, store, who, params.Get("id"), cid);
+          if (!s) return FormErrorPage(ctx, s.error());
+          return SeeOther("/papers/" + ParseArxivId(params.Get("id"))->base + "#discussion");
+        });
+  });
+}
+
+Response PostHide(const Context& ctx, const Request& req, const PathParams& params) {
+  return WithCommentId(ctx, params, [&](int64_t cid) {
+    return WithFormWriter(ctx, req,
+                          [&](storage::Store& store, const auth::Principal& who, const Fields& body,
+                              const std::string&) {
+                            auto hidden = body.GetBool("hidden", true);
+                            if (!hidden) return FormErrorPage(ctx, hidden.error());
+                            auto c = HideComment(ctx, store, who, params.Get("id"), cid, *hidden);
+                            if (!c) return FormErrorPage(ctx, c.error());
+                            return SeeOther(CommentPath(*c));
+                          });
+  });
+}
+
+}  // namespace
+
+void AddCommentRoutes(Router& router, const Context& ctx) {
+  const Context* c = &ctx;
+  router.Add({"paper_comments_feed", "/papers/{id...}/comments.atom",
+              [c](const Request& req, const PathParams& p) {
+                return PaperCommentsFeed(*c, req, p.Get("id"));
+              }});
+  AddForm(router, "comment_add_form", "/papers/{id...}/comments",
+          [c](const Request& req, const PathParams& p) { return PostComment(*c, req, p); });
+  AddForm(router, "comment_edit_form", "/papers/{id...}/comments/{cid}/edit",
+          [c](const Request& req, const PathParams& p) { return PostEdit(*c, req, p); });
+  AddForm(router, "comment_delete_form", "/papers/{id...}/comments/{cid}/delete",
+          [c](const Request& req, const PathParams& p) { return PostDelete(*c, req, p); });
+  AddForm(router, "comment_hide_form", "/papers/{id...}/comments/{cid}/hide",
+          [c](const Request& req, const PathParams& p) { return PostHide(*c, req, p); });
+}
 
 }  // namespace paperpulse::http

@@ -1,11 +1,16 @@
-// The paper page ("/papers/{id}") and its BibTeX ("/papers/{id}/bibtex").
+// The paper page ("/papers/{id}", with its discussion) and its BibTeX
+// ("/papers/{id}/bibtex").
 #include <spdlog/spdlog.h>
 
 #include "paperpulse/base/arxiv_id.h"
+#include "paperpulse/http/comments.h"
+#include "paperpulse/http/library.h"
+#include "paperpulse/http/markdown.h"
 #include "paperpulse/http/pages/bibtex.h"
 #include "paperpulse/http/pages/cards.h"
 #include "paperpulse/http/pages/pages.h"
 #include "paperpulse/http/pages/routes.h"
+#include "paperpulse/http/reading_lists.h"
 #include "paperpulse/http/status.h"
 #include "paperpulse/http/text.h"
 #include "paperpulse/search/index.h"
@@ -49,16 +54,18 @@ void SetIfAny(TemplateData& data, const std::string& key, std::string value) {
 std::string SearchPath(std::string_view query) { return "/search?q=" + UrlEncode(query); }
 
 // Community data over all the days the paper was listed: the best upvote
-// count and the newest known links.
+// and comment counts (numComments: imported and visible local comments)
+// and the newest known links.
 void AddCommunity(TemplateData& data, const std::vector<DailyEntry>& entries,
                   const std::optional<PaperPopularity>& popularity) {
-  int64_t upvotes = 0, comments = 0;
+  int64_t upvotes = 0, comments = 0, imported_comments = 0;
   std::string github, project;
   std::optional<int64_t> stars;
   TemplateData days{TemplateData::type::list};
   for (const DailyEntry& e : entries) {  // newest first
     upvotes = std::max(upvotes, e.upvotes);
     comments = std::max(comments, e.num_comments);
+    imported_comments = std::max(imported_comments, e.num_comments - e.local_comments);
     if (github.empty() && IsHttpUrl(e.github_repo)) {
       github = e.github_repo;
       stars = e.github_stars;
@@ -72,10 +79,15 @@ void AddCommunity(TemplateData& data, const std::vector<DailyEntry>& entries,
     if (!e.submitted_by.empty()) d.set("by", CleanText(e.submitted_by));
     days.push_back(d);
   }
-  // Votes cast here count even for a paper on no list.
-  if (popularity) upvotes = std::max(upvotes, popularity->upvotes());
+  // Votes cast and comments written here count even for a paper on no list.
+  if (popularity) {
+    upvotes = std::max(upvotes, popularity->upvotes());
+    if (entries.empty()) comments = popularity->local_comments;
+  }
   data.set("upvotes", std::to_string(upvotes));
+  data.set("num_comments", std::to_string(comments));
   if (comments > 0) data.set("comments_label", CommentsLabel(comments));
+  if (imported_comments > 0) data.set("imported_comments_label", CommentsLabel(imported_comments));
   if (!github.empty()) {
     data.set("github_repo", github);
     if (stars) data.set("github_stars", std::to_string(*stars));
@@ -102,6 +114,110 @@ void AddVersions(TemplateData& data, const Paper& p) {
     data.set("versions", versions);
     data.set("has_versions", true);
   }
+}
+
+// "Jun 30, 2026, 14:05 UTC" for a stored timestamp.
+std::string CommentTime(std::string_view ts) {
+  std::string label = DisplayDate(ts);
+  if (ts.size() >= 16 && ts[10] == 'T') {
+    label += ", ";
+    label += ts.substr(11, 5);
+    label += " UTC";
+  }
+  return label;
+}
+
+// One comment (comment_item.mustache) for `viewer`, and what the thread
+// list needs of it. The list item sets every key the page template reads of
+// it: mustache looks a missing key up in the enclosing comment, so a reply
+// would otherwise take its parent's values.
+Result<TemplateData> CommentItem(const Context& ctx, const ThreadItem& item,
+                                 const std::optional<auth::Principal>& viewer, bool can_reply) {
+  const Comment& c = item.comment;
+  std::string base = "/papers/" + c.paper_id + "/comments/" + std::to_string(c.id);
+  bool own = !item.placeholder && viewer && viewer->account.id == c.user_id && c.visible();
+  TemplateData d;
+  d.set("cid", std::to_string(c.id));
+  d.set("placeholder", item.placeholder);
+  if (!item.placeholder) {
+    d.set("author", CommentAuthor(c));
+    d.set("created_at", c.created_at);
+    d.set("created_label", CommentTime(c.created_at));
+    if (!c.edited_at.empty()) d.set("edited_label", CommentTime(c.edited_at));
+    d.set("html", RenderCommentMarkdown(c.text));
+    d.set("hidden", c.hidden);
+  }
+  if (own) {
+    d.set("own", true);
+    d.set("text", c.text);
+    d.set("edit_action", base + "/edit");
+    d.set("delete_action", base + "/delete");
+    d.set("max_chars", std::to_string(kMaxCommentChars));
+  }
+  if (!item.placeholder && viewer && viewer->account.is_admin) d.set("hide_action", base + "/hide");
+  if (viewer) d.set("csrf_token", viewer->csrf_token);
+  ASSIGN_OR_RETURN(std::string html, ctx.templates.Render("comment_item", d));
+  TemplateData li;
+  li.set("cid", std::to_string(c.id));
+  li.set("author", item.placeholder ? std::string() : CommentAuthor(c));
+  li.set("hidden", !item.placeholder && c.hidden);
+  li.set("item_html", html);
+  li.set("can_reply", can_reply && !item.placeholder && c.parent_id == 0 && c.visible());
+  li.set("replies", TemplateData{TemplateData::type::list});
+  li.set("has_replies", false);
+  return li;
+}
+
+// The discussion: the thread (top-level comments, each with its replies)
+// and the forms `viewer` may use. The page shows without it, saying so,
+// when the Store cannot answer.
+Status AddDiscussion(const Context& ctx, TemplateData& data, const Paper& p,
+                     const std::optional<auth::Principal>& viewer) {
+  data.set("comments_feed_url", "/papers/" + p.id + "/comments.atom");
+  data.set("max_comment_chars", std::to_string(kMaxCommentChars));
+  bool can_write = viewer && !viewer->account.name.empty();
+  if (can_write) {
+    data.set("can_comment", true);
+  } else if (viewer) {
+    data.set("settings_href", "/settings?next=" + UrlEncode("/papers/" + p.id + "#discussion"));
+  } else {
+    data.set("login_href", LoginPath("/papers/" + p.id));
+  }
+  auto store = ctx.stores.Acquire();
+  auto thread = store ? PaperThread(**store, p.id, viewer ? &*viewer : nullptr)
+                      : Result<std::vector<ThreadItem>>(tl::unexpected(store.error()));
+  if (!thread) {
+    spdlog::warn("pages: comments of {}: {}", p.id, thread.error().ToString());
+    data.set("discussion_message", "The discussion cannot be shown right now.");
+    return Ok();
+  }
+  TemplateData top{TemplateData::type::list};
+  std::optional<TemplateData> open;  // the top-level comment whose replies come
+  TemplateData replies{TemplateData::type::list};
+  int64_t shown = 0;
+  auto close = [&] {
+    if (!open) return;
+    open->set("has_replies", !replies.is_empty_list());
+    open->set("replies", replies);
+    top.push_back(*open);
+    open.reset();
+    replies = TemplateData{TemplateData::type::list};
+  };
+  for (const ThreadItem& item : *thread) {
+    if (!item.placeholder && item.comment.visible()) ++shown;
+    ASSIGN_OR_RETURN(TemplateData li, CommentItem(ctx, item, viewer, can_write));
+    if (item.comment.parent_id == 0) {
+      close();
+      open = std::move(li);
+    } else if (open) {
+      replies.push_back(li);
+    }
+  }
+  close();
+  data.set("has_comments", !top.is_empty_list());
+  data.set("comments", top);
+  if (shown > 0) data.set("discussion_count", std::to_string(shown));
+  return Ok();
 }
 
 // Related papers from the search index. The page shows without them when
@@ -185,6 +301,7 @@ Response PaperPage(const Context& ctx, const Request& req, std::string_view raw_
   AddCommunity(data, (*loaded)->entries, (*loaded)->popularity);
   AddVersions(data, p);
   auto viewer = PageViewer(ctx, req);
+  if (Status s = AddDiscussion(ctx, data, p, viewer); !s) return TemplateErrorPage(s.error());
   // The big vote button is a one-card list's button: same form, same state.
   TemplateData self{TemplateData::type::list};
   TemplateData self_card;
@@ -194,12 +311,17 @@ Response PaperPage(const Context& ctx, const Request& req, std::string_view raw_
   data.set("viewer_csrf", vote.csrf_token);
   data.set("next_path", vote.next_path);
   data.set("voted", !vote.voted.empty());
+  std::string self_path = "/papers/" + p.id;
+  data.set("save_form_html", SaveFormHtml(ctx, viewer, p.id, self_path));
+  data.set("add_to_list_html", AddToListFormHtml(ctx, viewer, p.id, self_path));
   AddRelated(ctx, data, p, req, viewer);
 
   PageInfo info;
   info.title = title;
   info.description = CleanText(Excerpt(p.abstract, 200));
-  info.canonical_path = "/papers/" + p.id;
+  info.canonical_path = self_path;
+  info.feed_url = self_path + "/comments.atom";
+  info.feed_title = "Comments on arXiv:" + p.id;
   info.math = true;
   info.viewer = std::move(viewer);
   return RenderPage(ctx, 200, "paper", std::move(data), info);
