@@ -15,10 +15,7 @@ import html
 import html.parser
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import unittest
 import xml.etree.ElementTree as ET
@@ -26,24 +23,24 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import pp_client  # noqa: E402
-import pp_server  # noqa: E402
-from pp_client import Client  # noqa: E402
-from pp_community import HF_DAILY, HF_DAYS, KAGGLE, start_sink  # noqa: E402
+import pp_community  # noqa: E402
+from pp_client import Client, run_concurrently  # noqa: E402
+from pp_community import HF_DAYS, kaggle_ids, needs_postgres  # noqa: E402
 
-try:
-    import feedparser
-except ImportError:  # a pyenv/venv python3 first on PATH: use Debian's python3-feedparser
-    sys.path.append("/usr/lib/python3/dist-packages")
-    import feedparser
+feedparser = pp_community.system_module("feedparser")
 
 BIN = None
-STATE = {}
+BED = None    # pp_community.TestBed
+SITE = None   # the SQLite site most tests use
+PAPERS = []   # ids of the papers on the HF list of DAY
 DAY = HF_DAYS[-1]
 ATOM = "{http://www.w3.org/2005/Atom}"
 THR = "{http://purl.org/syndication/thread/1.0}"
 # Comments per account per minute on the test servers (the flow tests post
 # a dozen with one account; the rate-limit test exhausts it).
 COMMENT_LIMIT = 40
+SITE_FLAGS = ("--login-limit-per-ip", "0",  # every test client is 127.0.0.1
+              "--comment-limit-per-account", str(COMMENT_LIMIT), "--cache-ttl-ms", "60000")
 
 # Markup that must stay text wherever a comment is shown.
 ATTACKS = [
@@ -75,48 +72,30 @@ ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "code", "pre", "ul", "ol", "li",
 def sign_in(address, port=None, name=None):
     """Signs in through the mailed link and, with `name`, sets the display
     name comments are shown under; returns the Client."""
-    c = pp_client.sign_in(port or STATE["port"], STATE["maildir"], address)
-    if name:
-        status, _, doc = c.json("PATCH", "/api/me", {"name": name})
-        assert status == 200, (status, doc)
-    return c
-
-
-def cli(*args, db=None, data_dir=None):
-    argv = [BIN, *args, "--data-dir", data_dir or STATE["data"]]
-    if db:
-        argv += ["--db", db]
-    p = subprocess.run(argv, capture_output=True, text=True, timeout=60)
-    assert p.returncode == 0, (args, p.stderr)
-    return p.stdout.strip()
+    return pp_client.sign_in(port or SITE.port, BED.maildir, address, name=name)
 
 
 def listed_papers(port=None):
     """Ids of the papers on the HF list of DAY."""
-    status, _, doc = Client(port or STATE["port"]).json("GET", "/api/daily_papers?date=" + DAY)
+    status, _, doc = Client(port or SITE.port).json("GET", "/api/daily_papers?date=" + DAY)
     assert status == 200 and doc, (status, doc)
     return [item["paper"]["id"] for item in doc]
 
 
 def unlisted_paper(n):
     """The id of the n-th imported Kaggle paper (on no daily list)."""
-    import json
-    with open(KAGGLE, encoding="utf-8") as f:
-        for i, line in enumerate(f):
-            if i == n:
-                return json.loads(line)["id"]
-    raise AssertionError("too few papers")
+    return kaggle_ids(n + 1)[n]
 
 
 def api_count(pid, port=None):
-    status, _, doc = Client(port or STATE["port"]).json("GET", "/api/papers/" + pid)
+    status, _, doc = Client(port or SITE.port).json("GET", "/api/papers/" + pid)
     assert status == 200, (status, doc)
     return doc["numComments"]
 
 
 def daily_count(pid, port=None):
     """numComments of the paper's item on DAY's list (and its paper object)."""
-    status, _, doc = Client(port or STATE["port"]).json("GET", "/api/daily_papers?date=" + DAY)
+    status, _, doc = Client(port or SITE.port).json("GET", "/api/daily_papers?date=" + DAY)
     assert status == 200, (status, doc)
     for item in doc:
         if item["paper"]["id"] == pid:
@@ -126,7 +105,7 @@ def daily_count(pid, port=None):
 
 
 def page(pid, client=None):
-    status, _, body = (client or Client(STATE["port"])).request("GET", "/papers/" + pid)
+    status, _, body = (client or Client(SITE.port)).request("GET", "/papers/" + pid)
     assert status == 200, status
     return body.decode("utf-8")
 
@@ -139,7 +118,7 @@ def page_count(pid, client=None):
 
 def card_count(pid):
     """The comment count on the paper's card on DAY's page (0 when none)."""
-    status, _, body = Client(STATE["port"]).request("GET", "/papers/date/" + DAY)
+    status, _, body = Client(SITE.port).request("GET", "/papers/date/" + DAY)
     assert status == 200, status
     text = body.decode("utf-8")
     start = text.index('id="paper-%s"' % pid)
@@ -150,7 +129,7 @@ def card_count(pid):
 
 def feed_count(pid):
     """thr:count of the paper's entry in the daily feed."""
-    status, _, body = Client(STATE["port"]).request("GET", "/feeds/daily.atom")
+    status, _, body = Client(SITE.port).request("GET", "/feeds/daily.atom")
     assert status == 200, status
     for entry in ET.fromstring(body).iter(ATOM + "entry"):
         if entry.findtext(ATOM + "id") == "https://arxiv.org/abs/" + pid:
@@ -161,7 +140,7 @@ def feed_count(pid):
 
 
 def thread(pid, client=None):
-    status, _, doc = (client or Client(STATE["port"])).json("GET",
+    status, _, doc = (client or Client(SITE.port)).json("GET",
                                                             "/api/papers/%s/comments" % pid)
     assert status == 200, (status, doc)
     return doc
@@ -277,55 +256,22 @@ def assert_inert_page(test, text, where):
     return "".join(scan.body_text)
 
 
-def start_site(data_dir, log_path, db=None):
-    args = ["--no-harvest", "--smtp", "smtp://127.0.0.1:%d" % STATE["smtp_port"],
-            "--mail-from", "paperpulse <noreply@paperpulse.test>",
-            # Every test client is 127.0.0.1.
-            "--login-limit-per-ip", "0",
-            "--comment-limit-per-account", str(COMMENT_LIMIT),
-            "--cache-ttl-ms", "60000"]
-    if db:
-        args += ["--db", db]
-    return pp_server.start_server(BIN, data_dir, log_path, *args)
-
-
-def import_slice(data_dir, db=None):
-    argv = [BIN, "import", "--data-dir", data_dir, STATE["src"]]
-    if db:
-        argv += ["--db", db]
-    p = subprocess.run(argv, capture_output=True, text=True, timeout=300)
-    assert p.returncode == 0, p.stderr[-4000:]
-
-
 # ------------------------------------------------------------ module setup
 
 def setUpModule():
-    tmp = tempfile.mkdtemp(prefix="pp_comments_")
-    STATE["tmp"] = tmp
-    STATE["maildir"] = os.path.join(tmp, "mail")
-    STATE["sink"], STATE["smtp_port"] = start_sink(STATE["maildir"])
-    src = os.path.join(tmp, "in")
-    os.makedirs(src)
-    for day in HF_DAYS:
-        shutil.copy(os.path.join(HF_DAILY, day + ".json"), src)
-    shutil.copy(KAGGLE, src)
-    STATE["src"] = src
-    STATE["data"] = os.path.join(tmp, "var")
-    import_slice(STATE["data"])
-    STATE["log_path"] = os.path.join(tmp, "serve.log")
-    proc, port, log = start_site(STATE["data"], STATE["log_path"])
-    STATE.update(proc=proc, port=port, log=log)
-    STATE["papers"] = listed_papers()
-    assert len(STATE["papers"]) >= 5, STATE["papers"]
+    global BED, SITE
+    BED = pp_community.TestBed(BIN, "pp_comments_")
+    SITE = BED.site("sqlite", *SITE_FLAGS)
+    PAPERS[:] = listed_papers()
+    assert len(PAPERS) >= 5, PAPERS
 
 
 def tearDownModule():
     try:
-        if STATE.get("proc"):
-            pp_server.stop_server(STATE["proc"], STATE["log"])
+        if SITE:
+            SITE.stop()
     finally:
-        pp_server.stop_process(STATE.get("sink"))
-        shutil.rmtree(STATE["tmp"], ignore_errors=True)
+        BED.close()
 
 
 # ------------------------------------------------------------------ tests
@@ -339,14 +285,14 @@ class ThreadTest(unittest.TestCase):
         self.assertEqual(self.counts(pid), (n, n, n, n, n))
 
     def test_post_reply_edit_delete(self):
-        pid = STATE["papers"][0]
+        pid = PAPERS[0]
         base = api_count(pid)
         self.assertCounts(pid, base)
         alice = sign_in("alice@comments.test", name="Alice")
         bob = sign_in("bob@comments.test", name="Bob")
 
         # Signed out: 401; signed in without a display name: 400 saying why.
-        self.assertEqual(Client(STATE["port"]).json(
+        self.assertEqual(Client(SITE.port).json(
             "POST", "/api/papers/%s/comments" % pid, {"text": "hi"})[0], 401)
         nameless = sign_in("nameless@comments.test")
         status, _, doc = nameless.json("POST", "/api/papers/%s/comments" % pid, {"text": "hi"})
@@ -379,7 +325,7 @@ class ThreadTest(unittest.TestCase):
                                   {"text": "deeper", "parentId": reply["id"]})
         self.assertEqual(status, 400)
         self.assertIn("parentId", doc["error"])
-        other = STATE["papers"][4]
+        other = PAPERS[4]
         elsewhere = post(bob, other, "on another paper")
         for bad in (elsewhere["id"], 999999999, 0, -1, "x"):
             status, _, doc = bob.json("POST", "/api/papers/%s/comments" % pid,
@@ -395,7 +341,7 @@ class ThreadTest(unittest.TestCase):
         self.assertEqual(bob.json("POST", "/api/papers/%s/comments" % pid, {})[0], 400)
         self.assertEqual(bob.json("POST", "/api/papers/9912.99999/comments", {"text": "a"})[0], 404)
         self.assertEqual(bob.json("POST", "/api/papers/not-an-id/comments", {"text": "a"})[0], 404)
-        self.assertEqual(Client(STATE["port"]).json(
+        self.assertEqual(Client(SITE.port).json(
             "GET", "/api/papers/9912.99999/comments")[0], 404)
         self.assertEqual(post(alice, pid, "x" * 10000)["text"], "x" * 10000)
         long_one = thread(pid)[-1]
@@ -442,7 +388,7 @@ class ThreadTest(unittest.TestCase):
         self.assertCounts(pid, base)
 
     def test_page_shows_the_thread_and_the_right_forms(self):
-        pid = STATE["papers"][1]
+        pid = PAPERS[1]
         carol = sign_in("carol@comments.test", name="Carol <3")
         dave = sign_in("dave@comments.test", name="Dave")
         top = post(carol, pid, "Energy: $E=mc^2$\n\n```python\nprint('hi')\n```")
@@ -473,7 +419,7 @@ class ThreadTest(unittest.TestCase):
         self.assertIn('name="parent_id" value="%d"' % top["id"], his)
 
     def test_forms_without_javascript(self):
-        pid = STATE["papers"][2]
+        pid = PAPERS[2]
         erin = sign_in("erin@comments.test", name="Erin")
         base = api_count(pid)
         form = {"csrf_token": erin.csrf, "text": "From a form: $x^2$"}
@@ -492,7 +438,7 @@ class ThreadTest(unittest.TestCase):
         # Without the CSRF token: 403; signed out: to the sign-in page.
         self.assertEqual(erin.request("POST", "/papers/%s/comments" % pid, csrf=False,
                                       form={"text": "forged"})[0], 403)
-        status, headers, _ = Client(STATE["port"]).request(
+        status, headers, _ = Client(SITE.port).request(
             "POST", "/papers/%s/comments" % pid, form={"text": "anon"})
         self.assertEqual(status, 303)
         self.assertTrue(headers["location"].startswith("/login"), headers["location"])
@@ -522,7 +468,7 @@ class ThreadTest(unittest.TestCase):
 
 class AttackCorpusTest(unittest.TestCase):
     def test_payloads_are_stored_as_written_and_shown_inert(self):
-        pid = STATE["papers"][3]
+        pid = PAPERS[3]
         mallory = sign_in("mallory@comments.test", name="<img src=x onerror=alert('name')>")
         posted = [post(mallory, pid, text) for text in ATTACKS]
         for text, doc in zip(ATTACKS, posted):
@@ -549,7 +495,7 @@ class AttackCorpusTest(unittest.TestCase):
             self.assertIn("<img src=x onerror=alert('name')>", html.unescape(text))
 
         # The Atom feed: valid, one entry per comment, content inert HTML.
-        status, headers, body = Client(STATE["port"]).request(
+        status, headers, body = Client(SITE.port).request(
             "GET", "/papers/%s/comments.atom" % pid)
         self.assertEqual(status, 200)
         self.assertTrue(headers["content-type"].startswith("application/atom+xml"))
@@ -576,10 +522,10 @@ class AttackCorpusTest(unittest.TestCase):
 class ModerationTest(unittest.TestCase):
     def test_admin_hides_and_unhides_everywhere(self):
         admin = sign_in("admin@comments.test", name="Admin")
-        cli("user", "grant-admin", "admin@comments.test")
+        SITE.cli("user", "grant-admin", "admin@comments.test")
         gina = sign_in("gina@comments.test", name="Gina")
         # A listed paper: every count moves.
-        pid = STATE["papers"][5] if len(STATE["papers"]) > 5 else STATE["papers"][4]
+        pid = PAPERS[5] if len(PAPERS) > 5 else PAPERS[4]
         base = api_count(pid)
         spam = post(gina, pid, "Buy [pills](https://spam.example/)")
         self.assertEqual(daily_count(pid), base + 1)
@@ -592,7 +538,7 @@ class ModerationTest(unittest.TestCase):
         self.assertEqual(thread(pid), [])
         self.assertNotIn("spam.example", page(pid))
         self.assertNotIn(b"spam.example",
-                         Client(STATE["port"]).request("GET", "/papers/%s/comments.atom" % pid)[2])
+                         Client(SITE.port).request("GET", "/papers/%s/comments.atom" % pid)[2])
         # Its author sees it gone too and cannot change it; admins see it.
         self.assertEqual(thread(pid, gina), [])
         self.assertEqual(gina.json("PATCH", path, {"text": "changed"})[0], 404)
@@ -662,11 +608,7 @@ def check_concurrent_comments(test, port, pid, prefix):
         except Exception as e:  # noqa: BLE001 - reported below
             errors.append(repr(e))
 
-    threads = [threading.Thread(target=sign, args=(i,)) for i in range(users)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_concurrently((sign, i) for i in range(users))
     test.assertEqual(errors, [])
     barrier = threading.Barrier(users)
     created = []
@@ -687,11 +629,7 @@ def check_concurrent_comments(test, port, pid, prefix):
                 else:
                     errors.append((status, doc))
 
-    threads = [threading.Thread(target=write, args=(i,)) for i in range(users)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_concurrently((write, i) for i in range(users))
     test.assertEqual(errors, [])
     test.assertEqual(len(set(created)), users * per_user)
     listed = thread(pid, Client(port))
@@ -704,31 +642,18 @@ def check_concurrent_comments(test, port, pid, prefix):
 
 class ConcurrencyTest(unittest.TestCase):
     def test_twenty_users_at_once_on_sqlite(self):
-        check_concurrent_comments(self, STATE["port"], STATE["papers"][4], "sqlite")
+        check_concurrent_comments(self, SITE.port, PAPERS[4], "sqlite")
 
 
-@unittest.skipUnless(os.environ.get("PAPERPULSE_TEST_PG"), "PAPERPULSE_TEST_PG not set")
-class PostgresConcurrencyTest(unittest.TestCase):
+@needs_postgres
+class PostgresConcurrencyTest(pp_community.SiteTestCase):
     @classmethod
-    def setUpClass(cls):
-        admin = os.environ["PAPERPULSE_TEST_PG"]
-        cls.dbname = "pp_comments_%d" % os.getpid()
-        subprocess.run(["psql", admin, "-q", "-c", "CREATE DATABASE " + cls.dbname], check=True,
-                       capture_output=True)
-        cls.url = admin.rsplit("/", 1)[0] + "/" + cls.dbname
-        cls.data = os.path.join(STATE["tmp"], "var-pg")
-        import_slice(cls.data, db=cls.url)
-        cls.proc, cls.port, cls.log = start_site(cls.data, os.path.join(STATE["tmp"], "pg.log"),
-                                                 db=cls.url)
-
-    @classmethod
-    def tearDownClass(cls):
-        pp_server.stop_server(cls.proc, cls.log)
-        subprocess.run(["psql", os.environ["PAPERPULSE_TEST_PG"], "-q", "-c",
-                        "DROP DATABASE IF EXISTS " + cls.dbname], capture_output=True)
+    def new_site(cls):
+        return BED.site("pg", *SITE_FLAGS, pg=True)
 
     def test_twenty_users_at_once_on_postgresql(self):
-        check_concurrent_comments(self, self.port, listed_papers(self.port)[0], "pg")
+        port = self.site.port
+        check_concurrent_comments(self, port, listed_papers(port)[0], "pg")
 
 
 if __name__ == "__main__":

@@ -15,9 +15,7 @@ import os
 import random
 import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
@@ -25,38 +23,40 @@ import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
-import pp_client  # noqa: E402
+import pp_community  # noqa: E402
 import pp_server  # noqa: E402
-from pp_client import Client, link_token  # noqa: E402
-from pp_community import (FIXTURE, HF_DAILY, HF_DAYS, KAGGLE, mails_to,  # noqa: E402
-                          start_helper, start_sink, wait_for_mail)
+from pp_client import Client, link_token, run_concurrently, with_retry  # noqa: E402
+from pp_community import (FIXTURE, HF_DAYS, kaggle_ids, needs_postgres,  # noqa: E402
+                          start_helper)
 
 BIN = None
 
 # The recorded arXiv API answers include this paper; it is not in the import.
 FETCHABLE_ID = "1707.08567"
 
-STATE = {}
+BED = None      # pp_community.TestBed
+SITE = None     # the SQLite site most tests use
+FIXTURE_PROC = None
+FIXTURE_PORT = None
 
 
 # ---------------------------------------------------------------- helpers
 
-def sign_in(address, port=None):
-    """Signs in through the mailed link; returns the signed-in Client."""
-    return pp_client.sign_in(port or STATE["port"], STATE["maildir"], address)
+def site_flags():
+    """The flags of every site here: papers fetched from the arXiv fixture
+    server, and no per-address limits (every test client is 127.0.0.1: they
+    would count the whole suite as one visitor). Per-account and per-email
+    limits stay at their defaults (the flood test relies on them)."""
+    return ("--arxiv-api-endpoint", "http://127.0.0.1:%d/api/query" % FIXTURE_PORT,
+            "--login-limit-per-ip", "0", "--vote-limit-per-ip", "0", "--submit-limit-per-ip", "0")
 
 
-def cli(*args, data_dir=None, db=None):
-    argv = [BIN, *args, "--data-dir", data_dir or STATE["data"]]
-    if db:
-        argv += ["--db", db]
-    p = subprocess.run(argv, capture_output=True, text=True, timeout=60)
-    assert p.returncode == 0, (args, p.stderr)
-    return p.stdout.strip()
-
-
-def api_token(address, data_dir=None, db=None):
-    return cli("token", "create", address, data_dir=data_dir, db=db)
+def copy_of_site(name, *extra):
+    """A Site of its own over a copy of SITE's data (the search index left
+    to rebuild), with `extra` flags."""
+    data = os.path.join(BED.tmp, "var-" + name)
+    shutil.copytree(SITE.data, data, ignore=shutil.ignore_patterns("search"))
+    return pp_community.Site(BED, name, *site_flags(), *extra, data=data)
 
 
 def paper_upvotes(port, paper_id):
@@ -65,88 +65,38 @@ def paper_upvotes(port, paper_id):
     return doc["upvotes"]
 
 
-def some_paper_ids(n):
-    """Ids of imported Kaggle papers (not on any daily list)."""
-    ids = []
-    with open(KAGGLE, encoding="utf-8") as f:
-        for line in f:
-            ids.append(json.loads(line)["id"])
-            if len(ids) == n:
-                break
-    return ids
-
-
 def listed_paper(day):
     """(id, upvotes) of the first paper of the HF list of `day`."""
-    status, _, doc = Client(STATE["port"]).json("GET", "/api/daily_papers?date=" + day)
+    status, _, doc = Client(SITE.port).json("GET", "/api/daily_papers?date=" + day)
     assert status == 200 and doc, (status, doc)
     return doc[0]["paper"]["id"], doc[0]["paper"]["upvotes"]
 
 
-def vote_with_retry(client, paper_id, method="POST", attempts=20):
-    """A client that retries on 503 / connection errors, as a real one would."""
-    for i in range(attempts):
-        try:
-            status, _, doc = client.json(method, "/api/papers/%s/upvote" % paper_id)
-        except (ConnectionError, http.client.HTTPException, OSError):
-            time.sleep(0.05 * (i + 1))
-            continue
-        if status in (502, 503):
-            time.sleep(0.05 * (i + 1))
-            continue
-        return status, doc
-    raise AssertionError("vote never went through")
-
-
-def start_site(data_dir, log_path, *extra, db=None):
-    args = ["--no-harvest", "--smtp", "smtp://127.0.0.1:%d" % STATE["smtp_port"],
-            "--mail-from", "paperpulse <noreply@paperpulse.test>",
-            "--arxiv-api-endpoint", "http://127.0.0.1:%d/api/query" % STATE["fixture_port"],
-            # Every test client is 127.0.0.1: the per-address limits would
-            # count the whole suite as one visitor. Per-account and per-email
-            # limits stay at their defaults (the flood test relies on them).
-            "--login-limit-per-ip", "0", "--vote-limit-per-ip", "0", "--submit-limit-per-ip", "0",
-            *extra]
-    if db:
-        args += ["--db", db]
-    return pp_server.start_server(BIN, data_dir, log_path, *args)
+def vote_with_retry(client, paper_id, method="POST"):
+    """(status, doc) of a vote by a client that retries on 503 / connection
+    errors, as a real one would."""
+    status, _, doc = with_retry(lambda: client.json(method, "/api/papers/%s/upvote" % paper_id))
+    return status, doc
 
 
 # ------------------------------------------------------------ module setup
 
 def setUpModule():
-    tmp = tempfile.mkdtemp(prefix="pp_community_")
-    STATE["tmp"] = tmp
-    STATE["maildir"] = os.path.join(tmp, "mail")
-    STATE["sink"], STATE["smtp_port"] = start_sink(STATE["maildir"],
-                                                   "--fail-rcpt", "bounce@paperpulse.test")
-    STATE["fixture"], STATE["fixture_port"] = start_helper([sys.executable, FIXTURE, "--port", "0"])
-    src = os.path.join(tmp, "in")
-    os.makedirs(src)
-    for day in HF_DAYS:
-        shutil.copy(os.path.join(HF_DAILY, day + ".json"), src)
-    shutil.copy(KAGGLE, src)
-    STATE["src"] = src
-    data = os.path.join(tmp, "var")
-    p = subprocess.run([BIN, "import", "--data-dir", data, src], capture_output=True, text=True,
-                       timeout=300)
-    assert p.returncode == 0, p.stderr[-4000:]
-    STATE["data"] = data
-    STATE["log_path"] = os.path.join(tmp, "serve.log")
+    global BED, SITE, FIXTURE_PROC, FIXTURE_PORT
+    BED = pp_community.TestBed(BIN, "pp_community_", "--fail-rcpt", "bounce@paperpulse.test")
+    FIXTURE_PROC, FIXTURE_PORT = start_helper([sys.executable, FIXTURE, "--port", "0"])
     # Short sign-in links would make the happy paths racy; the expiry test
     # runs its own server with a 1 s lifetime.
-    proc, port, log = start_site(data, STATE["log_path"], "--cache-ttl-ms", "60000")
-    STATE.update(proc=proc, port=port, log=log)
+    SITE = BED.site("sqlite", *site_flags(), "--cache-ttl-ms", "60000")
 
 
 def tearDownModule():
     try:
-        if STATE.get("proc"):
-            pp_server.stop_server(STATE["proc"], STATE["log"])
+        if SITE:
+            SITE.stop()
     finally:
-        pp_server.stop_process(STATE.get("sink"))
-        pp_server.stop_process(STATE.get("fixture"))
-        shutil.rmtree(STATE["tmp"], ignore_errors=True)
+        pp_server.stop_process(FIXTURE_PROC)
+        BED.close()
 
 
 # ------------------------------------------------------------------ tests
@@ -154,10 +104,10 @@ def tearDownModule():
 class SignInTest(unittest.TestCase):
     def test_mailed_link_signs_in_once(self):
         address = "alice@paperpulse.test"
-        c = Client(STATE["port"])
+        c = Client(SITE.port)
         status, _, doc = c.json("POST", "/api/login", {"email": address})
         self.assertEqual(status, 202, doc)
-        msg = wait_for_mail(STATE["maildir"], address, 1)
+        msg = BED.wait_for_mail(address, 1)
         self.assertIn("Sign in", msg["Subject"])
         url, token = link_token(msg)
         # Opening the link (a mail scanner's prefetch) consumes nothing: it
@@ -183,7 +133,7 @@ class SignInTest(unittest.TestCase):
         self.assertEqual(me["email"], address)
         self.assertTrue(me["csrfToken"])
         # A second use of the same link fails, and signs nobody in.
-        other = Client(STATE["port"])
+        other = Client(SITE.port)
         status, _, doc = other.json("POST", "/api/login/confirm", {"token": token})
         self.assertIn(status, (400, 410), doc)
         self.assertIn("used", doc["error"])
@@ -193,25 +143,25 @@ class SignInTest(unittest.TestCase):
         self.assertEqual(status, 404, doc)
 
     def test_same_answer_for_known_and_unknown_addresses(self):
-        sign_in("known@paperpulse.test")
-        a = Client(STATE["port"]).json("POST", "/api/login", {"email": "known@paperpulse.test"})
-        b = Client(STATE["port"]).json("POST", "/api/login", {"email": "nobody@paperpulse.test"})
+        SITE.sign_in("known@paperpulse.test")
+        a = Client(SITE.port).json("POST", "/api/login", {"email": "known@paperpulse.test"})
+        b = Client(SITE.port).json("POST", "/api/login", {"email": "nobody@paperpulse.test"})
         self.assertEqual(a[0], b[0])
         self.assertEqual(a[2], b[2])
 
     def test_bad_requests(self):
-        c = Client(STATE["port"])
+        c = Client(SITE.port)
         self.assertEqual(c.json("POST", "/api/login", {"email": "not an address"})[0], 400)
         self.assertEqual(c.json("POST", "/api/login", {"email": 42})[0], 400)
         status, _, raw = c.request("POST", "/api/login", headers={"Content-Type": "application/json"})
         self.assertEqual(status, 400)
         # An empty body has no fields (400 above); a body of another type is 415.
-        conn = http.client.HTTPConnection("127.0.0.1", STATE["port"], timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", SITE.port, timeout=30)
         conn.request("POST", "/api/login", body=b"email=a@b.example",
                      headers={"Content-Type": "text/plain"})
         self.assertEqual(conn.getresponse().status, 415)
         conn.close()
-        conn = http.client.HTTPConnection("127.0.0.1", STATE["port"], timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", SITE.port, timeout=30)
         conn.request("POST", "/api/login", body=b"{not json",
                      headers={"Content-Type": "application/json"})
         resp = conn.getresponse()
@@ -220,7 +170,7 @@ class SignInTest(unittest.TestCase):
         conn.close()
 
     def test_login_mail_flood_is_limited(self):
-        c = Client(STATE["port"])
+        c = Client(SITE.port)
         statuses = []
         for _ in range(8):
             status, headers, doc = c.json("POST", "/api/login", {"email": "flood@paperpulse.test"})
@@ -231,66 +181,63 @@ class SignInTest(unittest.TestCase):
         self.assertEqual(statuses[:5], [202] * 5)
         self.assertEqual(statuses[5:], [429] * 3)
         time.sleep(0.5)
-        self.assertEqual(len(mails_to(STATE["maildir"], "flood@paperpulse.test")), 5)
+        self.assertEqual(len(BED.mails_to("flood@paperpulse.test")), 5)
 
     def test_sign_out_ends_the_session(self):
-        c = sign_in("leaver@paperpulse.test")
+        c = SITE.sign_in("leaver@paperpulse.test")
         stolen = dict(c.cookies)
         status, headers, _ = c.json("POST", "/api/logout")
         self.assertEqual(status, 200)
         self.assertIn("Max-Age=0", headers["set-cookie"])
-        replay = Client(STATE["port"])
+        replay = Client(SITE.port)
         replay.cookies = stolen
         self.assertEqual(replay.json("GET", "/api/me")[0], 401)
         replay.csrf = c.csrf
-        self.assertEqual(replay.json("POST", "/api/papers/%s/upvote" % some_paper_ids(1)[0])[0], 401)
+        self.assertEqual(replay.json("POST", "/api/papers/%s/upvote" % kaggle_ids(1)[0])[0], 401)
 
     def test_display_name_is_stored_verbatim_and_shown_inert(self):
-        c = sign_in("mallory@paperpulse.test")
+        c = SITE.sign_in("mallory@paperpulse.test")
         evil = "<script>alert('x')</script>\"';DROP--"
         status, _, doc = c.json("PATCH", "/api/me", {"name": evil})
         self.assertEqual(status, 200, doc)
         self.assertEqual(c.json("GET", "/api/me")[2]["name"], evil)
         # Taken names are refused, case-insensitively.
-        other = sign_in("copycat@paperpulse.test")
+        other = SITE.sign_in("copycat@paperpulse.test")
         status, _, doc = other.json("PATCH", "/api/me", {"name": evil.upper()})
         self.assertEqual(status, 409, doc)
         # The name shows on the card of a submission, escaped.
-        pid = some_paper_ids(30)[29]
+        pid = kaggle_ids(30)[29]
         status, _, doc = c.json("POST", "/api/daily_papers", {"id": pid})
         self.assertEqual(status, 201, doc)
         self.assertEqual(doc["submittedBy"]["name"], evil)
-        status, _, page = Client(STATE["port"]).request("GET", "/")
+        status, _, page = Client(SITE.port).request("GET", "/")
         self.assertEqual(status, 200)
         self.assertNotIn(b"<script>alert('x')", page)
         self.assertIn(b"&lt;script&gt;alert(", page)
-        self.assertEqual(Client(STATE["port"]).json("GET", "/healthz")[0], 200)
+        self.assertEqual(Client(SITE.port).json("GET", "/healthz")[0], 200)
 
     def test_expired_link_fails(self):
-        data = os.path.join(STATE["tmp"], "var-expiry")
-        shutil.copytree(STATE["data"], data, ignore=shutil.ignore_patterns("search"))
-        log_path = os.path.join(STATE["tmp"], "serve-expiry.log")
-        proc, port, log = start_site(data, log_path, "--login-ttl", "1")
+        site = copy_of_site("expiry", "--login-ttl", "1")
         try:
-            c = Client(port)
+            c = site.client()
             status, _, _ = c.json("POST", "/api/login", {"email": "slow@paperpulse.test"})
             self.assertEqual(status, 202)
-            _, token = link_token(wait_for_mail(STATE["maildir"], "slow@paperpulse.test", 1))
+            _, token = link_token(BED.wait_for_mail("slow@paperpulse.test", 1))
             time.sleep(2.5)
             status, _, doc = c.json("POST", "/api/login/confirm", {"token": token})
             self.assertIn(status, (400, 410), doc)
             self.assertIn("expired", doc["error"])
             self.assertEqual(c.json("GET", "/api/me")[0], 401)
         finally:
-            pp_server.stop_server(proc, log)
+            site.stop()
 
 
 class VoteTest(unittest.TestCase):
     def test_csrf_and_authentication(self):
-        pid = some_paper_ids(2)[1]
-        anon = Client(STATE["port"])
+        pid = kaggle_ids(2)[1]
+        anon = Client(SITE.port)
         self.assertEqual(anon.json("POST", "/api/papers/%s/upvote" % pid)[0], 401)
-        c = sign_in("voter@paperpulse.test")
+        c = SITE.sign_in("voter@paperpulse.test")
         self.assertEqual(c.json("POST", "/api/papers/%s/upvote" % pid, csrf=False)[0], 403)
         good = c.csrf
         c.csrf = "A" * 43
@@ -300,29 +247,29 @@ class VoteTest(unittest.TestCase):
         status, _, _ = c.json("POST", "/api/papers/%s/upvote" % pid,
                               headers={"Origin": "https://evil.example"})
         self.assertEqual(status, 403)
-        self.assertEqual(paper_upvotes(STATE["port"], pid), 0)
+        self.assertEqual(paper_upvotes(SITE.port, pid), 0)
         # A bad bearer token is 401, a good one needs no CSRF token.
-        self.assertEqual(Client(STATE["port"], token="x" * 43).json(
+        self.assertEqual(Client(SITE.port, token="x" * 43).json(
             "POST", "/api/papers/%s/upvote" % pid)[0], 401)
-        script = Client(STATE["port"], token=api_token("script@paperpulse.test"))
+        script = Client(SITE.port, token=SITE.token("script@paperpulse.test"))
         status, _, doc = script.json("POST", "/api/papers/%s/upvote" % pid)
         self.assertEqual(status, 200, doc)
         self.assertEqual(doc["upvotes"], 1)
 
     def test_vote_is_idempotent_and_read_your_writes(self):
         pid, base = listed_paper(HF_DAYS[-1])
-        anon = Client(STATE["port"])
+        anon = Client(SITE.port)
         # Warm the shared cache (60 s ttl on this server) with the old count.
-        self.assertEqual(paper_upvotes(STATE["port"], pid), base)
+        self.assertEqual(paper_upvotes(SITE.port, pid), base)
         status, _, page = anon.request("GET", "/papers/date/" + HF_DAYS[-1])
         self.assertEqual(status, 200)
-        c = sign_in("rywo@paperpulse.test")
+        c = SITE.sign_in("rywo@paperpulse.test")
         for _ in range(3):  # retries of one vote count once
             status, _, doc = c.json("POST", "/api/papers/%s/upvote" % pid)
             self.assertEqual(status, 200, doc)
             self.assertEqual(doc, {"id": pid, "upvotes": base + 1, "upvoted": True})
         # At once, for everyone: the JSON, the daily page and its JSON list.
-        self.assertEqual(paper_upvotes(STATE["port"], pid), base + 1)
+        self.assertEqual(paper_upvotes(SITE.port, pid), base + 1)
         status, _, doc = anon.json("GET", "/api/daily_papers?date=" + HF_DAYS[-1])
         self.assertEqual([i["paper"]["upvotes"] for i in doc if i["paper"]["id"] == pid],
                          [base + 1])
@@ -334,43 +281,43 @@ class VoteTest(unittest.TestCase):
         status, _, doc = c.json("DELETE", "/api/papers/%s/upvote" % pid)
         self.assertEqual(doc, {"id": pid, "upvotes": base, "upvoted": False})
         self.assertEqual(c.json("DELETE", "/api/papers/%s/upvote" % pid)[2]["upvotes"], base)
-        self.assertEqual(paper_upvotes(STATE["port"], pid), base)
+        self.assertEqual(paper_upvotes(SITE.port, pid), base)
         # Any id form works; an unknown paper is 404.
         status, _, doc = c.json("POST", "/api/papers/arXiv:%sv1/upvote" % pid)
         self.assertEqual((status, doc["id"]), (200, pid))
         self.assertEqual(c.json("POST", "/api/papers/2601.99999/upvote")[0], 404)
 
     def test_form_vote_without_javascript(self):
-        pid = some_paper_ids(3)[2]
-        c = sign_in("formvoter@paperpulse.test")
+        pid = kaggle_ids(3)[2]
+        c = SITE.sign_in("formvoter@paperpulse.test")
         status, headers, _ = c.request("POST", "/papers/%s/upvote" % pid, csrf=False,
                                        form={"csrf_token": c.csrf, "action": "up",
                                              "next": "/papers/" + pid})
         self.assertEqual(status, 303)
         self.assertEqual(urllib.parse.urlsplit(headers["location"]).path, "/papers/" + pid)
-        self.assertEqual(paper_upvotes(STATE["port"], pid), 1)
+        self.assertEqual(paper_upvotes(SITE.port, pid), 1)
         # An open redirect through next= is not possible.
         status, headers, _ = c.request("POST", "/papers/%s/upvote" % pid, csrf=False,
                                        form={"csrf_token": c.csrf, "action": "down",
                                              "next": "//evil.example/x"})
         self.assertEqual(status, 303)
         self.assertNotIn("evil", headers["location"])
-        self.assertEqual(paper_upvotes(STATE["port"], pid), 0)
+        self.assertEqual(paper_upvotes(SITE.port, pid), 0)
         # Without the form's token: refused.
         status, _, _ = c.request("POST", "/papers/%s/upvote" % pid, csrf=False,
                                  form={"action": "up"})
         self.assertEqual(status, 403)
 
     def test_fifty_concurrent_voters_give_an_exact_count(self):
-        check_concurrent_votes(self, STATE["port"], STATE["data"], None, some_paper_ids(5)[4])
+        check_concurrent_votes(self, SITE, kaggle_ids(5)[4])
 
     def test_random_votes_match_a_model(self):
-        check_random_votes(self, STATE["port"], STATE["data"], None, some_paper_ids(12)[6:12])
+        check_random_votes(self, SITE, kaggle_ids(12)[6:12])
 
 
-def check_concurrent_votes(test, port, data_dir, db, pid):
-    tokens = [api_token("crowd%d@paperpulse.test" % i, data_dir=data_dir, db=db)
-              for i in range(50)]
+def check_concurrent_votes(test, site, pid):
+    port = site.port
+    tokens = [site.token("crowd%d@paperpulse.test" % i) for i in range(50)]
     before = paper_upvotes(port, pid)
     barrier = threading.Barrier(50)
     results = []
@@ -379,26 +326,17 @@ def check_concurrent_votes(test, port, data_dir, db, pid):
         barrier.wait()
         results.append(vote_with_retry(Client(port, token=token), pid)[0])
 
-    threads = [threading.Thread(target=voter, args=(t,)) for t in tokens]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_concurrently((voter, t) for t in tokens)
     test.assertEqual(results, [200] * 50)
     test.assertEqual(paper_upvotes(port, pid), before + 50)
     # Each voter again, at once: still one vote each.
-    threads = [threading.Thread(target=lambda t=t: vote_with_retry(Client(port, token=t), pid))
-               for t in tokens[:10]]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_concurrently((vote_with_retry, Client(port, token=t), pid) for t in tokens[:10])
     test.assertEqual(paper_upvotes(port, pid), before + 50)
 
 
-def check_random_votes(test, port, data_dir, db, papers):
-    users = [api_token("model%d@paperpulse.test" % i, data_dir=data_dir, db=db)
-             for i in range(20)]
+def check_random_votes(test, site, papers):
+    port = site.port
+    users = [site.token("model%d@paperpulse.test" % i) for i in range(20)]
     before = {p: paper_upvotes(port, p) for p in papers}
     rng = random.Random(9)
     # Each user's operations run in order (one thread per user), users in
@@ -413,11 +351,7 @@ def check_random_votes(test, port, data_dir, db, papers):
             test.assertEqual(status, 200, doc)
             final[(i, pid)] = up
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(users))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_concurrently((run, i) for i in range(len(users)))
     for p in papers:
         expected = before[p] + sum(1 for (i, q), up in final.items() if q == p and up)
         test.assertEqual(paper_upvotes(port, p), expected, p)
@@ -425,10 +359,10 @@ def check_random_votes(test, port, data_dir, db, papers):
 
 class SubmissionTest(unittest.TestCase):
     def test_submit_rules(self):
-        c = sign_in("submitter@paperpulse.test")
+        c = SITE.sign_in("submitter@paperpulse.test")
         status, _, me = c.json("PATCH", "/api/me", {"name": "subby"})
         self.assertEqual(status, 200, me)
-        pid = some_paper_ids(20)[15]
+        pid = kaggle_ids(20)[15]
         status, _, doc = c.json("POST", "/api/daily_papers",
                                 {"id": "https://arxiv.org/abs/%sv2" % pid})
         self.assertEqual(status, 201, doc)
@@ -441,7 +375,7 @@ class SubmissionTest(unittest.TestCase):
         # Today's list has it, with the submitter on the card.
         status, _, today = c.json("GET", "/api/daily_papers")
         self.assertIn(pid, [i["paper"]["id"] for i in today])
-        status, _, page = Client(STATE["port"]).request("GET", "/")
+        status, _, page = Client(SITE.port).request("GET", "/")
         self.assertIn(b"by subby", page)
         # A paper already on an earlier day's list: 409 naming the day.
         listed, _ = listed_paper(HF_DAYS[0])
@@ -452,22 +386,22 @@ class SubmissionTest(unittest.TestCase):
         self.assertEqual(c.json("POST", "/api/daily_papers", {"id": "hello"})[0], 400)
         self.assertEqual(c.json("POST", "/api/daily_papers", {})[0], 400)
         self.assertEqual(c.json("POST", "/api/daily_papers", {"id": "2601.99999"})[0], 404)
-        self.assertEqual(Client(STATE["port"]).json("POST", "/api/daily_papers", {"id": pid})[0], 401)
+        self.assertEqual(Client(SITE.port).json("POST", "/api/daily_papers", {"id": pid})[0], 401)
 
     def test_paper_fetched_from_arxiv(self):
-        c = sign_in("fetcher@paperpulse.test")
-        self.assertEqual(Client(STATE["port"]).json("GET", "/api/papers/" + FETCHABLE_ID)[0], 404)
+        c = SITE.sign_in("fetcher@paperpulse.test")
+        self.assertEqual(Client(SITE.port).json("GET", "/api/papers/" + FETCHABLE_ID)[0], 404)
         status, _, doc = c.json("POST", "/api/daily_papers",
                                 {"id": "https://arxiv.org/pdf/%s.pdf" % FETCHABLE_ID})
         self.assertEqual(status, 201, doc)
         self.assertEqual(doc["paper"]["id"], FETCHABLE_ID)
         self.assertTrue(doc["paper"]["title"])
-        status, _, paper = Client(STATE["port"]).json("GET", "/api/papers/" + FETCHABLE_ID)
+        status, _, paper = Client(SITE.port).json("GET", "/api/papers/" + FETCHABLE_ID)
         self.assertEqual(status, 200)
 
     def test_form_submission(self):
-        c = sign_in("formsubmit@paperpulse.test")
-        pid = some_paper_ids(25)[24]
+        c = SITE.sign_in("formsubmit@paperpulse.test")
+        pid = kaggle_ids(25)[24]
         status, headers, _ = c.request("POST", "/submit", csrf=False,
                                        form={"csrf_token": c.csrf, "id": pid})
         self.assertEqual(status, 303)
@@ -480,10 +414,10 @@ class SubmissionTest(unittest.TestCase):
 
 class AdminTest(unittest.TestCase):
     def test_hide_ban_and_audit(self):
-        admin = sign_in("admin@paperpulse.test")
-        cli("user", "grant-admin", "admin@paperpulse.test")
-        spammer = sign_in("spammer@paperpulse.test")
-        pid = some_paper_ids(40)[35]
+        admin = SITE.sign_in("admin@paperpulse.test")
+        SITE.cli("user", "grant-admin", "admin@paperpulse.test")
+        spammer = SITE.sign_in("spammer@paperpulse.test")
+        pid = kaggle_ids(40)[35]
         status, _, doc = spammer.json("POST", "/api/daily_papers", {"id": pid})
         self.assertEqual(status, 201, doc)
         day = doc["paper"]["submittedOnDailyAt"][:10]
@@ -493,7 +427,7 @@ class AdminTest(unittest.TestCase):
         status, _, doc = admin.json("POST", "/api/admin/hide",
                                     {"date": day, "id": pid, "hidden": True})
         self.assertEqual(status, 200, doc)
-        today = Client(STATE["port"]).json("GET", "/api/daily_papers?date=" + day)[2]
+        today = Client(SITE.port).json("GET", "/api/daily_papers?date=" + day)[2]
         self.assertNotIn(pid, [i["paper"]["id"] for i in today])
         status, _, doc = admin.json("POST", "/api/admin/ban",
                                     {"email": "spammer@paperpulse.test", "banned": True})
@@ -510,12 +444,10 @@ class AdminTest(unittest.TestCase):
 
 class CrashTest(unittest.TestCase):
     def test_kill_9_keeps_every_acknowledged_vote(self):
-        data = os.path.join(STATE["tmp"], "var-crash")
-        shutil.copytree(STATE["data"], data, ignore=shutil.ignore_patterns("search"))
-        log_path = os.path.join(STATE["tmp"], "serve-crash.log")
-        proc, port, log = start_site(data, log_path)
-        papers = some_paper_ids(60)[50:60]
-        tokens = [api_token("storm%d@paperpulse.test" % i, data_dir=data) for i in range(10)]
+        site = copy_of_site("crash")
+        port = site.port
+        papers = kaggle_ids(60)[50:60]
+        tokens = [site.token("storm%d@paperpulse.test" % i) for i in range(10)]
         acked = {p: 0 for p in papers}
         attempted = {p: 0 for p in papers}
         lock = threading.Lock()
@@ -543,52 +475,36 @@ class CrashTest(unittest.TestCase):
         deadline = time.time() + 60
         while time.time() < deadline and sum(acked.values()) < 15:
             time.sleep(0.002)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        site.proc.send_signal(signal.SIGKILL)
+        site.proc.wait()
         stop.set()
         for t in threads:
             t.join()
-        log.close()
+        site.log.close()
         self.assertGreater(sum(acked.values()), 0, "no vote was acknowledged before the kill")
-        proc, port, log = start_site(data, log_path)
+        site.start()
         try:
             for pid in papers:
-                got = paper_upvotes(port, pid)
+                got = paper_upvotes(site.port, pid)
                 self.assertGreaterEqual(got, acked[pid], pid)
                 self.assertLessEqual(got, attempted[pid], pid)
         finally:
-            pp_server.stop_server(proc, log)
+            site.stop()
 
 
-@unittest.skipUnless(os.environ.get("PAPERPULSE_TEST_PG"), "PAPERPULSE_TEST_PG not set")
-class PostgresVoteTest(unittest.TestCase):
+@needs_postgres
+class PostgresVoteTest(pp_community.SiteTestCase):
     """The vote tests again with `serve --db postgresql://...`."""
 
     @classmethod
-    def setUpClass(cls):
-        admin = os.environ["PAPERPULSE_TEST_PG"]
-        cls.dbname = "pp_community_%d" % os.getpid()
-        subprocess.run(["psql", admin, "-q", "-c", "CREATE DATABASE " + cls.dbname], check=True,
-                       capture_output=True)
-        cls.url = admin.rsplit("/", 1)[0] + "/" + cls.dbname
-        cls.data = os.path.join(STATE["tmp"], "var-pg")
-        p = subprocess.run([BIN, "import", "--data-dir", cls.data, "--db", cls.url, STATE["src"]],
-                           capture_output=True, text=True, timeout=300)
-        assert p.returncode == 0, p.stderr[-4000:]
-        cls.log_path = os.path.join(STATE["tmp"], "serve-pg.log")
-        cls.proc, cls.port, cls.log = start_site(cls.data, cls.log_path, db=cls.url)
-
-    @classmethod
-    def tearDownClass(cls):
-        pp_server.stop_server(cls.proc, cls.log)
-        subprocess.run(["psql", os.environ["PAPERPULSE_TEST_PG"], "-q", "-c",
-                        "DROP DATABASE IF EXISTS " + cls.dbname], capture_output=True)
+    def new_site(cls):
+        return BED.site("pg", *site_flags(), pg=True)
 
     def test_fifty_concurrent_voters_give_an_exact_count(self):
-        check_concurrent_votes(self, self.port, self.data, self.url, some_paper_ids(5)[4])
+        check_concurrent_votes(self, self.site, kaggle_ids(5)[4])
 
     def test_random_votes_match_a_model(self):
-        check_random_votes(self, self.port, self.data, self.url, some_paper_ids(12)[6:12])
+        check_random_votes(self, self.site, kaggle_ids(12)[6:12])
 
 
 if __name__ == "__main__":

@@ -16,30 +16,23 @@ usage: library_test.py PAPERPULSE_BINARY
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
 import uuid
-import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
-import pp_client  # noqa: E402
-import pp_server  # noqa: E402
-from pp_community import HF_DAILY, HF_DAYS, KAGGLE, start_sink  # noqa: E402
-
-try:
-    import bibtexparser
-except ImportError:  # a pyenv/venv python3 first on PATH: use Debian's python3-bibtexparser
-    sys.path.append("/usr/lib/python3/dist-packages")
-    import bibtexparser
+import pp_community  # noqa: E402
+from pp_client import run_concurrently, with_retry  # noqa: E402
+from pp_community import HF_DAILY, HF_DAYS, SiteTestCase, kaggle_ids, needs_postgres  # noqa: E402
+from pp_community import bibtex_entries as parse_bib  # noqa: E402
 
 BIN = None
-STATE = {}
+BED = None
+# Every test reader signs in from 127.0.0.1.
+SITE_FLAGS = ("--login-limit-per-ip", "0")
 
 # Papers of the imported slice: Kaggle records (some with journal DOIs) and
 # the HF daily lists of HF_DAYS.
@@ -51,55 +44,10 @@ UNKNOWN_ID = "1801.00001"
 
 # ---------------------------------------------------------------- helpers
 
-class Site:
-    """A running `paperpulse serve` on an imported copy of the slice."""
-
-    def __init__(self, name, db=None):
-        self.name = name
-        self.db = db
-        self.data = os.path.join(STATE["tmp"], "var-" + name)
-        argv = [BIN, "import", "--data-dir", self.data, STATE["src"]]
-        if db:
-            argv += ["--db", db]
-        p = subprocess.run(argv, capture_output=True, text=True, timeout=300)
-        assert p.returncode == 0, p.stderr[-4000:]
-        self.log_path = os.path.join(STATE["tmp"], "serve-%s.log" % name)
-        self.proc, self.port, self.log = pp_server.start_server(
-            BIN, self.data, self.log_path, "--no-harvest",
-            "--smtp", "smtp://127.0.0.1:%d" % STATE["smtp_port"],
-            "--mail-from", "paperpulse <noreply@paperpulse.test>",
-            # Every test reader signs in from 127.0.0.1.
-            "--login-limit-per-ip", "0",
-            *(["--db", db] if db else []))
-
-    def stop(self):
-        pp_server.stop_server(self.proc, self.log)
-
-    def reader(self, local=None):
-        """A newly signed-in reader (a browser session with its CSRF token)."""
-        address = "%s-%s@paperpulse.test" % (local or uuid.uuid4().hex[:10], self.name)
-        return pp_client.sign_in(self.port, STATE["maildir"], address)
-
-    def anonymous(self):
-        return pp_client.Client(self.port)
-
-
-def parse_bib(text):
-    """The entries python3-bibtexparser reads from `text` (its pyparsing
-    deprecation warnings silenced)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return bibtexparser.loads(text).entries
-
-
-def kaggle_ids(n):
-    ids = []
-    with open(KAGGLE, encoding="utf-8") as f:
-        for line in f:
-            ids.append(json.loads(line)["id"])
-            if len(ids) == n:
-                break
-    return ids
+def reader(site, local=None):
+    """A newly signed-in reader of `site` (a pp_community.Site): a browser
+    session with its CSRF token."""
+    return site.sign_in(site.address(local or uuid.uuid4().hex[:10]))
 
 
 def hf_ids(day, n):
@@ -126,21 +74,6 @@ def unescape(s):
     return (s.replace("&#x2F;", "/").replace("&#x3D;", "=").replace("&#39;", "'")
             .replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
             .replace("&amp;", "&"))
-
-
-def with_retry(fn, attempts=20):
-    """fn() -> (status, headers, doc), again on 503 and connection errors, as
-    a real client would; returns the last answer."""
-    for i in range(attempts):
-        try:
-            answer = fn()
-        except OSError:
-            time.sleep(0.05 * (i + 1))
-            continue
-        if answer[0] not in (502, 503):
-            return answer
-        time.sleep(0.05 * (i + 1))
-    raise AssertionError("request never went through")
 
 
 def zotero_bibtex(hf, kaggle):
@@ -242,30 +175,26 @@ def multipart(fields, files, boundary="----WebKitFormBoundaryLibTest7MA4YWxk"):
 # ------------------------------------------------------------ module setup
 
 def setUpModule():
-    tmp = tempfile.mkdtemp(prefix="pp_library_")
-    STATE["tmp"] = tmp
-    STATE["maildir"] = os.path.join(tmp, "mail")
-    STATE["sink"], STATE["smtp_port"] = start_sink(STATE["maildir"])
-    src = os.path.join(tmp, "in")
-    os.makedirs(src)
-    for day in HF_DAYS:
-        shutil.copy(os.path.join(HF_DAILY, day + ".json"), src)
-    shutil.copy(KAGGLE, src)
-    STATE["src"] = src
+    global BED
+    BED = pp_community.TestBed(BIN, "pp_library_")
 
 
 def tearDownModule():
-    pp_server.stop_process(STATE.get("sink"))
-    shutil.rmtree(STATE["tmp"], ignore_errors=True)
+    BED.close()
 
 
 # ------------------------------------------------------------------ tests
 
 class LibraryChecks:
-    """Run against self.site (a Site)."""
+    """Run against self.site (a pp_community.Site) on the `backend` of the
+    class ("sqlite" or "pg")."""
+
+    @classmethod
+    def new_site(cls):
+        return BED.site(cls.backend, *SITE_FLAGS, pg=cls.backend == "pg")
 
     def test_save_tag_untag_and_delete_over_the_api(self):
-        ada = self.site.reader()
+        ada = reader(self.site)
         pid = kaggle_ids(1)[0]
         status, headers, item = ada.json("POST", "/api/library",
                                          {"id": "arXiv:%sv2" % pid, "tags": ["to-read", "physics"],
@@ -274,7 +203,7 @@ class LibraryChecks:
         self.assertEqual(headers["location"], "/api/library/" + pid)
         self.assertIn("no-store", headers["cache-control"])
         # The paper exactly as /api/papers/{id} shows it, and the entry.
-        status, _, paper = self.site.anonymous().json("GET", "/api/papers/" + pid)
+        status, _, paper = self.site.client().json("GET", "/api/papers/" + pid)
         self.assertEqual(status, 200)
         for key, value in paper.items():
             self.assertEqual(item[key], value, key)
@@ -325,7 +254,7 @@ class LibraryChecks:
                          [{"tag": "reading group", "count": 1}])
 
     def test_bad_requests_name_the_field(self):
-        ada = self.site.reader()
+        ada = reader(self.site)
         pid = kaggle_ids(2)[1]
         for body, field in [({"id": pid, "tags": ["t%d" % i for i in range(21)]}, "tags"),
                             ({"id": pid, "tags": ["x" * 41]}, "tags"),
@@ -351,7 +280,7 @@ class LibraryChecks:
                                      content_type="text/plain")[0], 415)
 
     def test_the_forms_work_without_javascript(self):
-        ada = self.site.reader()
+        ada = reader(self.site)
         day = HF_DAYS[-1]
         pid = hf_ids(day, 3)[2]
         status, _, page = ada.request("GET", "/papers/date/" + day)
@@ -406,14 +335,14 @@ class LibraryChecks:
         status, _, _ = ada.request("POST", "/papers/%s/save" % pid, csrf=False,
                                    form={"action": "save", "next": "/library"})
         self.assertEqual(status, 403)
-        status, headers, _ = self.site.anonymous().request(
+        status, headers, _ = self.site.client().request(
             "POST", "/papers/%s/save" % pid, form={"action": "save", "next": "/papers/" + pid})
         self.assertEqual(status, 303)
         self.assertEqual(headers["location"], "/login?next=%2Fpapers%2F" + pid.replace("/", "%2F"))
         self.assertEqual(library_ids(ada), [])
 
     def test_libraries_are_private(self):
-        ada, bob = self.site.reader(), self.site.reader()
+        ada, bob = reader(self.site), reader(self.site)
         pid = kaggle_ids(3)[2]
         self.assertEqual(ada.json("POST", "/api/library",
                                   {"id": pid, "tags": ["secret"], "note": "mine"})[0], 201)
@@ -424,7 +353,7 @@ class LibraryChecks:
         self.assertNotIn(pid, bob.request("GET", "/library.bib")[2].decode())
         self.assertNotIn("secret", bob.request("GET", "/library")[2].decode())
         self.assertEqual(library_ids(ada), [pid])  # Bob's DELETE did nothing
-        anon = self.site.anonymous()
+        anon = self.site.client()
         for method, path, body in (("GET", "/api/library", None),
                                    ("GET", "/api/library/tags", None),
                                    ("GET", "/api/library/" + pid, None),
@@ -443,7 +372,7 @@ class LibraryChecks:
         self.assertEqual(bob.json("POST", "/api/library", {"id": pid}, csrf=False)[0], 403)
 
     def test_bibtex_and_csl_json_exports(self):
-        ada = self.site.reader()
+        ada = reader(self.site)
         hf = hf_ids(HF_DAYS[0], 3)
         kaggle = kaggle_ids(5)[3:5]
         saved = hf + kaggle
@@ -464,7 +393,7 @@ class LibraryChecks:
             self.assertEqual(e["url"], "https://arxiv.org/abs/" + e["eprint"])
             self.assertIn("export", e["keywords"])
         # Each entry is the paper page's BibTeX (plus the tags).
-        page_bib = self.site.anonymous().request("GET", "/papers/%s/bibtex" % hf[0])[2].decode()
+        page_bib = self.site.client().request("GET", "/papers/%s/bibtex" % hf[0])[2].decode()
         mine = [e for e in entries if e["eprint"] == hf[0]][0]
         self.assertEqual(parse_bib(page_bib)[0]["ID"], mine["ID"])
         # The same keys next time.
@@ -485,15 +414,11 @@ class LibraryChecks:
             self.assertTrue(item["type"] and item["title"], item)
             self.assertIsInstance(item["author"], list)
         # A script with an API token exports too.
-        token = subprocess.run([BIN, "token", "create", ada_address(ada), "--data-dir",
-                                self.site.data] + (["--db", self.site.db] if self.site.db else []),
-                               capture_output=True, text=True, timeout=60)
-        self.assertEqual(token.returncode, 0, token.stderr)
-        script = pp_client.Client(self.site.port, token=token.stdout.strip())
+        script = self.site.client(token=self.site.token(ada_address(ada)))
         self.assertEqual(script.request("GET", "/library.bib")[2], raw_bib(ada))
 
     def test_zotero_and_jabref_files_import(self):
-        ada = self.site.reader()
+        ada = reader(self.site)
         hf = hf_ids(HF_DAYS[0], 3)
         kaggle = kaggle_ids(3)
         # One of them is saved already, with a tag it keeps.
@@ -544,11 +469,11 @@ class LibraryChecks:
         self.assertTrue(doc["error"].startswith("file"), doc)
         self.assertEqual(ada.json("POST", "/api/library/import", raw=bib.encode(),
                                   content_type="image/png")[0], 415)
-        self.assertEqual(self.site.anonymous().json("POST", "/api/library/import", raw=bib.encode(),
+        self.assertEqual(self.site.client().json("POST", "/api/library/import", raw=bib.encode(),
                                                     content_type="text/plain")[0], 401)
 
     def test_an_export_imports_into_another_account(self):
-        ada, carol = self.site.reader(), self.site.reader()
+        ada, carol = reader(self.site), reader(self.site)
         saved = hf_ids(HF_DAYS[-1], 4) + kaggle_ids(7)[5:7]
         for pid in saved:
             self.assertEqual(ada.json("POST", "/api/library", {"id": pid})[0], 201)
@@ -562,7 +487,7 @@ class LibraryChecks:
         self.assertEqual(sorted(library_ids(carol)), sorted(saved))
 
     def test_the_page_form_uploads_a_file(self):
-        ada = self.site.reader()
+        ada = reader(self.site)
         status, _, html = ada.request("GET", "/library")
         self.assertEqual(status, 200)
         html = html.decode()
@@ -622,7 +547,7 @@ def check_concurrent_saves(test, site):
     """20 signed-in readers save the same 5 papers at once (each also saves
     two of them twice concurrently), retag one and remove one: every entry
     is there once, each first save answered 201 exactly once, counts exact."""
-    readers = [site.reader("crowd%02d-%s" % (i, uuid.uuid4().hex[:6])) for i in range(20)]
+    readers = [reader(site, "crowd%02d-%s" % (i, uuid.uuid4().hex[:6])) for i in range(20)]
     papers = kaggle_ids(12)[7:12]
     created = {}
     errors = []
@@ -637,14 +562,8 @@ def check_concurrent_saves(test, site):
             elif status != 200:
                 errors.append((i, pid, status, doc))
 
-    threads = []
-    for i, reader in enumerate(readers):
-        for pid in papers + papers[:2]:
-            threads.append(threading.Thread(target=save, args=(i, reader, pid)))
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_concurrently((save, i, r, pid) for i, r in enumerate(readers)
+                     for pid in papers + papers[:2])
     test.assertEqual(errors, [])
     test.assertEqual(created, {(i, pid): 1 for i in range(20) for pid in papers})
 
@@ -659,46 +578,23 @@ def check_concurrent_saves(test, site):
             if status != 200:
                 errors.append(("delete", status, doc))
 
-    threads = [threading.Thread(target=change, args=(r,)) for r in readers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_concurrently((change, r) for r in readers)
     test.assertEqual(errors, [])
-    for i, reader in enumerate(readers):
-        test.assertEqual(sorted(library_ids(reader)), sorted(papers[:4]), i)
-        tags = {t["tag"]: t["count"] for t in reader.json("GET", "/api/library/tags")[2]}
+    for i, r in enumerate(readers):
+        test.assertEqual(sorted(library_ids(r)), sorted(papers[:4]), i)
+        tags = {t["tag"]: t["count"] for t in r.json("GET", "/api/library/tags")[2]}
         test.assertEqual(tags, {"all": 4, "group%d" % (i % 4): 3, "retagged": 1}, i)
-        test.assertEqual(library_ids(reader, "?tag=retagged"), [papers[2]])
+        test.assertEqual(library_ids(r, "?tag=retagged"), [papers[2]])
 
 
-class SqliteLibraryTest(LibraryChecks, unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.site = Site("sqlite")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.site.stop()
+class SqliteLibraryTest(LibraryChecks, SiteTestCase):
+    backend = "sqlite"
 
 
-@unittest.skipUnless(os.environ.get("PAPERPULSE_TEST_PG"), "PAPERPULSE_TEST_PG not set")
-class PostgresLibraryTest(LibraryChecks, unittest.TestCase):
+@needs_postgres
+class PostgresLibraryTest(LibraryChecks, SiteTestCase):
     """The same checks with `serve --db postgresql://...`."""
-
-    @classmethod
-    def setUpClass(cls):
-        admin = os.environ["PAPERPULSE_TEST_PG"]
-        cls.dbname = "pp_library_%d" % os.getpid()
-        subprocess.run(["psql", admin, "-q", "-c", "CREATE DATABASE " + cls.dbname], check=True,
-                       capture_output=True)
-        cls.site = Site("pg", db=admin.rsplit("/", 1)[0] + "/" + cls.dbname)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.site.stop()
-        subprocess.run(["psql", os.environ["PAPERPULSE_TEST_PG"], "-q", "-c",
-                        "DROP DATABASE IF EXISTS " + cls.dbname], capture_output=True)
+    backend = "pg"
 
 
 if __name__ == "__main__":

@@ -15,91 +15,40 @@ PostgreSQL when PAPERPULSE_TEST_PG is set (scripts/with-postgres).
 usage: reading_lists_test.py PAPERPULSE_BINARY
 """
 import itertools
-import json
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
-import time
 import unittest
 import urllib.parse
-import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import pp_client  # noqa: E402
-import pp_server  # noqa: E402
-from pp_community import HF_DAILY, HF_DAYS, KAGGLE, start_sink  # noqa: E402
+import pp_community  # noqa: E402
+from pp_client import run_concurrently  # noqa: E402
+from pp_community import SiteTestCase, kaggle_ids, needs_postgres  # noqa: E402
+from pp_community import bibtex_entries as parse_bibtex  # noqa: E402
 
-try:
-    import bibtexparser
-    import feedparser
-except ImportError:  # a venv's python3 without Debian's packages
-    sys.path.append("/usr/lib/python3/dist-packages")
-    import bibtexparser
-    import feedparser
+feedparser = pp_community.system_module("feedparser")
 
 BIN = None
-STATE = {}
+BED = None
 USERS = itertools.count(1)
+# A long-lived response cache: anonymous pages must still show every write
+# at once. Every client is 127.0.0.1: no per-address sign-in limit.
+SITE_FLAGS = ("--login-limit-per-ip", "0", "--cache-ttl-ms", "60000")
 
 
-def parse_bibtex(raw):
-    """The entries of BibTeX bytes, by python3-bibtexparser."""
-    # Debian's bibtexparser 1.x calls names that newer pyparsing deprecates.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return bibtexparser.loads(raw.decode("utf-8")).entries
-
-
-def kaggle_ids(n):
-    """Ids of the first `n` imported Kaggle papers."""
-    ids = []
-    with open(KAGGLE, encoding="utf-8") as f:
-        for line in f:
-            ids.append(json.loads(line)["id"])
-            if len(ids) == n:
-                break
-    return ids
-
-
-class Site:
-    """A running `paperpulse serve` over the imported slice, and its users."""
-
-    def __init__(self, name, data, db=None):
-        self.name = name
-        self.data = data
-        self.db = db
-        log_path = os.path.join(STATE["tmp"], "serve-%s.log" % name)
-        # A long-lived response cache: anonymous pages must still show every
-        # write at once. Every client is 127.0.0.1: no per-address sign-in limit.
-        self.proc, self.port, self.log = pp_server.start_server(
-            BIN, data, log_path, "--no-harvest",
-            "--smtp", "smtp://127.0.0.1:%d" % STATE["smtp_port"],
-            "--mail-from", "paperpulse <noreply@paperpulse.test>",
-            "--login-limit-per-ip", "0", "--cache-ttl-ms", "60000",
-            *(["--db", db] if db else []))
-
-    def stop(self):
-        pp_server.stop_server(self.proc, self.log)
-
-    def anonymous(self):
-        return pp_client.Client(self.port)
-
-    def user(self, name=None):
-        """A new account signed in through the mailed link; with `name` set
-        as its display name (unique per site: the number of the user)."""
-        n = next(USERS)
-        client = pp_client.sign_in(self.port, STATE["maildir"],
-                                   "reader%d-%s@paperpulse.test" % (n, self.name))
-        if name is not None:
-            client.name = "%s %d" % (name, n)
-            status, _, doc = client.json("PATCH", "/api/me", {"name": client.name})
-            assert status == 200, (status, doc)
-        return client
+def user(site, name=None):
+    """A new account of `site` (a pp_community.Site) signed in through the
+    mailed link; with `name` set as its display name (unique per site: the
+    number of the user), kept as the client's `name`."""
+    n = next(USERS)
+    full = None if name is None else "%s %d" % (name, n)
+    client = site.sign_in(site.address("reader%d" % n), name=full)
+    client.name = full
+    return client
 
 
 def owner_path(client):
@@ -128,15 +77,10 @@ def items(client, path, query=""):
     return doc["items"]
 
 
-def with_retry(fn, attempts=20):
-    """Calls fn() -> (status, ...) again on 503 (the database busy), as a real
-    client would; returns the last answer."""
-    for i in range(attempts):
-        answer = fn()
-        if answer[0] != 503:
-            return answer
-        time.sleep(0.05 * (i + 1))
-    return answer
+def with_retry(fn):
+    """fn() -> (status, ...), called again on 503 (the database busy), as a
+    real client would."""
+    return pp_client.with_retry(fn, statuses=(503,), errors=())
 
 
 ALL_OK = [200] * 5
@@ -144,12 +88,15 @@ ALL_MISSING = [404] * 5
 
 
 class ReadingListChecks:
-    """The suite; subclasses set `site`."""
+    """The suite, against self.site on the `backend` of the class ("sqlite"
+    or "pg")."""
 
-    site = None
+    @classmethod
+    def new_site(cls):
+        return BED.site(cls.backend, *SITE_FLAGS, pg=cls.backend == "pg")
 
     def test_creating_needs_a_display_name(self):
-        c = self.site.user()
+        c = user(self.site)
         status, _, doc = c.json("POST", "/api/lists", {"title": "This week"})
         self.assertEqual(status, 409, doc)
         self.assertIn("display name in Settings first", doc["error"])
@@ -166,13 +113,13 @@ class ReadingListChecks:
         self.assertEqual(doc["slug"], "this-week")
         self.assertEqual(headers["location"], "/api" + owner_path(c) + "/this-week")
         # Anonymous readers are sent to sign in; the API says 401.
-        status, headers, _ = self.site.anonymous().request("GET", "/lists")
+        status, headers, _ = self.site.client().request("GET", "/lists")
         self.assertEqual(status, 303)
         self.assertEqual(headers["location"], "/login?next=%2Flists")
-        self.assertEqual(self.site.anonymous().json("POST", "/api/lists", {"title": "x"})[0], 401)
+        self.assertEqual(self.site.client().json("POST", "/api/lists", {"title": "x"})[0], 401)
 
     def test_public_list_read_everywhere(self):
-        ada = self.site.user("Ada")
+        ada = user(self.site, "Ada")
         title = "<script>alert('t')</script> Reading group: this week"
         description = "Thursdays 10:00.\n<img src=x onerror=alert(1)> & more"
         doc, _ = create(ada, title=title, description=description, visibility="public")
@@ -204,7 +151,7 @@ class ReadingListChecks:
         self.assertEqual(status, 200, item)
         self.assertEqual([i["paper"]["id"] for i in items(ada, path)], [d, a, c, b])
 
-        anon = self.site.anonymous()
+        anon = self.site.client()
         status, _, page = anon.request("GET", path)  # cached from here on
         self.assertEqual(status, 200)
         html = page.decode()
@@ -275,7 +222,7 @@ class ReadingListChecks:
         self.assertIn(b"Week 28", anon.request("GET", path)[2])
 
     def test_unlisted_only_with_the_secret_link(self):
-        ada = self.site.user("Ada")
+        ada = user(self.site, "Ada")
         doc, _ = create(ada, title="Group", visibility="unlisted")
         path = owner_path(ada) + "/group"
         url = urllib.parse.urlsplit(doc["secretUrl"])
@@ -283,7 +230,7 @@ class ReadingListChecks:
         key = urllib.parse.parse_qs(url.query)["key"][0]
         self.assertEqual(ada.json("POST", "/api" + path + "/papers",
                                   {"id": kaggle_ids(1)[0]})[0], 201)
-        anon, bob = self.site.anonymous(), self.site.user("Bob")
+        anon, bob = self.site.client(), user(self.site, "Bob")
         for who in (anon, bob):
             self.assertEqual(statuses(who, path), ALL_MISSING)
             self.assertEqual(statuses(who, path, "?key=" + "A" * 43), ALL_MISSING)
@@ -326,7 +273,7 @@ class ReadingListChecks:
         self.assertEqual(statuses(anon, path, "?key=" + key4), ALL_OK)
 
     def test_private_for_the_owner_only(self):
-        ada, bob = self.site.user("Ada"), self.site.user("Bob")
+        ada, bob = user(self.site, "Ada"), user(self.site, "Bob")
         doc, _ = create(ada, title="Mine", slug="mine")
         self.assertEqual(doc["visibility"], "private")
         self.assertNotIn("secretUrl", doc)
@@ -334,7 +281,7 @@ class ReadingListChecks:
         self.assertEqual(ada.json("POST", "/api" + path + "/papers",
                                   {"id": kaggle_ids(2)[1], "note": "secret note"})[0], 201)
         self.assertEqual(statuses(ada, path), ALL_OK)
-        for who in (self.site.anonymous(), bob):
+        for who in (self.site.client(), bob):
             self.assertEqual(statuses(who, path), ALL_MISSING)
             # The same answer as for a list that does not exist.
             missing = who.json("GET", "/api" + owner_path(ada) + "/nope")[2]["error"]
@@ -345,17 +292,11 @@ class ReadingListChecks:
         self.assertEqual([l["slug"] for l in ada.json("GET", "/api/lists")[2]], ["mine"])
         self.assertEqual(bob.json("GET", "/api/lists")[2], [])
         # A token (scripts) reads it too, as the owner.
-        argv = [BIN, "token", "create", ada.json("GET", "/api/me")[2]["email"],
-                "--data-dir", self.site.data]
-        if self.site.db:
-            argv += ["--db", self.site.db]
-        p = subprocess.run(argv, capture_output=True, text=True, timeout=60)
-        self.assertEqual(p.returncode, 0, p.stderr)
-        script = pp_client.Client(self.site.port, token=p.stdout.strip())
+        script = self.site.client(token=self.site.token(ada.json("GET", "/api/me")[2]["email"]))
         self.assertEqual(statuses(script, path), ALL_OK)
 
     def test_only_the_owner_edits(self):
-        ada, bob = self.site.user("Ada"), self.site.user("Bob")
+        ada, bob = user(self.site, "Ada"), user(self.site, "Bob")
         doc, _ = create(ada, title="Shared", visibility="public")
         path = owner_path(ada) + "/shared"
         pid, other = kaggle_ids(2)
@@ -368,7 +309,7 @@ class ReadingListChecks:
                ("DELETE", "/api" + path + "/papers/" + pid, None)]
         for method, target, body in api:
             self.assertEqual(bob.json(method, target, body)[0], 404, (method, target))
-            self.assertEqual(self.site.anonymous().json(method, target, body)[0], 401)
+            self.assertEqual(self.site.client().json(method, target, body)[0], 401)
         for action, form in (("edit", {"title": "x"}), ("delete", {}), ("secret", {}),
                              ("papers", {"id": other}), ("papers/%s/note" % pid, {"note": "x"}),
                              ("papers/%s/move" % pid, {"direction": "down"}),
@@ -385,7 +326,7 @@ class ReadingListChecks:
         self.assertEqual(ada.json("GET", "/api" + path)[2], before)
 
     def test_forms_without_javascript(self):
-        ada = self.site.user("Ada")
+        ada = user(self.site, "Ada")
         pid, other, third = kaggle_ids(3)
         # "New list with this paper" from a paper page.
         status, _, page = ada.request("GET", "/lists?paper=" + pid)
@@ -440,7 +381,7 @@ class ReadingListChecks:
         new_path = owner_path(ada) + "/jc-28"
         self.assertRegex(headers["location"],
                          re.escape(new_path) + r"\?key=[A-Za-z0-9_-]{43}#share$")
-        self.assertEqual(self.site.anonymous().request("GET", path)[0], 404)
+        self.assertEqual(self.site.client().request("GET", path)[0], 404)
         # Delete: gone, back to /lists.
         status, headers, _ = ada.request("POST", new_path + "/delete",
                                          form={"csrf_token": ada.csrf})
@@ -449,7 +390,7 @@ class ReadingListChecks:
 
     def test_concurrent_edits(self):
         papers = kaggle_ids(60)
-        ada, bob = self.site.user("Ada"), self.site.user("Bob")
+        ada, bob = user(self.site, "Ada"), user(self.site, "Bob")
         create(ada, title="Ada's", visibility="public")
         create(bob, title="Bob's", visibility="public")
         ada_path, bob_path = owner_path(ada) + "/adas", owner_path(bob) + "/bobs"
@@ -471,15 +412,8 @@ class ReadingListChecks:
                     errors.append((path, pid, status, doc))
 
         # Two owners editing their own lists at once, 20 papers each.
-        threads = []
-        for i in range(20):
-            threads.append(threading.Thread(target=add, args=(ada, ada_path, papers[i], "a%d" % i)))
-            threads.append(threading.Thread(target=add,
-                                            args=(bob, bob_path, papers[20 + i], "b%d" % i)))
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        run_concurrently([(add, ada, ada_path, papers[i], "a%d" % i) for i in range(20)]
+                         + [(add, bob, bob_path, papers[20 + i], "b%d" % i) for i in range(20)])
         self.assertEqual(errors, [])
         for path, client, first in ((ada_path, ada, 0), (bob_path, bob, 20)):
             got = items(client, path)
@@ -491,8 +425,6 @@ class ReadingListChecks:
 
         # One owner, many adds to one list at once (several browser tabs and
         # a script), mixed with moves and note edits of what is there.
-        threads = [threading.Thread(target=add, args=(ada, ada_path, papers[40 + i], "c%d" % i))
-                   for i in range(20)]
         moves = []
 
         def move(pid, position):
@@ -501,11 +433,8 @@ class ReadingListChecks:
             with lock:
                 moves.append(answer[0])
 
-        threads += [threading.Thread(target=move, args=(papers[i], i % 3)) for i in range(5)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        run_concurrently([(add, ada, ada_path, papers[40 + i], "c%d" % i) for i in range(20)]
+                         + [(move, papers[i], i % 3) for i in range(5)])
         self.assertEqual(errors, [])
         self.assertEqual(moves, [200] * 5)
         got = items(ada, ada_path)
@@ -514,64 +443,27 @@ class ReadingListChecks:
         self.assertEqual([i["position"] for i in got], list(range(40)))
         self.assertEqual(sum(1 for i in got if i["note"] == "moved"), 5)
         # The BibTeX export agrees with the order.
-        bib = parse_bibtex(self.site.anonymous().request("GET", ada_path + "/bibtex")[2])
+        bib = parse_bibtex(self.site.client().request("GET", ada_path + "/bibtex")[2])
         self.assertEqual([e["eprint"] for e in bib], [i["paper"]["id"] for i in got])
 
 
-class SqliteReadingListTest(ReadingListChecks, unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.site = Site("sqlite", STATE["data"])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.site.stop()
+class SqliteReadingListTest(ReadingListChecks, SiteTestCase):
+    backend = "sqlite"
 
 
-@unittest.skipUnless(os.environ.get("PAPERPULSE_TEST_PG"), "PAPERPULSE_TEST_PG not set")
-class PostgresReadingListTest(ReadingListChecks, unittest.TestCase):
+@needs_postgres
+class PostgresReadingListTest(ReadingListChecks, SiteTestCase):
     """The same suite with `serve --db postgresql://...`."""
-
-    @classmethod
-    def setUpClass(cls):
-        admin = os.environ["PAPERPULSE_TEST_PG"]
-        cls.dbname = "pp_reading_lists_%d" % os.getpid()
-        subprocess.run(["psql", admin, "-q", "-c", "CREATE DATABASE " + cls.dbname], check=True,
-                       capture_output=True)
-        url = admin.rsplit("/", 1)[0] + "/" + cls.dbname
-        data = os.path.join(STATE["tmp"], "var-pg")
-        p = subprocess.run([BIN, "import", "--data-dir", data, "--db", url, STATE["src"]],
-                           capture_output=True, text=True, timeout=300)
-        assert p.returncode == 0, p.stderr[-4000:]
-        cls.site = Site("pg", data, db=url)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.site.stop()
-        subprocess.run(["psql", os.environ["PAPERPULSE_TEST_PG"], "-q", "-c",
-                        "DROP DATABASE IF EXISTS " + cls.dbname], capture_output=True)
+    backend = "pg"
 
 
 def setUpModule():
-    tmp = tempfile.mkdtemp(prefix="pp_reading_lists_")
-    STATE["tmp"] = tmp
-    STATE["maildir"] = os.path.join(tmp, "mail")
-    STATE["sink"], STATE["smtp_port"] = start_sink(STATE["maildir"])
-    src = os.path.join(tmp, "in")
-    os.makedirs(src)
-    for day in HF_DAYS:
-        shutil.copy(os.path.join(HF_DAILY, day + ".json"), src)
-    shutil.copy(KAGGLE, src)
-    STATE["src"] = src
-    STATE["data"] = os.path.join(tmp, "var")
-    p = subprocess.run([BIN, "import", "--data-dir", STATE["data"], src], capture_output=True,
-                       text=True, timeout=300)
-    assert p.returncode == 0, p.stderr[-4000:]
+    global BED
+    BED = pp_community.TestBed(BIN, "pp_reading_lists_")
 
 
 def tearDownModule():
-    pp_server.stop_process(STATE.get("sink"))
-    shutil.rmtree(STATE["tmp"], ignore_errors=True)
+    BED.close()
 
 
 if __name__ == "__main__":

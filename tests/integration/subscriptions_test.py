@@ -19,72 +19,38 @@ usage: subscriptions_test.py PAPERPULSE_BINARY
 import os
 import re
 import secrets
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 import unittest
 import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
-import pp_client  # noqa: E402
 import pp_community  # noqa: E402
-import pp_server  # noqa: E402
-from pp_community import KAGGLE, SINK, start_helper  # noqa: E402
+from pp_community import needs_postgres  # noqa: E402
 
 BIN = None
-STATE = {}
+BED = None      # pp_community.TestBed: the sink and the Kaggle records
+SQLITE = None   # the SQLite site
+# Each test sends from its own client address (X-Forwarded-For), so that
+# the per-address limits count tests apart.
+SITE_FLAGS = ("--trusted-proxy", "127.0.0.1/32")
 
 
 # ---------------------------------------------------------------- helpers
 
-class Site:
-    """A running `paperpulse serve` and how to reach it."""
-
-    def __init__(self, name, data, db=None):
-        self.name = name
-        self.data = data
-        self.db = db
-        self.log_path = os.path.join(STATE["tmp"], "serve-%s.log" % name)
-        self.proc, self.port, self.log = pp_server.start_server(
-            BIN, data, self.log_path, "--no-harvest",
-            "--smtp", "smtp://127.0.0.1:%d" % STATE["smtp_port"],
-            "--mail-from", "paperpulse <noreply@paperpulse.test>",
-            # Each test sends from its own client address (X-Forwarded-For),
-            # so that the per-address limits count tests apart.
-            "--trusted-proxy", "127.0.0.1/32",
-            *(["--db", db] if db else []))
-
-    def stop(self):
-        pp_server.stop_server(self.proc, self.log)
-
-    def address(self, local):
-        """A mailbox of this site's tests: sites share the SMTP sink."""
-        return "%s-%s@paperpulse.test" % (local, self.name)
-
-    def api_token(self, address):
-        argv = [BIN, "token", "create", address, "--data-dir", self.data]
-        if self.db:
-            argv += ["--db", self.db]
-        p = subprocess.run(argv, capture_output=True, text=True, timeout=60)
-        assert p.returncode == 0, p.stderr
-        return p.stdout.strip()
-
-
 def Client(site, token=None):
     """A client of `site` with a client address of its own (the trusted
     proxy's X-Forwarded-For), so per-address limits see many clients."""
-    return pp_client.Client(site.port, token, forwarded=True)
+    return site.client(token, forwarded=True)
 
 
 def mails_to(address):
-    return pp_community.mails_to(STATE["maildir"], address)
+    return BED.mails_to(address)
 
 
 def wait_for_mail(address, count, timeout=20):
-    return pp_community.wait_for_mail(STATE["maildir"], address, count, timeout)
+    return BED.wait_for_mail(address, count, timeout)
 
 
 def text_of(msg):
@@ -99,17 +65,9 @@ def confirm_link(msg):
 
 
 def sign_in(site, address):
-    """A browser session through the mailed sign-in link."""
-    c = Client(site)
-    before = len(mails_to(address))
-    status, _, doc = c.json("POST", "/api/login", {"email": address})
-    assert status == 202, (status, doc)
-    body = text_of(wait_for_mail(address, before + 1))
-    token = re.search(r"/login/confirm\?token=([A-Za-z0-9_-]+)", body).group(1)
-    status, _, doc = c.json("POST", "/api/login/confirm", {"token": token})
-    assert status == 200, (status, doc)
-    c.csrf = doc["csrfToken"]
-    return c
+    """A browser session (with a client address of its own) through the
+    mailed sign-in link."""
+    return site.sign_in(address, client=Client(site))
 
 
 def subscribe(client, address, **fields):
@@ -121,26 +79,17 @@ def subscribe(client, address, **fields):
 # ------------------------------------------------------------ module setup
 
 def setUpModule():
-    tmp = tempfile.mkdtemp(prefix="pp_subscriptions_")
-    STATE["tmp"] = tmp
-    STATE["maildir"] = os.path.join(tmp, "mail")
-    os.makedirs(STATE["maildir"])
-    STATE["sink"], STATE["smtp_port"] = start_helper(
-        [sys.executable, SINK, "--port", "0", "--dir", STATE["maildir"]])
-    data = os.path.join(tmp, "var")
-    p = subprocess.run([BIN, "import", "--data-dir", data, KAGGLE], capture_output=True, text=True,
-                       timeout=300)
-    assert p.returncode == 0, p.stderr[-4000:]
-    STATE["sqlite"] = Site("sqlite", data)
+    global BED, SQLITE
+    BED = pp_community.TestBed(BIN, "pp_subscriptions_", days=())
+    SQLITE = BED.site("sqlite", *SITE_FLAGS)
 
 
 def tearDownModule():
     try:
-        if STATE.get("sqlite"):
-            STATE["sqlite"].stop()
+        if SQLITE:
+            SQLITE.stop()
     finally:
-        pp_server.stop_process(STATE.get("sink"))
-        shutil.rmtree(STATE["tmp"], ignore_errors=True)
+        BED.close()
 
 
 # ------------------------------------------------------------------ tests
@@ -172,7 +121,7 @@ class SubscriptionChecks:
         self.assertIn(path, html)
         # The address's own view (an API token of its account) lists only
         # confirmed subscriptions.
-        owner = Client(site, token=site.api_token(address))
+        owner = Client(site, token=site.token(address))
         self.assertEqual(owner.json("GET", "/api/subscriptions")[2], [])
         # Opening the link, as mail scanners do, confirms nothing.
         for _ in range(2):
@@ -280,8 +229,8 @@ class SubscriptionChecks:
     def test_signed_in_accounts_manage_their_own(self):
         site = self.site
         bob_address = site.address("bob")
-        bob = Client(site, token=site.api_token(bob_address))
-        carol = Client(site, token=site.api_token(site.address("carol")))
+        bob = Client(site, token=site.token(bob_address))
+        carol = Client(site, token=site.token(site.address("carol")))
         status, _, digest = bob.json("POST", "/api/subscriptions",
                                      {"frequency": "daily", "categories": ["cs"]})
         self.assertEqual(status, 201, digest)
@@ -348,7 +297,7 @@ class SubscriptionChecks:
 class SqliteSubscriptionTest(SubscriptionChecks, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.site = STATE["sqlite"]
+        cls.site = SQLITE
 
     def test_settings_list_subscriptions_inert(self):
         site = self.site
@@ -431,24 +380,14 @@ class SqliteSubscriptionTest(SubscriptionChecks, unittest.TestCase):
         self.assertEqual(status, 404)
 
 
-@unittest.skipUnless(os.environ.get("PAPERPULSE_TEST_PG"), "PAPERPULSE_TEST_PG not set")
-class PostgresSubscriptionTest(SubscriptionChecks, unittest.TestCase):
-    """The same checks with `serve --db postgresql://...`."""
+@needs_postgres
+class PostgresSubscriptionTest(SubscriptionChecks, pp_community.SiteTestCase):
+    """The same checks with `serve --db postgresql://...` (nothing imported)."""
 
     @classmethod
-    def setUpClass(cls):
-        admin = os.environ["PAPERPULSE_TEST_PG"]
-        cls.dbname = "pp_subscriptions_%d" % os.getpid()
-        subprocess.run(["psql", admin, "-q", "-c", "CREATE DATABASE " + cls.dbname], check=True,
-                       capture_output=True)
-        url = admin.rsplit("/", 1)[0] + "/" + cls.dbname
-        cls.site = Site("pg", os.path.join(STATE["tmp"], "var-pg"), db=url)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.site.stop()
-        subprocess.run(["psql", os.environ["PAPERPULSE_TEST_PG"], "-q", "-c",
-                        "DROP DATABASE IF EXISTS " + cls.dbname], capture_output=True)
+    def new_site(cls):
+        return pp_community.Site(BED, "pg", *SITE_FLAGS, data=os.path.join(BED.tmp, "var-pg"),
+                                 db=BED.database("pg"))
 
 
 if __name__ == "__main__":

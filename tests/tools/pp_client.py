@@ -1,12 +1,15 @@
 """An HTTP client for the integration tests of the signed-in site: one
 browser or script with its own cookie jar, CSRF token, optional API token
 and, behind a trusted proxy, its own client address; and signing in through
-the link the SMTP sink (pp_community.start_sink) received.
+the link the SMTP sink (pp_community.start_sink) received; retrying as a
+real client would, and many clients at once.
 """
 import http.client
 import itertools
 import json
 import re
+import threading
+import time
 import urllib.parse
 
 import pp_community
@@ -91,10 +94,10 @@ def link_token(msg):
     return m.group(1), m.group(2)
 
 
-def sign_in(port, maildir, address, client=None):
+def sign_in(port, maildir, address, client=None, name=None):
     """Signs `address` in through the mailed link (the server mails to the
-    sink writing `maildir`); returns the signed-in Client (a new one unless
-    `client` is given)."""
+    sink writing `maildir`) and, with `name`, sets the account's display
+    name; returns the signed-in Client (a new one unless `client` is given)."""
     c = client or Client(port)
     before = len(pp_community.mails_to(maildir, address))
     status, _, doc = c.json("POST", "/api/login", {"email": address})
@@ -103,4 +106,45 @@ def sign_in(port, maildir, address, client=None):
     status, _, doc = c.json("POST", "/api/login/confirm", {"token": token})
     assert status == 200, (status, doc)
     c.csrf = doc["csrfToken"]
+    if name is not None:
+        status, _, doc = c.json("PATCH", "/api/me", {"name": name})
+        assert status == 200, (status, doc)
     return c
+
+
+def with_retry(fn, attempts=20, statuses=(502, 503), errors=(OSError, http.client.HTTPException)):
+    """fn() -> (status, ...), called again (backing off) while it answers one
+    of `statuses` or raises one of `errors`, as a real client would; the
+    first other answer. AssertionError when `attempts` calls do not get one."""
+    last = None
+    for i in range(attempts):
+        try:
+            last = fn()
+        except errors as e:
+            last = e
+        else:
+            if last[0] not in statuses:
+                return last
+        time.sleep(0.05 * (i + 1))
+    raise AssertionError("no answer but %r in %d attempts" % (last, attempts))
+
+
+def run_concurrently(calls):
+    """Runs each call, a tuple (function, arguments...), in a thread of its
+    own, all at once; returns when all have returned, raising the first
+    exception one of them raised."""
+    raised = []
+
+    def run(fn, *args):
+        try:
+            fn(*args)
+        except BaseException as e:  # noqa: BLE001 - raised below
+            raised.append(e)
+
+    threads = [threading.Thread(target=run, args=call) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if raised:
+        raise raised[0]
