@@ -12,8 +12,11 @@ ARTIFACT_DIR for a person to look at.
 
 usage: browser_test.py PAPERPULSE_BINARY ARTIFACT_DIR   (run by ctest)
 Standard library only; the WebDriver client below speaks JSON over HTTP.
+SignedInBrowserTest and main_signed_in are the journey pieces and main() the
+signed-in tests (community_browser_test.py, library_browser_test.py) share.
 """
 import base64
+import glob
 import json
 import os
 import shutil
@@ -72,6 +75,11 @@ class Session:
 
     def js(self, script, *args):
         return self.call("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+    def js_async(self, script, *args):
+        """Runs `script`, which reports its result by calling its last
+        argument (a callback); e.g. the text of a fetch() in the page."""
+        return self.call("POST", "/execute/async", {"script": script, "args": list(args)})
 
     def find(self, css):
         return self.call("POST", "/element", {"using": "css selector", "value": css})[ELEMENT]
@@ -283,6 +291,115 @@ class BrowserTest:
             (prefix, width, height, mobile,
              lambda s, p=prefix, m=mobile, w=width: self.journey(s, p, m, w))
             for prefix, width, height, mobile in [("desktop", 1440, 1000, False), ("mobile", 390, 844, True)]])
+
+
+class SignedInBrowserTest(BrowserTest):
+    """A browser test of the signed-in site (tests/e2e/community_browser_test.py,
+    library_browser_test.py): `site` is a pp_browser.CommunitySite, a visitor
+    `v` a dict with prefix, width, mobile, email and name. Its screenshots are
+    named SHOTS-*.png; run it with main_signed_in."""
+
+    SHOTS = None
+
+    def shot(self, s, name, full=False):
+        super().shot(s, self.SHOTS + "-" + name, full)
+
+    def after(self, s, action, what, timeout=20):
+        """Runs `action` (a click that loads a page) and waits until the new
+        page has loaded and app.js has run. A marker set on the old page tells
+        the two apart, even when the URL does not change."""
+        s.js("window.__leaving = 1")
+        action()
+        s.wait("return window.__leaving === undefined && document.readyState === 'complete' && "
+               "document.documentElement.classList.contains('js-ready')", what, timeout)
+
+    def path(self, s):
+        return s.js("return location.pathname")
+
+    def check_page(self, s, where, v, allowed=()):
+        if v["mobile"]:
+            self.no_sideways_scroll(s, where, v["width"])
+        self.console_errors(s, where, allowed)
+
+    def sign_in(self, s, v):
+        """Signs visitor `v` in as a reader would: "Sign in" in the header, the
+        address on /login, the mailed link, the confirm page's button, then a
+        display name on /settings (a new account lands there)."""
+        p = v["prefix"]
+        self.open(s, "/")
+        self.check(s.js("return document.querySelector('.account-nav a[href^=\"/login\"]')"
+                        ".textContent.trim()") == "Sign in", p + ": header offers 'Sign in'")
+        self.after(s, lambda: s.click(".account-nav a[href^='/login']"), "/login")
+        self.check(self.path(s) == "/login", p + ": 'Sign in' leads to /login, not " + self.path(s))
+        self.check_page(s, p + " login", v)
+        self.shot(s, p + "-login")
+        s.type("#login-email", v["email"])
+        self.after(s, lambda: s.click("form.stack-form button[type=submit]"), "the link sent")
+        heading = s.js("return document.querySelector('.account-page h1').textContent")
+        self.check(heading == "Check your inbox", p + ": after asking for a link: %r" % heading)
+        self.check(v["email"] in s.js("return document.querySelector('.notice').textContent"),
+                   p + ": the notice names the address")
+        self.check_page(s, p + " link sent", v)
+
+        link = self.site.sign_in_link(v["email"])
+        self.check(link.startswith(self.site.base + "/login/confirm?token="),
+                   p + ": the mailed link points at this site: " + link)
+        s.get(link)
+        s.wait("return document.readyState === 'complete' && "
+               "document.documentElement.classList.contains('js-ready')", "the confirm page")
+        self.check(s.js("return !!document.getElementById('confirm-sign-in')"),
+                   p + ": the confirm page has its button")
+        self.check(s.js("return document.querySelector('.account-nav .who') === null"),
+                   p + ": opening the link alone does not sign in")
+        self.check_page(s, p + " confirm", v)
+        self.shot(s, p + "-confirm")
+        self.after(s, lambda: s.click("#confirm-sign-in"), "sign-in")
+
+        # A new account picks its display name first.
+        self.check(self.path(s) == "/settings", p + ": a new account lands on /settings, not "
+                   + self.path(s))
+        self.check(s.js("return document.getElementById('display-name').value") == "",
+                   p + ": a new account has no display name yet")
+        shown = s.js("return document.querySelector('.account-nav .who').textContent.trim()")
+        self.check(shown == v["email"].split("@")[0],
+                   p + ": before a name is set the header shows %r" % shown)
+        s.call("POST", "/element/%s/clear" % s.find("#display-name"), {})
+        s.type("#display-name", v["name"])
+        self.after(s, lambda: s.click("form.stack-form button[type=submit]"), "settings saved")
+        self.check(self.path(s) == "/settings", p + ": saving stays on /settings")
+        self.check(s.js("return document.querySelector('.notice[role=status]') !== null"),
+                   p + ": 'Saved.' notice")
+        self.check(s.js("return document.getElementById('display-name').value") == v["name"],
+                   p + ": the form shows the saved name")
+        shown = s.js("return document.querySelector('.account-nav .who').textContent.trim()")
+        self.check(shown == v["name"], p + ": the header shows %r, not the name" % shown)
+        self.check_page(s, p + " settings", v)
+        self.shot(s, p + "-settings")
+
+
+def main_signed_in(usage, test_class, passed):
+    """The main() of a SignedInBrowserTest subclass: the command line (`usage`
+    on misuse), its old screenshots removed, a CommunitySite and chromedriver
+    started, test_class(site, ...).run(), server errors counted as failures,
+    everything stopped; the exit code (0 printing `passed`)."""
+    binary, artifacts = pp_browser.command_line(usage, (CHROMIUM, CHROMEDRIVER))
+    for old in glob.glob(os.path.join(artifacts, test_class.SHOTS + "-*.png")):
+        os.remove(old)  # no stale screenshots from an earlier run
+    profile_dir = tempfile.mkdtemp(prefix="pp_e2e_chrome_")
+    site = pp_browser.CommunitySite(binary, "pp_%s_e2e_" % test_class.SHOTS)
+    driver = None
+    try:
+        site.start()
+        driver, driver_url = pp_browser.start_chromedriver(CHROMEDRIVER)
+        test = test_class(site, artifacts, driver_url, profile_dir)
+        test.run()
+        for line in site.server_errors():
+            test.failures.append("server logged: " + line)
+    finally:
+        pp_server.stop_process(driver)
+        site.stop()
+        shutil.rmtree(profile_dir, ignore_errors=True)
+    return pp_browser.report(test, passed)
 
 
 def main():

@@ -16,22 +16,14 @@ failed requests, sideways scrolling on the phone and server errors fail the
 test. Screenshots (community-*.png) go to ARTIFACT_DIR for a person to look at.
 
 usage: community_browser_test.py PAPERPULSE_BINARY ARTIFACT_DIR   (run by ctest)
-Standard library only; the WebDriver client is browser_test.py's.
+Standard library only; the WebDriver client and the sign-in journey are
+browser_test.py's, the site is pp_browser.CommunitySite.
 """
 import datetime
-import email
-import email.policy
-import glob
-import json
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
-import types
-import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -42,8 +34,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
 import browser_test  # noqa: E402
 import pp_browser  # noqa: E402
-import pp_server  # noqa: E402
-from pp_community import FIXTURE, HF_DAILY, HF_DAYS, KAGGLE, SINK, start_helper  # noqa: E402
+from pp_community import HF_DAYS  # noqa: E402
 
 # The day whose list the sessions vote on: the newest imported one, which is
 # also the home page until the first submission makes today's list newer.
@@ -62,165 +53,8 @@ VISITORS = [
 ]
 
 
-class Community:
-    """The site under test: data dir, SMTP sink, arXiv fixture server, serve."""
-
-    def __init__(self, binary):
-        self.binary = binary
-        self.tmp = tempfile.mkdtemp(prefix="pp_community_e2e_")
-        self.maildir = os.path.join(self.tmp, "mail")
-        self.log_path = os.path.join(self.tmp, "serve.log")
-        self.sink = self.fixture = self.proc = self.log = None
-        self.base = None
-
-    def start(self):
-        os.makedirs(self.maildir)
-        self.sink, smtp_port = start_helper(
-            [sys.executable, SINK, "--port", "0", "--dir", self.maildir])
-        self.fixture, fixture_port = start_helper([sys.executable, FIXTURE, "--port", "0"])
-        src = os.path.join(self.tmp, "in")
-        os.makedirs(src)
-        for day in HF_DAYS:
-            shutil.copy(os.path.join(HF_DAILY, day + ".json"), src)
-        shutil.copy(KAGGLE, src)
-        data = os.path.join(self.tmp, "var")
-        p = subprocess.run([self.binary, "import", "--data-dir", data, src],
-                           capture_output=True, text=True, timeout=300)
-        if p.returncode != 0:
-            raise RuntimeError("import failed:\n" + p.stderr[-4000:])
-        self.proc, port, self.log = pp_server.start_server(
-            self.binary, data, self.log_path, "--no-harvest",
-            "--smtp", "smtp://127.0.0.1:%d" % smtp_port,
-            "--mail-from", "paperpulse <noreply@paperpulse.test>",
-            "--arxiv-api-endpoint", "http://127.0.0.1:%d/api/query" % fixture_port,
-            # Every browser here is 127.0.0.1; per-address limits would count
-            # them as one visitor.
-            "--login-limit-per-ip", "0", "--vote-limit-per-ip", "0", "--submit-limit-per-ip", "0")
-        self.base = "http://127.0.0.1:%d" % port
-
-    def stop(self):
-        try:
-            if self.proc is not None:
-                pp_server.stop_server(self.proc, self.log)
-        finally:
-            pp_server.stop_process(self.sink)
-            pp_server.stop_process(self.fixture)
-            shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def server_errors(self):
-        if not os.path.exists(self.log_path):
-            return []
-        with open(self.log_path, encoding="utf-8", errors="replace") as f:
-            return [line.strip() for line in f if "[error]" in line or "[critical]" in line]
-
-    def api(self, path):
-        """The JSON document of GET `path` (anonymous, as another client)."""
-        try:
-            with urllib.request.urlopen(self.base + path, timeout=30) as r:
-                return json.loads(r.read())
-        except urllib.error.HTTPError as e:
-            raise AssertionError("GET %s: %d %s" % (path, e.code, e.read()[:300]))
-
-    def upvotes(self, paper_id):
-        return self.api("/api/papers/" + urllib.parse.quote(paper_id))["upvotes"]
-
-    def sign_in_link(self, address, timeout=20):
-        """The sign-in link of the newest mail to `address`, once it is there
-        (the sink writes each message before it answers the DATA)."""
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            for path in sorted(glob.glob(os.path.join(self.maildir, "*.eml")), reverse=True):
-                with open(path, "rb") as f:
-                    msg = email.message_from_binary_file(f, policy=email.policy.default)
-                if address not in (msg["To"] or ""):
-                    continue
-                body = msg.get_body(preferencelist=("plain",)).get_content()
-                m = re.search(r"https?://\S+/login/confirm\?token=[A-Za-z0-9_-]+\S*", body)
-                if not m:
-                    raise AssertionError("no sign-in link in the mail:\n" + body)
-                return m.group(0)
-            time.sleep(0.05)
-        raise AssertionError("no mail for %s within %d s" % (address, timeout))
-
-
-class CommunityBrowserTest(browser_test.BrowserTest):
-    def __init__(self, site, artifacts, driver_url, profile_dir):
-        super().__init__(types.SimpleNamespace(base=site.base), artifacts, driver_url, profile_dir)
-        self.community = site
-
-    def shot(self, s, name, full=False):
-        super().shot(s, "community-" + name, full)
-
-    def after(self, s, action, what, timeout=20):
-        """Runs `action` (a click that loads a page) and waits until the new
-        page has loaded and app.js has run. A marker set on the old page tells
-        the two apart, even when the URL does not change."""
-        s.js("window.__leaving = 1")
-        action()
-        s.wait("return window.__leaving === undefined && document.readyState === 'complete' && "
-               "document.documentElement.classList.contains('js-ready')", what, timeout)
-
-    def path(self, s):
-        return s.js("return location.pathname")
-
-    def check_page(self, s, where, v, allowed=()):
-        if v["mobile"]:
-            self.no_sideways_scroll(s, where, v["width"])
-        self.console_errors(s, where, allowed)
-
-    # ---- a visitor's journey ---------------------------------------------
-
-    def sign_in(self, s, v):
-        p = v["prefix"]
-        self.open(s, "/")
-        self.check(s.js("return document.querySelector('.account-nav a[href^=\"/login\"]')"
-                        ".textContent.trim()") == "Sign in", p + ": header offers 'Sign in'")
-        self.after(s, lambda: s.click(".account-nav a[href^='/login']"), "/login")
-        self.check(self.path(s) == "/login", p + ": 'Sign in' leads to /login, not " + self.path(s))
-        self.check_page(s, p + " login", v)
-        self.shot(s, p + "-login")
-        s.type("#login-email", v["email"])
-        self.after(s, lambda: s.click("form.stack-form button[type=submit]"), "the link sent")
-        heading = s.js("return document.querySelector('.account-page h1').textContent")
-        self.check(heading == "Check your inbox", p + ": after asking for a link: %r" % heading)
-        self.check(v["email"] in s.js("return document.querySelector('.notice').textContent"),
-                   p + ": the notice names the address")
-        self.check_page(s, p + " link sent", v)
-
-        link = self.community.sign_in_link(v["email"])
-        self.check(link.startswith(self.site.base + "/login/confirm?token="),
-                   p + ": the mailed link points at this site: " + link)
-        s.get(link)
-        s.wait("return document.readyState === 'complete' && "
-               "document.documentElement.classList.contains('js-ready')", "the confirm page")
-        self.check(s.js("return !!document.getElementById('confirm-sign-in')"),
-                   p + ": the confirm page has its button")
-        self.check(s.js("return document.querySelector('.account-nav .who') === null"),
-                   p + ": opening the link alone does not sign in")
-        self.check_page(s, p + " confirm", v)
-        self.shot(s, p + "-confirm")
-        self.after(s, lambda: s.click("#confirm-sign-in"), "sign-in")
-
-        # A new account picks its display name first.
-        self.check(self.path(s) == "/settings", p + ": a new account lands on /settings, not "
-                   + self.path(s))
-        self.check(s.js("return document.getElementById('display-name').value") == "",
-                   p + ": a new account has no display name yet")
-        shown = s.js("return document.querySelector('.account-nav .who').textContent.trim()")
-        self.check(shown == v["email"].split("@")[0],
-                   p + ": before a name is set the header shows %r" % shown)
-        s.call("POST", "/element/%s/clear" % s.find("#display-name"), {})
-        s.type("#display-name", v["name"])
-        self.after(s, lambda: s.click("form.stack-form button[type=submit]"), "settings saved")
-        self.check(self.path(s) == "/settings", p + ": saving stays on /settings")
-        self.check(s.js("return document.querySelector('.notice[role=status]') !== null"),
-                   p + ": 'Saved.' notice")
-        self.check(s.js("return document.getElementById('display-name').value") == v["name"],
-                   p + ": the form shows the saved name")
-        shown = s.js("return document.querySelector('.account-nav .who').textContent.trim()")
-        self.check(shown == v["name"], p + ": the header shows %r, not the name" % shown)
-        self.check_page(s, p + " settings", v)
-        self.shot(s, p + "-settings")
+class CommunityBrowserTest(browser_test.SignedInBrowserTest):
+    SHOTS = "community"
 
     def vote_state(self, s, css):
         return s.js("const f = document.querySelector(arguments[0]);"
@@ -245,7 +79,7 @@ class CommunityBrowserTest(browser_test.BrowserTest):
         self.check(s.js("return window.__marker === 1"), p + ": the page did not reload")
         self.check(self.path(s) == VOTE_DAY_PATH, p + ": still on the daily page")
         # Read-your-writes: the acknowledged vote is what the API serves next.
-        got = self.community.upvotes(paper)
+        got = self.site.upvotes(paper)
         self.check(got == expect_count, "%s: the API says %d upvotes for %s, the page %d"
                    % (p, got, paper, expect_count))
 
@@ -259,7 +93,7 @@ class CommunityBrowserTest(browser_test.BrowserTest):
         css = 'form.votes[data-paper-id="%s"]' % paper
         before = self.vote_state(s, css)
         self.check(before["pressed"] == "false", p + ": not voted yet: %r" % before)
-        self.check(before["n"] == self.community.upvotes(paper),
+        self.check(before["n"] == self.site.upvotes(paper),
                    p + ": the card and the API agree before voting")
         self.click_vote(s, p, css, paper, before["n"] + 1, "true")
         style = s.js("const b = document.querySelector(arguments[0] + ' button.vote-button');"
@@ -323,13 +157,13 @@ class CommunityBrowserTest(browser_test.BrowserTest):
                    p + ": no visitor's name in the header")
         paper = s.js("return document.querySelector('form.votes[data-paper-id]')"
                      ".getAttribute('data-paper-id')")
-        before = self.community.upvotes(paper)
+        before = self.site.upvotes(paper)
         self.after(s, lambda: s.click('form.votes[data-paper-id] button.vote-button'), "sign-in page")
         self.check(self.path(s) == "/login", p + ": a vote leads to /login, not " + self.path(s))
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(s.url()).query)
         self.check(query.get("next") == [VOTE_DAY_PATH], p + ": /login comes back to the list: %r"
                    % query)
-        self.check(self.community.upvotes(paper) == before, p + ": the anonymous click counted")
+        self.check(self.site.upvotes(paper) == before, p + ": the anonymous click counted")
         self.console_errors(s, p)
 
     def run(self):
@@ -339,27 +173,6 @@ class CommunityBrowserTest(browser_test.BrowserTest):
         pp_browser.run_sessions(self, runs)
 
 
-def main():
-    binary, artifacts = pp_browser.command_line(
-        __doc__, (browser_test.CHROMIUM, browser_test.CHROMEDRIVER))
-    for old in glob.glob(os.path.join(artifacts, "community-*.png")):
-        os.remove(old)  # no stale screenshots from an earlier run
-    profile_dir = tempfile.mkdtemp(prefix="pp_e2e_chrome_")
-    site = Community(binary)
-    driver = None
-    try:
-        site.start()
-        driver, driver_url = pp_browser.start_chromedriver(browser_test.CHROMEDRIVER)
-        test = CommunityBrowserTest(site, artifacts, driver_url, profile_dir)
-        test.run()
-        for line in site.server_errors():
-            test.failures.append("server logged: " + line)
-    finally:
-        pp_server.stop_process(driver)
-        site.stop()
-        shutil.rmtree(profile_dir, ignore_errors=True)
-    return pp_browser.report(test, "community browser test passed")
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(browser_test.main_signed_in(__doc__, CommunityBrowserTest,
+                                         "community browser test passed"))
