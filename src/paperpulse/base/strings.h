@@ -25,6 +25,17 @@ bool IsValidUtf8(std::string_view s);
 // Byte offset of the first invalid UTF-8 sequence, or npos when valid.
 size_t FirstInvalidUtf8(std::string_view s);
 
+// The number of code points in `s`: the bytes that do not continue a UTF-8
+// sequence. What length limits on user text count, so that a limit means the
+// same in every script. Precondition: `s` is valid UTF-8.
+size_t CodePoints(std::string_view s);
+
+// True when `s` holds a C0 control other than those in `allowed`, DEL or a
+// C1 control (U+0080..U+009F, UTF-8 C2 80..C2 9F): invisible on a page or in
+// a mail, and a way to smuggle line breaks into a one-line field.
+// Precondition: `s` is valid UTF-8.
+bool HasControlChars(std::string_view s, std::string_view allowed = {});
+
 // Splits on `sep`, keeping empty fields.
 std::vector<std::string_view> Split(std::string_view s, char sep);
 

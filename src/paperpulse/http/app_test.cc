@@ -17,6 +17,8 @@
 namespace paperpulse::http {
 namespace {
 
+using http::testing::Body;
+using http::testing::Header;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -77,15 +79,6 @@ class AppTest : public ::testing::Test {
   static Request Req(std::string method, std::string target,
                      std::vector<std::pair<std::string, std::string>> headers = {}) {
     return http::testing::MakeRequest(std::move(method), std::move(target), std::move(headers));
-  }
-
-  static std::string Body(const Response& r) { return std::string(r.body.view()); }
-
-  static std::string_view Header(const Response& r, std::string_view name) {
-    for (const auto& [k, v] : r.headers) {
-      if (k == name) return v;
-    }
-    return {};
   }
 
   std::filesystem::path dir_;

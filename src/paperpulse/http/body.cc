@@ -76,6 +76,10 @@ bool IsUtf8Charset(std::string_view charset) {
 
 }  // namespace
 
+Error InvalidField(std::string_view field, std::string_view what) {
+  return Error{ErrorCode::kInvalidArgument, std::string(field) + ": " + std::string(what)};
+}
+
 const Fields::Value* Fields::Find(std::string_view key) const {
   for (const auto& [k, v] : items_) {
     if (k == key) return &v;

@@ -65,6 +65,10 @@ class Fields {
   std::vector<std::pair<std::string, Value>> items_;
 };
 
+// kInvalidArgument "`field`: `what`": a field whose value is refused (too
+// long, malformed), as the endpoints' own checks word it.
+Error InvalidField(std::string_view field, std::string_view what);
+
 // The fields of `request`'s body, by its Content-Type: application/json
 // (an object) or application/x-www-form-urlencoded ('+' is a space), with
 // an optional charset parameter that must name UTF-8. An empty body gives

@@ -25,6 +25,12 @@ Error ParseError(std::string content_type, std::string body) {
   return fields ? Error{} : fields.error();
 }
 
+TEST(InvalidField, NamesTheFieldFirst) {
+  Error e = InvalidField("note", "at most 2000 characters");
+  EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(e.message, "note: at most 2000 characters");
+}
+
 TEST(ParseBody, JsonObject) {
   Fields f = ParseOk("application/json",
                      R"({"email": "ada@example.org", "limit": 20, "remember": true,

@@ -635,7 +635,15 @@ class BibtexReader {
       pos_ = end + 1;
       return true;
     }
-    while (!AtEnd() && text_[pos_] != ')') {
+    if (!SkipTo(')')) return false;
+    ++pos_;
+    return true;
+  }
+
+  // Moves to the next `stop` outside braces. False when there is none (the
+  // text ends, or a brace on the way never closes).
+  bool SkipTo(char stop) {
+    while (!AtEnd() && text_[pos_] != stop) {
       if (text_[pos_] == '{') {
         size_t end = MatchOf(pos_);
         if (end == npos) return Unterminated();
@@ -644,9 +652,7 @@ class BibtexReader {
       ++pos_;
       ++work_;
     }
-    if (AtEnd()) return false;
-    ++pos_;
-    return true;
+    return !AtEnd();
   }
 
   // @string{name = value}
@@ -687,16 +693,7 @@ class BibtexReader {
         pos_ = end + 1;
       } else if (c == '"') {
         size_t start = ++pos_;
-        while (!AtEnd() && text_[pos_] != '"') {
-          if (text_[pos_] == '{') {
-            size_t end = MatchOf(pos_);
-            if (end == npos) return Unterminated();
-            pos_ = end;
-          }
-          ++pos_;
-          ++work_;
-        }
-        if (AtEnd()) return false;
+        if (!SkipTo('"')) return false;
         Append(out, text_.substr(start, pos_ - start));
         ++pos_;
       } else if (IsDigit(c)) {

@@ -1,6 +1,5 @@
 #include "paperpulse/http/comments.h"
 
-#include <algorithm>
 #include <charconv>
 #include <set>
 
@@ -11,11 +10,6 @@
 
 namespace paperpulse::http {
 namespace {
-
-size_t CodePoints(std::string_view s) {
-  return static_cast<size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
 
 Result<std::string> PaperIdOf(std::string_view raw) {
   auto id = ParseArxivId(raw);
@@ -196,13 +190,8 @@ Result<Comment> HideComment(const Context& ctx, storage::Store& store, const aut
   ASSIGN_OR_RETURN(Comment c, CommentOfPaper(store, paper_id, comment_id));
   RETURN_IF_ERROR(store.RunInTransaction([&]() -> Status {
     RETURN_IF_ERROR(store.SetCommentHidden(c.id, hidden));
-    AuditEntry e;
-    e.actor_user_id = who.account.id;
-    e.action = hidden ? "hide_comment" : "unhide_comment";
-    e.target = "comment:" + std::to_string(c.id);
-    e.detail = paper_id;
-    e.created_at = FormatUnixTimestamp(NowSeconds(ctx));
-    return store.AppendAudit(e);
+    return AppendAdminAudit(ctx, store, who, hidden ? "hide_comment" : "unhide_comment",
+                            "comment:" + std::to_string(c.id), paper_id);
   }));
   ContentChanged(ctx);
   c.hidden = hidden;

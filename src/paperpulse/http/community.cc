@@ -204,4 +204,15 @@ Result<Submission> Submit(const Context& ctx, storage::Store& store, const auth:
   return s;
 }
 
+Status AppendAdminAudit(const Context& ctx, storage::Store& store, const auth::Principal& who,
+                        std::string action, std::string target, std::string detail) {
+  AuditEntry e;
+  e.actor_user_id = who.account.id;
+  e.action = std::move(action);
+  e.target = std::move(target);
+  e.detail = std::move(detail);
+  e.created_at = FormatUnixTimestamp(NowSeconds(ctx));
+  return store.AppendAudit(e);
+}
+
 }  // namespace paperpulse::http

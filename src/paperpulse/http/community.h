@@ -76,4 +76,11 @@ struct Submission {
 Result<Submission> Submit(const Context& ctx, storage::Store& store, const auth::Principal& who,
                           std::string_view input, std::string_view client_ip);
 
+// Appends to the audit log that admin `who` did `action` (e.g. "hide_comment")
+// to `target` ("comment:12", "user:3"), with `detail`, now. Call inside the
+// transaction of the change it records, so that neither stands without the
+// other. Errors: Store errors.
+Status AppendAdminAudit(const Context& ctx, storage::Store& store, const auth::Principal& who,
+                        std::string action, std::string target, std::string detail);
+
 }  // namespace paperpulse::http

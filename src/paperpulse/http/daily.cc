@@ -257,4 +257,32 @@ Result<std::vector<DailyItem>> LoadTrending(storage::Store& store, CivilDate unt
   return WithPapers(store, std::move(entries), static_cast<size_t>(ranking::kTrendingListSize));
 }
 
+Result<PaperListing> LoadPaperListing(storage::Store& store, const std::string& paper_id) {
+  ASSIGN_OR_RETURN(std::vector<DailyEntry> entries, store.DailyEntriesForPaper(paper_id));
+  PaperListing out;
+  for (DailyEntry& e : entries) {
+    if (!out.best || e.upvotes > out.best->upvotes) out.best = std::move(e);
+  }
+  if (out.best) return out;
+  ASSIGN_OR_RETURN(std::optional<PaperPopularity> pop, store.GetPopularity(paper_id));
+  if (pop) {
+    out.unlisted_upvotes = pop->upvotes();
+    out.unlisted_comments = pop->local_comments;
+  }
+  return out;
+}
+
+DailyItem ListedItem(const Paper& paper, const PaperListing& listing) {
+  DailyItem item;
+  item.paper = paper;
+  if (listing.best) {
+    item.entry = *listing.best;
+  } else {
+    item.entry.paper_id = paper.id;
+    item.entry.upvotes = listing.unlisted_upvotes;
+    item.entry.num_comments = listing.unlisted_comments;
+  }
+  return item;
+}
+
 }  // namespace paperpulse::http

@@ -3,6 +3,7 @@
 // trending papers. Shared by pages, the JSON API and feeds.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,5 +77,22 @@ bool TrendingBefore(const DailyEntry& a, const DailyEntry& b);
 // comments and stars of its listings. Entries whose paper is missing are
 // skipped. Errors: those of the Store.
 Result<std::vector<DailyItem>> LoadTrending(storage::Store& store, CivilDate until);
+
+// What the site shows of one paper's popularity wherever it shows the paper
+// alone (/api/papers/{id}, a library, a reading list): like Hugging Face, one
+// upvote count per paper, that of its most upvoted daily entry; a paper on no
+// daily list still shows the votes cast and comments written here.
+struct PaperListing {
+  std::optional<DailyEntry> best;  // its most upvoted daily entry, if any
+  int64_t unlisted_upvotes = 0;    // votes cast here when it has no entry
+  int64_t unlisted_comments = 0;   // comments written here when it has no entry
+};
+
+// The listing of paper `paper_id` (a base id). Errors: those of the Store.
+Result<PaperListing> LoadPaperListing(storage::Store& store, const std::string& paper_id);
+
+// `paper` as a paper card shows it: with `listing.best`, else with an entry
+// of no day carrying the unlisted counts.
+DailyItem ListedItem(const Paper& paper, const PaperListing& listing);
 
 }  // namespace paperpulse::http

@@ -153,6 +153,38 @@ TEST_F(DailyListsTest, TrendingListIsCappedAtItsSize) {
   EXPECT_EQ(ids.back(), "2606.00004");
 }
 
+TEST_F(DailyListsTest, PaperListingIsTheMostUpvotedEntry) {
+  List("2606.00001", "2026-06-01", 5);
+  List("2606.00001", "2026-06-03", 12);
+  List("2606.00001", "2026-06-05", 9);
+  auto listing = LoadPaperListing(*store_, "2606.00001");
+  ASSERT_TRUE(listing) << listing.error().ToString();
+  ASSERT_TRUE(listing->best);
+  EXPECT_EQ(listing->best->date, "2026-06-03");
+  EXPECT_EQ(listing->best->upvotes, 12);
+  auto paper = store_->GetPaper("2606.00001");
+  ASSERT_TRUE(paper && *paper);
+  DailyItem item = ListedItem(**paper, *listing);
+  EXPECT_EQ(item.entry.date, "2026-06-03");
+  EXPECT_EQ(item.paper.title, "Paper 2606.00001");
+}
+
+TEST_F(DailyListsTest, UnlistedPaperShowsTheCountsGivenHere) {
+  auto listing = LoadPaperListing(*store_, "2606.00009");
+  ASSERT_TRUE(listing) << listing.error().ToString();
+  EXPECT_FALSE(listing->best);
+  EXPECT_EQ(listing->unlisted_upvotes, 0);
+  Paper paper;
+  paper.id = "2606.00009";
+  listing->unlisted_upvotes = 3;
+  listing->unlisted_comments = 2;
+  DailyItem item = ListedItem(paper, *listing);
+  EXPECT_EQ(item.entry.paper_id, "2606.00009");
+  EXPECT_EQ(item.entry.date, "");
+  EXPECT_EQ(item.entry.upvotes, 3);
+  EXPECT_EQ(item.entry.num_comments, 2);
+}
+
 TEST(TrendingBefore, EqualScoresGoToMoreUpvotesThenEarlierSubmission) {
   DailyEntry votes;
   votes.paper_id = "2606.00002";

@@ -3,8 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <map>
-#include <set>
 
 #include "paperpulse/base/arxiv_id.h"
 #include "paperpulse/base/strings.h"
@@ -21,27 +19,6 @@
 
 namespace paperpulse::http {
 namespace {
-
-Error Invalid(std::string_view field, std::string_view what) {
-  return Error{ErrorCode::kInvalidArgument, std::string(field) + ": " + std::string(what)};
-}
-
-size_t CodePoints(std::string_view s) {
-  return static_cast<size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-// C0 controls (but those `allowed`), DEL and C1 controls (U+0080..U+009F,
-// UTF-8 C2 80..C2 9F): invisible on a page, and a way to smuggle line
-// breaks into a tag.
-bool HasControlChars(std::string_view s, std::string_view allowed = {}) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if ((c < 0x20 && allowed.find(s[i]) == std::string_view::npos) || c == 0x7f) return true;
-    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F) return true;
-  }
-  return false;
-}
 
 // `s` cut to about `max` bytes at a character boundary, for messages.
 std::string Shortened(std::string_view s, size_t max) {
@@ -62,9 +39,9 @@ Result<std::string> BaseId(std::string_view raw_id, bool field) {
   if (id) return id->base;
   std::string shown = Shortened(CleanText(TrimView(raw_id)), 64);
   if (!field) return Fail(ErrorCode::kNotFound, "no paper with id " + shown);
-  if (TrimView(raw_id).empty()) return tl::unexpected(Invalid("id", "required"));
-  return tl::unexpected(
-      Invalid("id", "\"" + shown + "\" is not an arXiv id (like 2401.00001 or hep-th/9901001)"));
+  if (TrimView(raw_id).empty()) return tl::unexpected(InvalidField("id", "required"));
+  return tl::unexpected(InvalidField(
+      "id", "\"" + shown + "\" is not an arXiv id (like 2401.00001 or hep-th/9901001)"));
 }
 
 // `entry` with `change` applied; kInvalidArgument when added tags pass the
@@ -84,6 +61,17 @@ Status EnforceWriteRate(const Context& ctx, storage::Store& store, const auth::P
                            kLibraryWritesPerAccount, NowSeconds(ctx), "library changes");
 }
 
+// `existing`, or a new entry of paper `id` in `who`'s library: what a
+// change applies to.
+LibraryEntry EntryOrNew(const std::optional<LibraryEntry>& existing, const auth::Principal& who,
+                        const std::string& id) {
+  if (existing) return *existing;
+  LibraryEntry entry;
+  entry.user_id = who.account.id;
+  entry.paper_id = id;
+  return entry;
+}
+
 // Saves (or, with `must_exist`, only updates) in one transaction: the
 // entry is read, changed and written without another request's change to
 // the same entry slipping in between.
@@ -98,13 +86,7 @@ Result<storage::Store::SavedEntry> Upsert(const Context& ctx, storage::Store& st
     if (!existing && must_exist) {
       return Fail(ErrorCode::kNotFound, id + " is not in your library");
     }
-    LibraryEntry entry;
-    if (existing) {
-      entry = *existing;
-    } else {
-      entry.user_id = who.account.id;
-      entry.paper_id = id;
-    }
+    LibraryEntry entry = EntryOrNew(existing, who, id);
     RETURN_IF_ERROR(Apply(change, entry));
     if (existing && entry.tags == existing->tags && entry.note == existing->note) {
       // Nothing changes: updated_at keeps saying when something last did.
@@ -124,40 +106,6 @@ std::string SearchText(const LibraryEntry& entry, const Paper& paper) {
   text += entry.note + "\n";
   for (const std::string& t : entry.tags) text += t + "\n";
   return AsciiLower(text);
-}
-
-// Fills what /api/papers/{id} shows of the paper's popularity.
-Status LoadListing(storage::Store& store, LibraryItem& item) {
-  ASSIGN_OR_RETURN(std::vector<DailyEntry> entries, store.DailyEntriesForPaper(item.paper.id));
-  // As /api/papers/{id}: one upvote count per paper, the best of its
-  // listings; votes and comments here on a paper on no list still count.
-  for (DailyEntry& e : entries) {
-    if (!item.listing || e.upvotes > item.listing->upvotes) item.listing = std::move(e);
-  }
-  if (item.listing) return Ok();
-  ASSIGN_OR_RETURN(std::optional<PaperPopularity> pop, store.GetPopularity(item.paper.id));
-  if (pop) {
-    item.unlisted_upvotes = pop->upvotes();
-    item.unlisted_comments = pop->local_comments;
-  }
-  return Ok();
-}
-
-// Bijective base 26: 0 -> "a", 25 -> "z", 26 -> "aa".
-std::string LetterSuffix(size_t n) {
-  std::string s;
-  for (++n; n > 0; n = (n - 1) / 26) s.insert(s.begin(), static_cast<char>('a' + (n - 1) % 26));
-  return s;
-}
-
-// A tag inside a braced BibTeX value: braces and backslashes would end or
-// escape it.
-std::string BibtexKeyword(std::string_view tag) {
-  std::string out;
-  for (char c : tag) {
-    if (c != '{' && c != '}' && c != '\\') out.push_back(c);
-  }
-  return CollapseWhitespace(out);
 }
 
 // Text of an uploaded file as UTF-8: a byte order mark dropped; bytes that
@@ -217,18 +165,18 @@ Result<std::vector<std::string>> NormalizeTags(const std::vector<std::string>& t
   std::vector<std::string> folded;  // duplicates differ in case only
   for (const std::string& raw : tags) {
     if (!IsValidUtf8(raw) || HasControlChars(raw)) {
-      return tl::unexpected(Invalid(field, "control characters are not allowed"));
+      return tl::unexpected(InvalidField(field, "control characters are not allowed"));
     }
     std::string tag = CollapseWhitespace(raw);
-    if (tag.empty()) return tl::unexpected(Invalid(field, "a tag cannot be empty"));
+    if (tag.empty()) return tl::unexpected(InvalidField(field, "a tag cannot be empty"));
     if (tag.find(',') != std::string::npos) {
-      return tl::unexpected(
-          Invalid(field, "\"" + Shortened(tag, 60) + "\" holds a comma; commas separate tags"));
+      return tl::unexpected(InvalidField(
+          field, "\"" + Shortened(tag, 60) + "\" holds a comma; commas separate tags"));
     }
     if (CodePoints(tag) > kMaxLibraryTagChars) {
-      return tl::unexpected(Invalid(field, "\"" + Shortened(tag, 60) + "\" is longer than " +
-                                               std::to_string(kMaxLibraryTagChars) +
-                                               " characters"));
+      return tl::unexpected(InvalidField(field, "\"" + Shortened(tag, 60) + "\" is longer than " +
+                                                    std::to_string(kMaxLibraryTagChars) +
+                                                    " characters"));
     }
     std::string key = AsciiLower(tag);
     if (ContainsFolded(folded, key)) continue;
@@ -237,7 +185,7 @@ Result<std::vector<std::string>> NormalizeTags(const std::vector<std::string>& t
   }
   if (out.size() > kMaxLibraryTags) {
     return tl::unexpected(
-        Invalid(field, "at most " + std::to_string(kMaxLibraryTags) + " tags per paper"));
+        InvalidField(field, "at most " + std::to_string(kMaxLibraryTags) + " tags per paper"));
   }
   return out;
 }
@@ -271,7 +219,7 @@ std::string TagText(const std::vector<std::string>& tags) {
 
 Result<std::string> NormalizeLibraryNote(std::string_view note) {
   if (!IsValidUtf8(note) || HasControlChars(note, "\t\r\n")) {
-    return tl::unexpected(Invalid("note", "control characters are not allowed"));
+    return tl::unexpected(InvalidField("note", "control characters are not allowed"));
   }
   // Browsers send a textarea's line ends as CRLF: store one kind.
   std::string out;
@@ -287,7 +235,7 @@ Result<std::string> NormalizeLibraryNote(std::string_view note) {
   out = std::string(TrimView(out));
   if (CodePoints(out) > kMaxLibraryNoteChars) {
     return tl::unexpected(
-        Invalid("note", "at most " + std::to_string(kMaxLibraryNoteChars) + " characters"));
+        InvalidField("note", "at most " + std::to_string(kMaxLibraryNoteChars) + " characters"));
   }
   return out;
 }
@@ -327,7 +275,7 @@ Result<std::string> RemoveFromOwnLibrary(const Context& ctx, storage::Store& sto
 Result<std::vector<std::string>> LibraryQueryWords(std::string_view q) {
   if (CodePoints(q) > kMaxLibraryQueryChars) {
     return tl::unexpected(
-        Invalid("q", "at most " + std::to_string(kMaxLibraryQueryChars) + " characters"));
+        InvalidField("q", "at most " + std::to_string(kMaxLibraryQueryChars) + " characters"));
   }
   std::vector<std::string> words;
   std::string collapsed = CollapseWhitespace(q);
@@ -351,7 +299,7 @@ Result<LibraryItem> LoadLibraryItem(storage::Store& store, const LibraryEntry& e
   LibraryItem item;
   item.entry = entry;
   item.paper = std::move(*paper);
-  RETURN_IF_ERROR(LoadListing(store, item));
+  ASSIGN_OR_RETURN(item.listing, LoadPaperListing(store, item.paper.id));
   return item;
 }
 
@@ -367,7 +315,7 @@ Result<std::vector<LibraryItem>> LoadOwnLibrary(storage::Store& store, const aut
     LibraryItem item;
     item.entry = std::move(e);
     item.paper = std::move(*paper);
-    RETURN_IF_ERROR(LoadListing(store, item));
+    ASSIGN_OR_RETURN(item.listing, LoadPaperListing(store, item.paper.id));
     items.push_back(std::move(item));
   }
   return items;
@@ -375,8 +323,7 @@ Result<std::vector<LibraryItem>> LoadOwnLibrary(storage::Store& store, const aut
 
 std::string LibraryItemJson(const LibraryItem& item) {
   JsonWriter paper;
-  WriteHfPaper(paper, item.paper, item.listing ? &*item.listing : nullptr, item.unlisted_upvotes,
-               item.unlisted_comments);
+  WriteHfPaper(paper, item.paper, item.listing);
   JsonWriter extra;
   extra.BeginObject();
   extra.Key("tags");
@@ -401,33 +348,10 @@ std::string LibraryItemJson(const LibraryItem& item) {
 }
 
 std::string LibraryBibtex(const std::vector<LibraryItem>& items) {
-  std::map<std::string, std::set<std::string>> ids_of_key;
-  for (const LibraryItem& item : items) ids_of_key[BibtexKey(item.paper)].insert(item.paper.id);
-  std::string out;
-  for (const LibraryItem& item : items) {
-    std::string key = BibtexKey(item.paper);
-    std::string entry = Bibtex(item.paper);
-    const std::set<std::string>& sharing = ids_of_key[key];
-    auto rank = static_cast<size_t>(std::distance(sharing.begin(), sharing.find(item.paper.id)));
-    if (rank > 0) {
-      // "@misc{" + key + ",\n…": the first paper keeps the bare key.
-      entry.insert(6 + key.size(), LetterSuffix(rank - 1));
-    }
-    std::string keywords;
-    for (const std::string& t : item.entry.tags) {
-      std::string k = BibtexKeyword(t);
-      if (k.empty()) continue;
-      if (!keywords.empty()) keywords += ", ";
-      keywords += k;
-    }
-    if (!keywords.empty()) {
-      // Before the closing "}\n" of the entry.
-      entry.insert(entry.size() - 2, "  keywords = {" + keywords + "},\n");
-    }
-    if (!out.empty()) out += '\n';
-    out += entry;
-  }
-  return CleanText(out);
+  std::vector<BibtexFileEntry> entries;
+  entries.reserve(items.size());
+  for (const LibraryItem& item : items) entries.push_back({&item.paper, item.entry.tags});
+  return BibtexFile(entries);
 }
 
 Result<ImportReport> ImportToOwnLibrary(const Context& ctx, storage::Store& store,
@@ -439,17 +363,17 @@ Result<ImportReport> ImportToOwnLibrary(const Context& ctx, storage::Store& stor
   }
   std::string utf8 = AsUtf8(text);
   if (TrimView(utf8).empty()) {
-    return tl::unexpected(
-        Invalid("file", "empty; choose a BibTeX (.bib) or RIS (.ris) file, or paste its text"));
+    return tl::unexpected(InvalidField(
+        "file", "empty; choose a BibTeX (.bib) or RIS (.ris) file, or paste its text"));
   }
   auto file = ParseCitationFile(utf8);
   if (!file) {
-    return tl::unexpected(Invalid(
+    return tl::unexpected(InvalidField(
         "file", "not a BibTeX or RIS file (" + file.error().message +
                     "); export your library from Zotero, JabRef or Mendeley as BibTeX or RIS"));
   }
   if (file->refs.size() + file->errors.size() > kMaxImportEntries) {
-    return tl::unexpected(Invalid(
+    return tl::unexpected(InvalidField(
         "file", "more than " + std::to_string(kMaxImportEntries) + " entries; import it in parts"));
   }
   RETURN_IF_ERROR(auth::EnforceRate(store, "library-import:user:" + std::to_string(who.account.id),
@@ -478,13 +402,7 @@ Result<ImportReport> ImportToOwnLibrary(const Context& ctx, storage::Store& stor
     for (const std::string& id : matched) {
       ASSIGN_OR_RETURN(std::optional<LibraryEntry> existing,
                        store.GetLibraryEntry(who.account.id, id));
-      LibraryEntry entry;
-      if (existing) {
-        entry = *existing;
-      } else {
-        entry.user_id = who.account.id;
-        entry.paper_id = id;
-      }
+      LibraryEntry entry = EntryOrNew(existing, who, id);
       if (Status s = Apply(change, entry); !s) {
         tag_errors.push_back(id + ": already has " + std::to_string(kMaxLibraryTags) +
                              " tags; the tag was not added");

@@ -20,6 +20,7 @@
 #include "paperpulse/http/auth/auth.h"
 #include "paperpulse/http/community_options.h"
 #include "paperpulse/http/context.h"
+#include "paperpulse/http/daily.h"
 #include "paperpulse/http/message.h"
 #include "paperpulse/model/library.h"
 #include "paperpulse/model/paper.h"
@@ -107,9 +108,7 @@ Result<std::string> RemoveFromOwnLibrary(const Context& ctx, storage::Store& sto
 struct LibraryItem {
   LibraryEntry entry;
   Paper paper;
-  std::optional<DailyEntry> listing;
-  int64_t unlisted_upvotes = 0;
-  int64_t unlisted_comments = 0;
+  PaperListing listing;
 };
 
 // The words of a search within a library: white-space separated, ASCII
@@ -139,11 +138,8 @@ Result<std::vector<LibraryItem>> LoadOwnLibrary(storage::Store& store, const aut
 // "savedAt" and "updatedAt" added.
 std::string LibraryItemJson(const LibraryItem& item);
 
-// The items as one BibTeX file: each paper's entry as pages/bibtex.h writes
-// it, with the entry's tags as "keywords" (which Zotero and JabRef read as
-// tags). Keys are BibtexKey's; of papers sharing one, the lowest arXiv id
-// keeps it and the others get "a", "b", … appended in id order, so a key
-// stays the same from one export to the next.
+// The items as one BibTeX file (pages/bibtex.h BibtexFile), with each
+// entry's tags as "keywords" (which Zotero and JabRef read as tags).
 std::string LibraryBibtex(const std::vector<LibraryItem>& items);
 
 // What an import did, entry by entry; nothing read is left out.

@@ -18,6 +18,9 @@
 namespace paperpulse::http {
 namespace {
 
+using http::testing::Body;
+using http::testing::Header;
+using http::testing::RequestWithBody;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -139,7 +142,7 @@ LibraryItem Item(Paper p, std::vector<std::string> tags, std::string note) {
 TEST(LibraryItemJsonTest, IsThePaperObjectWithTheEntryFields) {
   LibraryItem item = Item(MakePaper("2405.04517", "xLSTM \"quoted\"", {"A B"}),
                           {"to-read", "<i>x</i>"}, "line 1\nline \"2\"");
-  item.unlisted_upvotes = 7;
+  item.listing.unlisted_upvotes = 7;
   std::string json = LibraryItemJson(item);
   auto fields = ParseJsonBody(json);
   ASSERT_TRUE(fields) << fields.error().ToString() << "\n" << json;
@@ -159,7 +162,7 @@ TEST(LibraryItemJsonTest, IsThePaperObjectWithTheEntryFields) {
   listing.date = "2026-06-30";
   listing.paper_id = item.paper.id;
   listing.upvotes = 42;
-  item.listing = listing;
+  item.listing.best = listing;
   auto listed = ParseJsonBody(LibraryItemJson(item));
   ASSERT_TRUE(listed);
   EXPECT_EQ(*listed->GetInt("upvotes"), 42);
@@ -192,14 +195,11 @@ TEST(LibraryBibtexTest, StableKeysForSharedOnesAndTagsAsKeywords) {
 
 // ---- Through the App, on every backend.
 
-constexpr std::string_view kSite = "http://pp.test";
-
-class LibraryAppTest : public ::testing::TestWithParam<std::string> {
+class LibraryAppTest : public storage::testing::BackendTest {
  protected:
   void SetUp() override {
-    if (!storage::testing::BackendAvailable(GetParam())) GTEST_SKIP() << "no " << GetParam();
-    db_ = std::make_unique<storage::testing::TempDatabase>(GetParam());
-    store_ = db_->Open();
+    BackendTest::SetUp();
+    if (IsSkipped()) return;
     Paper listed = MakePaper("2405.04517", "xLSTM: Extended Long Short-Term Memory",
                              {"Maximilian Beck", "Sepp Hochreiter"});
     listed.doi = "10.5555/Example.DOI";
@@ -213,35 +213,10 @@ class LibraryAppTest : public ::testing::TestWithParam<std::string> {
     e.upvotes = 12;
     e.source = "hf";
     ASSERT_TRUE(store_->UpsertDailyEntry(e));
-    AppOptions o;
-    o.store = db_->options();
-    o.base_url = std::string(kSite);
-    o.cache_ttl = std::chrono::milliseconds(0);
-    o.content_poll = std::chrono::milliseconds(0);
-    o.clock = &clock_;
-    o.access_log = false;
+    AppOptions o = http::testing::TestAppOptions(db_->options(), &clock_);
     auto app = App::Create(std::move(o));
     ASSERT_TRUE(app) << app.error().ToString();
     app_ = std::move(*app);
-  }
-
-  static Request Req(std::string method, std::string target, std::string body = "",
-                     std::string content_type = "application/json",
-                     std::vector<std::pair<std::string, std::string>> headers = {}) {
-    if (!body.empty()) headers.emplace_back("content-type", std::move(content_type));
-    Request r = http::testing::MakeRequest(std::move(method), std::move(target), std::move(headers),
-                                           "192.0.2.1");
-    r.body = std::move(body);
-    return r;
-  }
-
-  static std::string Body(const Response& r) { return std::string(r.body.view()); }
-
-  static std::string_view Header(const Response& r, std::string_view name) {
-    for (const auto& [k, v] : r.headers) {
-      if (k == name) return v;
-    }
-    return {};
   }
 
   std::string Token(std::string_view email) {
@@ -265,13 +240,11 @@ class LibraryAppTest : public ::testing::TestWithParam<std::string> {
 
   Response As(const std::string& auth, std::string method, std::string target,
               std::string body = "", std::string content_type = "application/json") {
-    return app_->Handle(Req(std::move(method), std::move(target), std::move(body),
-                            std::move(content_type), {{"authorization", auth}}));
+    return app_->Handle(RequestWithBody(std::move(method), std::move(target), std::move(body),
+                                        std::move(content_type), {{"authorization", auth}}));
   }
 
   FakeClock clock_;
-  std::unique_ptr<storage::testing::TempDatabase> db_;
-  std::unique_ptr<storage::Store> store_;
   std::unique_ptr<App> app_;
 };
 
@@ -360,33 +333,38 @@ TEST_P(LibraryAppTest, EachAccountSeesOnlyItsOwnLibrary) {
   EXPECT_EQ(Body(As(ada, "GET", "/api/library/2401.00001")).find("secret") != std::string::npos,
             true);
   // Anonymous readers.
-  EXPECT_EQ(app_->Handle(Req("GET", "/api/library")).status, 401);
-  EXPECT_EQ(app_->Handle(Req("POST", "/api/library", R"({"id": "2401.00001"})")).status, 401);
-  EXPECT_EQ(app_->Handle(Req("GET", "/library.bib")).status, 401);
-  Response page = app_->Handle(Req("GET", "/library?tag=x", "", "", {{"accept", "text/html"}}));
+  EXPECT_EQ(app_->Handle(RequestWithBody("GET", "/api/library")).status, 401);
+  EXPECT_EQ(app_->Handle(RequestWithBody("POST", "/api/library", R"({"id": "2401.00001"})")).status,
+            401);
+  EXPECT_EQ(app_->Handle(RequestWithBody("GET", "/library.bib")).status, 401);
+  Response page =
+      app_->Handle(RequestWithBody("GET", "/library?tag=x", "", "", {{"accept", "text/html"}}));
   EXPECT_EQ(page.status, 303);
   EXPECT_EQ(Header(page, "Location"), "/login?next=%2Flibrary%3Ftag%3Dx");
 }
 
 TEST_P(LibraryAppTest, CookieSessionsNeedTheCsrfToken) {
   auto [cookie, csrf] = Session("ada@example.org");
-  Response r = app_->Handle(Req("POST", "/api/library", R"({"id": "2401.00001"})",
-                                "application/json", {{"cookie", cookie}}));
+  Response r = app_->Handle(RequestWithBody("POST", "/api/library", R"({"id": "2401.00001"})",
+                                            "application/json", {{"cookie", cookie}}));
   EXPECT_EQ(r.status, 403) << Body(r);
-  r = app_->Handle(Req("POST", "/api/library", R"({"id": "2401.00001"})", "application/json",
-                       {{"cookie", cookie}, {"x-csrf-token", csrf}}));
+  r = app_->Handle(RequestWithBody("POST", "/api/library", R"({"id": "2401.00001"})",
+                                   "application/json",
+                                   {{"cookie", cookie}, {"x-csrf-token", csrf}}));
   EXPECT_EQ(r.status, 201) << Body(r);
   // The no-JavaScript form: a remove, then a save with tags and a note.
-  r = app_->Handle(Req("POST", "/papers/2401.00001/save",
-                       "action=remove&next=%2Fsearch%3Fq%3Dx&csrf_token=" + csrf,
-                       "application/x-www-form-urlencoded", {{"cookie", cookie}}));
+  r = app_->Handle(RequestWithBody("POST", "/papers/2401.00001/save",
+                                   "action=remove&next=%2Fsearch%3Fq%3Dx&csrf_token=" + csrf,
+                                   "application/x-www-form-urlencoded", {{"cookie", cookie}}));
   EXPECT_EQ(r.status, 303) << Body(r);
   EXPECT_EQ(Header(r, "Location"), "/search?q=x");
-  EXPECT_EQ(Body(app_->Handle(Req("GET", "/api/library", "", "", {{"cookie", cookie}}))), "[]");
+  EXPECT_EQ(
+      Body(app_->Handle(RequestWithBody("GET", "/api/library", "", "", {{"cookie", cookie}}))),
+      "[]");
   r = app_->Handle(
-      Req("POST", "/papers/2401.00001/save",
-          "action=save&tags=a%2C+b%2C&note=n%0D%0A2&next=%2Flibrary&csrf_token=" + csrf,
-          "application/x-www-form-urlencoded", {{"cookie", cookie}}));
+      RequestWithBody("POST", "/papers/2401.00001/save",
+                      "action=save&tags=a%2C+b%2C&note=n%0D%0A2&next=%2Flibrary&csrf_token=" + csrf,
+                      "application/x-www-form-urlencoded", {{"cookie", cookie}}));
   EXPECT_EQ(r.status, 303) << Body(r);
   auto entry = store_->Library(store_->GetAccountByEmail("ada@example.org").value()->id, "");
   ASSERT_TRUE(entry);
@@ -394,11 +372,12 @@ TEST_P(LibraryAppTest, CookieSessionsNeedTheCsrfToken) {
   EXPECT_THAT((*entry)[0].tags, ElementsAre("a", "b"));
   EXPECT_EQ((*entry)[0].note, "n\n2");
   // Without the token the form does nothing; anonymous readers go to sign in.
-  r = app_->Handle(Req("POST", "/papers/2401.00001/save", "action=remove",
-                       "application/x-www-form-urlencoded", {{"cookie", cookie}}));
+  r = app_->Handle(RequestWithBody("POST", "/papers/2401.00001/save", "action=remove",
+                                   "application/x-www-form-urlencoded", {{"cookie", cookie}}));
   EXPECT_EQ(r.status, 403);
-  r = app_->Handle(Req("POST", "/papers/2401.00001/save", "action=save&next=%2Fpapers%2F2401.00001",
-                       "application/x-www-form-urlencoded"));
+  r = app_->Handle(RequestWithBody("POST", "/papers/2401.00001/save",
+                                   "action=save&next=%2Fpapers%2F2401.00001",
+                                   "application/x-www-form-urlencoded"));
   EXPECT_EQ(r.status, 303);
   EXPECT_EQ(Header(r, "Location"), "/login?next=%2Fpapers%2F2401.00001");
 }
@@ -413,7 +392,7 @@ TEST_P(LibraryAppTest, PageShowsEntriesInertWithTagsAndForms) {
             201);
   ASSERT_EQ(As(ada, "POST", "/api/library", R"({"id": "2401.00001", "tags": ["plain"]})").status,
             201);
-  Response r = app_->Handle(Req("GET", "/library", "", "", {{"cookie", cookie}}));
+  Response r = app_->Handle(RequestWithBody("GET", "/library", "", "", {{"cookie", cookie}}));
   ASSERT_EQ(r.status, 200) << Body(r);
   EXPECT_EQ(r.cache, CachePolicy::kPrivate);
   std::string html = Body(r);
@@ -427,23 +406,23 @@ TEST_P(LibraryAppTest, PageShowsEntriesInertWithTagsAndForms) {
   EXPECT_THAT(html, HasSubstr("href=\"/library.bib\""));
   EXPECT_THAT(html, HasSubstr("value=\"" + csrf + "\""));
   EXPECT_THAT(html, HasSubstr("aria-pressed=\"true\""));
-  r = app_->Handle(Req("GET", "/library?tag=plain", "", "", {{"cookie", cookie}}));
+  r = app_->Handle(RequestWithBody("GET", "/library?tag=plain", "", "", {{"cookie", cookie}}));
   EXPECT_THAT(Body(r), HasSubstr("1 of 2 papers tagged"));
   EXPECT_THAT(Body(r), HasSubstr("href=\"/library.bib?tag=plain\""));
   EXPECT_THAT(Body(r), Not(HasSubstr("id=\"paper-hep-th/9901001\"")));
-  r = app_->Handle(Req("GET", "/library?q=strings", "", "", {{"cookie", cookie}}));
+  r = app_->Handle(RequestWithBody("GET", "/library?q=strings", "", "", {{"cookie", cookie}}));
   EXPECT_THAT(Body(r), HasSubstr("id=\"paper-hep-th/9901001\""));
   EXPECT_THAT(Body(r), Not(HasSubstr("id=\"paper-2401.00001\"")));
 
   // Cards elsewhere show the saved state, and their forms come back to the
   // card.
-  r = app_->Handle(Req("GET", "/papers/date/2026-06-30", "", "", {{"cookie", cookie}}));
+  r = app_->Handle(RequestWithBody("GET", "/papers/date/2026-06-30", "", "", {{"cookie", cookie}}));
   ASSERT_EQ(r.status, 200) << Body(r);
   EXPECT_THAT(Body(r), HasSubstr("action=\"/papers/2405.04517/save\""));
   EXPECT_THAT(Body(r), HasSubstr("value=\"/papers/date/2026-06-30#paper-2405.04517\""));
   EXPECT_THAT(Body(r), HasSubstr("<input type=\"hidden\" name=\"action\" value=\"save\">"));
   ASSERT_EQ(As(ada, "POST", "/api/library", R"({"id": "2405.04517"})").status, 201);
-  r = app_->Handle(Req("GET", "/papers/date/2026-06-30", "", "", {{"cookie", cookie}}));
+  r = app_->Handle(RequestWithBody("GET", "/papers/date/2026-06-30", "", "", {{"cookie", cookie}}));
   EXPECT_THAT(Body(r), HasSubstr("<input type=\"hidden\" name=\"action\" value=\"remove\">"));
   EXPECT_THAT(Body(r), HasSubstr("class=\"save-button\" aria-pressed=\"true\""));
 }
@@ -496,8 +475,10 @@ TEST_P(LibraryAppTest, ImportsMatchByArxivIdAndDoiAndReportTheRest) {
   r = As(ada, "POST", "/api/library/import?tag=a,b", bib, "application/x-bibtex");
   EXPECT_EQ(r.status, 400);
   EXPECT_THAT(Body(r), HasSubstr("tag: "));
-  EXPECT_EQ(app_->Handle(Req("POST", "/api/library/import", bib, "application/x-bibtex")).status,
-            401);
+  EXPECT_EQ(
+      app_->Handle(RequestWithBody("POST", "/api/library/import", bib, "application/x-bibtex"))
+          .status,
+      401);
 }
 
 TEST_P(LibraryAppTest, ImportsAreRateLimitedPerAccount) {
@@ -529,8 +510,8 @@ TEST_P(LibraryAppTest, ThePageImportsAnUploadedFile) {
                      "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n"
                      "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"tag\"\r\n\r\n"
                      "from-ris\r\n--XyZ--\r\n";
-  Response r = app_->Handle(Req("POST", "/library/import", body,
-                                "multipart/form-data; boundary=XyZ", {{"cookie", cookie}}));
+  Response r = app_->Handle(RequestWithBody(
+      "POST", "/library/import", body, "multipart/form-data; boundary=XyZ", {{"cookie", cookie}}));
   ASSERT_EQ(r.status, 200) << Body(r);
   EXPECT_EQ(r.cache, CachePolicy::kNoStore);
   std::string html = Body(r);
@@ -541,12 +522,12 @@ TEST_P(LibraryAppTest, ThePageImportsAnUploadedFile) {
   EXPECT_THAT(html, HasSubstr("no paper on this site has DOI 10.1000/nowhere"));
   EXPECT_THAT(html, HasSubstr("id=\"paper-2405.04517\""));
   // A cut-off upload, and a form without the token.
-  r = app_->Handle(Req("POST", "/library/import", body.substr(0, body.size() - 12),
-                       "multipart/form-data; boundary=XyZ", {{"cookie", cookie}}));
+  r = app_->Handle(RequestWithBody("POST", "/library/import", body.substr(0, body.size() - 12),
+                                   "multipart/form-data; boundary=XyZ", {{"cookie", cookie}}));
   EXPECT_EQ(r.status, 400);
   EXPECT_THAT(Body(r), HasSubstr("closing boundary"));
-  r = app_->Handle(Req("POST", "/library/import", "text=x", "application/x-www-form-urlencoded",
-                       {{"cookie", cookie}}));
+  r = app_->Handle(RequestWithBody("POST", "/library/import", "text=x",
+                                   "application/x-www-form-urlencoded", {{"cookie", cookie}}));
   EXPECT_EQ(r.status, 403);
 }
 
@@ -571,8 +552,8 @@ TEST_P(LibraryAppTest, ExportsAreNeverStored) {
   EXPECT_THAT(Body(csl), StartsWith("["));
   EXPECT_THAT(Body(csl), HasSubstr("2405.04517"));
   // A browser without a session is sent to sign in and back.
-  Response anon = app_->Handle(
-      Req("GET", "/library.json?tag=x", "", "", {{"accept", "text/html,application/xhtml+xml"}}));
+  Response anon = app_->Handle(RequestWithBody("GET", "/library.json?tag=x", "", "",
+                                               {{"accept", "text/html,application/xhtml+xml"}}));
   EXPECT_EQ(anon.status, 303);
   EXPECT_EQ(Header(anon, "Location"), "/login?next=%2Flibrary.json%3Ftag%3Dx");
 }

@@ -51,12 +51,6 @@ uint32_t NextCodePoint(std::string_view s, size_t& i) {
   return cp;
 }
 
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 // Free text of a form or JSON field: valid UTF-8 without control characters
 // other than newlines and tabs, "\r\n" as "\n", trimmed.
 std::string CleanMultiline(std::string_view s) {
@@ -166,20 +160,7 @@ Result<ListPaper> LoadListPaper(storage::Store& store, ReadingListItem item) {
   if (!paper) return Fail(ErrorCode::kNotFound, "no paper with id " + item.paper_id);
   ListPaper out;
   out.paper = std::move(*paper);
-  ASSIGN_OR_RETURN(auto entries, store.DailyEntriesForPaper(item.paper_id));
-  // As /api/papers/{id}: one upvote count per paper, the best entry's, or
-  // the votes cast (and comments written) here on a paper that is on no
-  // daily list.
-  for (const DailyEntry& e : entries) {
-    if (!out.best || e.upvotes > out.best->upvotes) out.best = e;
-  }
-  if (!out.best) {
-    ASSIGN_OR_RETURN(std::optional<PaperPopularity> pop, store.GetPopularity(item.paper_id));
-    if (pop) {
-      out.unlisted_upvotes = pop->upvotes();
-      out.unlisted_comments = pop->local_comments;
-    }
-  }
+  ASSIGN_OR_RETURN(out.listing, LoadPaperListing(store, item.paper_id));
   out.item = std::move(item);
   return out;
 }

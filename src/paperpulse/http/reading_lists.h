@@ -28,6 +28,7 @@
 #include "paperpulse/http/auth/auth.h"
 #include "paperpulse/http/body.h"
 #include "paperpulse/http/context.h"
+#include "paperpulse/http/daily.h"
 #include "paperpulse/model/library.h"
 #include "paperpulse/model/paper.h"
 #include "paperpulse/storage/store.h"
@@ -152,9 +153,7 @@ Status DeleteList(const Context& ctx, storage::Store& store, const auth::Princip
 struct ListPaper {
   ReadingListItem item;
   Paper paper;
-  std::optional<DailyEntry> best;  // its most upvoted daily entry, if any
-  int64_t unlisted_upvotes = 0;    // votes cast here when it has no entry
-  int64_t unlisted_comments = 0;   // comments written here when it has no entry
+  PaperListing listing;
 };
 
 // The papers of `list` by position. Errors: Store errors.

@@ -19,6 +19,8 @@
 namespace paperpulse::http {
 namespace {
 
+using http::testing::Body;
+using http::testing::Header;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -155,14 +157,11 @@ TEST(ListSecretTest, ComparesHashes) {
 
 // ---- Through the App, on every backend.
 
-constexpr std::string_view kSite = "http://pp.test";
-
-class ReadingListAppTest : public ::testing::TestWithParam<std::string> {
+class ReadingListAppTest : public storage::testing::BackendTest {
  protected:
   void SetUp() override {
-    if (!storage::testing::BackendAvailable(GetParam())) GTEST_SKIP() << "no " << GetParam();
-    db_ = std::make_unique<storage::testing::TempDatabase>(GetParam());
-    store_ = db_->Open();
+    BackendTest::SetUp();
+    if (IsSkipped()) return;
     for (std::string_view id : {"2401.00001", "2401.00002", "hep-th/9901001"}) {
       Paper p;
       p.id = std::string(id);
@@ -173,14 +172,9 @@ class ReadingListAppTest : public ::testing::TestWithParam<std::string> {
       p.categories = {"cs.LG"};
       ASSERT_TRUE(store_->UpsertPaper(p));
     }
-    AppOptions o;
-    o.store = db_->options();
-    o.base_url = std::string(kSite);
+    AppOptions o = http::testing::TestAppOptions(db_->options(), &clock_);
     // A long-lived cache: anonymous pages must still see every write.
     o.cache_ttl = std::chrono::minutes(10);
-    o.content_poll = std::chrono::milliseconds(0);
-    o.clock = &clock_;
-    o.access_log = false;
     auto app = App::Create(std::move(o));
     ASSERT_TRUE(app) << app.error().ToString();
     app_ = std::move(*app);
@@ -229,15 +223,6 @@ class ReadingListAppTest : public ::testing::TestWithParam<std::string> {
                 "application/x-www-form-urlencoded");
   }
 
-  static std::string Body(const Response& r) { return std::string(r.body.view()); }
-
-  static std::string Header(const Response& r, std::string_view name) {
-    for (const auto& [k, v] : r.headers) {
-      if (k == name) return v;
-    }
-    return "";
-  }
-
   // The key of the secretUrl in a JSON answer.
   static std::string SecretOf(const Response& r) {
     std::smatch m;
@@ -259,8 +244,6 @@ class ReadingListAppTest : public ::testing::TestWithParam<std::string> {
   }
 
   FakeClock clock_;
-  std::unique_ptr<storage::testing::TempDatabase> db_;
-  std::unique_ptr<storage::Store> store_;
   std::unique_ptr<App> app_;
   Browser ada_;
   Browser bob_;

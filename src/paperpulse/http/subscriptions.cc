@@ -16,26 +16,6 @@
 namespace paperpulse::http {
 namespace {
 
-Error Invalid(std::string_view field, std::string_view what) {
-  return Error{ErrorCode::kInvalidArgument, std::string(field) + ": " + std::string(what)};
-}
-
-size_t CodePoints(std::string_view s) {
-  return static_cast<size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-// C0 controls, DEL and C1 controls (U+0080..U+009F, UTF-8 C2 80..C2 9F):
-// invisible in a mail or page, and a way to smuggle line breaks into one.
-bool HasControlChars(std::string_view s) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == 0x7f) return true;
-    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F) return true;
-  }
-  return false;
-}
-
 // The pieces of `values` split at any of `separators`, trimmed, without
 // empty ones.
 std::vector<std::string> Pieces(const std::vector<std::string>& values,
@@ -68,14 +48,14 @@ Result<std::vector<std::string>> ParseCategories(const Fields& body) {
     std::optional<std::string> c = CanonicalCategory(piece);
     if (!c) {
       std::string shown = piece.size() <= 40 ? "\"" + piece + "\" is not" : "expected";
-      return tl::unexpected(Invalid(
+      return tl::unexpected(InvalidField(
           "categories", shown + " an arXiv category or archive (like cs.LG, hep-th, math)"));
     }
     if (std::find(out.begin(), out.end(), *c) == out.end()) out.push_back(std::move(*c));
   }
   if (out.size() > kMaxSubscriptionCategories) {
     return tl::unexpected(
-        Invalid("categories", "at most " + std::to_string(kMaxSubscriptionCategories)));
+        InvalidField("categories", "at most " + std::to_string(kMaxSubscriptionCategories)));
   }
   return out;
 }
@@ -86,11 +66,11 @@ Result<std::vector<std::string>> ParseKeywords(const Fields& body) {
   std::vector<std::string> folded;  // duplicates differ in case only
   for (const std::string& piece : Pieces(values, ",")) {
     if (!IsValidUtf8(piece) || HasControlChars(piece)) {
-      return tl::unexpected(Invalid("keywords", "control characters are not allowed"));
+      return tl::unexpected(InvalidField("keywords", "control characters are not allowed"));
     }
     std::string keyword = CollapseWhitespace(piece);
     if (CodePoints(keyword) > kMaxKeywordChars) {
-      return tl::unexpected(Invalid(
+      return tl::unexpected(InvalidField(
           "keywords", "each at most " + std::to_string(kMaxKeywordChars) + " characters long"));
     }
     std::string key = AsciiLower(keyword);
@@ -100,7 +80,7 @@ Result<std::vector<std::string>> ParseKeywords(const Fields& body) {
   }
   if (out.size() > kMaxSubscriptionKeywords) {
     return tl::unexpected(
-        Invalid("keywords", "at most " + std::to_string(kMaxSubscriptionKeywords)));
+        InvalidField("keywords", "at most " + std::to_string(kMaxSubscriptionKeywords)));
   }
   return out;
 }
@@ -110,16 +90,16 @@ Result<std::string> ParseQueryField(const Fields& body) {
   std::string query(TrimView(raw));
   if (query.empty()) return query;
   if (!IsValidUtf8(query) || HasControlChars(query)) {
-    return tl::unexpected(Invalid("query", "control characters are not allowed"));
+    return tl::unexpected(InvalidField("query", "control characters are not allowed"));
   }
   if (CodePoints(query) > kMaxAlertQueryChars) {
     return tl::unexpected(
-        Invalid("query", "at most " + std::to_string(kMaxAlertQueryChars) + " characters"));
+        InvalidField("query", "at most " + std::to_string(kMaxAlertQueryChars) + " characters"));
   }
   // An alert whose query never parses would fail at every digest run,
   // silently: the subscriber learns it now instead.
   if (auto parsed = search::ParseQuery(query); !parsed) {
-    return tl::unexpected(Invalid("query", parsed.error().message));
+    return tl::unexpected(InvalidField("query", parsed.error().message));
   }
   return query;
 }
@@ -202,7 +182,7 @@ Status ApplySubscriptionFields(const Fields& body, Subscription& s) {
   if (body.Has("frequency")) {
     ASSIGN_OR_RETURN(std::string raw, body.Get("frequency"));
     std::optional<DigestFrequency> f = ParseFrequency(AsciiLower(TrimView(raw)));
-    if (!f) return tl::unexpected(Invalid("frequency", "expected daily or weekly"));
+    if (!f) return tl::unexpected(InvalidField("frequency", "expected daily or weekly"));
     s.frequency = *f;
   }
   if (body.Has("categories")) {
@@ -214,8 +194,8 @@ Status ApplySubscriptionFields(const Fields& body, Subscription& s) {
   if (body.Has("minUpvotes")) {
     auto n = body.GetInt("minUpvotes", 0);
     if (!n || *n < 0 || *n > kMaxMinUpvotes) {
-      return tl::unexpected(
-          Invalid("minUpvotes", "expected an integer from 0 to " + std::to_string(kMaxMinUpvotes)));
+      return tl::unexpected(InvalidField(
+          "minUpvotes", "expected an integer from 0 to " + std::to_string(kMaxMinUpvotes)));
     }
     s.min_upvotes = *n;
   }
@@ -227,7 +207,7 @@ Result<Subscription> ParseNewSubscription(const Fields& body) {
   ASSIGN_OR_RETURN(std::string email, body.Get("email"));
   s.email = AsciiLower(TrimView(email));
   if (!s.email.empty() && !mail::IsValidEmail(s.email)) {
-    return tl::unexpected(Invalid("email", "expected an e-mail address"));
+    return tl::unexpected(InvalidField("email", "expected an e-mail address"));
   }
   RETURN_IF_ERROR(ApplySubscriptionFields(body, s));
   ASSIGN_OR_RETURN(s.query, ParseQueryField(body));
@@ -367,7 +347,7 @@ Result<Subscription> UpdateOwnSubscription(storage::Store& store, const auth::Pr
   for (std::string_view fixed : {"email", "query", "status"}) {
     if (body.Has(fixed)) {
       return tl::unexpected(
-          Invalid(fixed, "cannot be changed; end this subscription and make a new one"));
+          InvalidField(fixed, "cannot be changed; end this subscription and make a new one"));
     }
   }
   ASSIGN_OR_RETURN(Subscription s, OwnSubscription(store, who, id));

@@ -22,6 +22,9 @@
 namespace paperpulse::http {
 namespace {
 
+using http::testing::Body;
+using http::testing::Header;
+using http::testing::RequestWithBody;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -171,24 +174,10 @@ TEST(SubscriptionTextTest, SaysWhatIsMailed) {
 
 // ---- Through the App, on every backend.
 
-constexpr std::string_view kSite = "http://pp.test";
-
-class SubscriptionAppTest : public ::testing::TestWithParam<std::string> {
+class SubscriptionAppTest : public storage::testing::BackendTest {
  protected:
-  void SetUp() override {
-    if (!storage::testing::BackendAvailable(GetParam())) GTEST_SKIP() << "no " << GetParam();
-    db_ = std::make_unique<storage::testing::TempDatabase>(GetParam());
-    store_ = db_->Open();
-  }
-
   App& MakeApp(bool mail = true) {
-    AppOptions o;
-    o.store = db_->options();
-    o.base_url = std::string(kSite);
-    o.cache_ttl = std::chrono::milliseconds(0);
-    o.content_poll = std::chrono::milliseconds(0);
-    o.clock = &clock_;
-    o.access_log = false;
+    AppOptions o = http::testing::TestAppOptions(db_->options(), &clock_);
     o.community.subscribe_per_email = {3, std::chrono::hours(1)};
     if (mail) {
       o.community.send_mail = [this](const OutgoingMail& m) -> Status {
@@ -200,25 +189,6 @@ class SubscriptionAppTest : public ::testing::TestWithParam<std::string> {
     EXPECT_TRUE(app) << app.error().ToString();
     app_ = std::move(*app);
     return *app_;
-  }
-
-  static Request Req(std::string method, std::string target, std::string body = "",
-                     std::string content_type = "application/json",
-                     std::vector<std::pair<std::string, std::string>> headers = {}) {
-    if (!body.empty()) headers.emplace_back("content-type", std::move(content_type));
-    Request r = http::testing::MakeRequest(std::move(method), std::move(target), std::move(headers),
-                                           "192.0.2.1");
-    r.body = std::move(body);
-    return r;
-  }
-
-  static std::string Body(const Response& r) { return std::string(r.body.view()); }
-
-  static std::string_view Header(const Response& r, std::string_view name) {
-    for (const auto& [k, v] : r.headers) {
-      if (k == name) return v;
-    }
-    return {};
   }
 
   // The token of the newest confirmation mail's link.
@@ -266,16 +236,14 @@ class SubscriptionAppTest : public ::testing::TestWithParam<std::string> {
   }
 
   FakeClock clock_;
-  std::unique_ptr<storage::testing::TempDatabase> db_;
-  std::unique_ptr<storage::Store> store_;
   std::vector<OutgoingMail> mails_;
   std::unique_ptr<App> app_;
 };
 
 TEST_P(SubscriptionAppTest, DoubleOptInConfirmsOnlyByPost) {
   App& app = MakeApp();
-  Response r = app.Handle(Req("POST", "/api/subscriptions",
-                              R"({"email": "Ada@Example.org", "frequency": "weekly",
+  Response r = app.Handle(RequestWithBody("POST", "/api/subscriptions",
+                                          R"({"email": "Ada@Example.org", "frequency": "weekly",
                                   "categories": ["cs.LG"], "minUpvotes": 3})"));
   ASSERT_EQ(r.status, 202) << Body(r);
   EXPECT_THAT(Body(r), HasSubstr("\"status\":\"pending\""));
@@ -291,7 +259,7 @@ TEST_P(SubscriptionAppTest, DoubleOptInConfirmsOnlyByPost) {
 
   // Opening the link (a mail scanner's prefetch) shows a button, twice.
   for (int i = 0; i < 2; ++i) {
-    Response page = app.Handle(Req("GET", "/subscriptions/confirm/" + token));
+    Response page = app.Handle(RequestWithBody("GET", "/subscriptions/confirm/" + token));
     ASSERT_EQ(page.status, 200) << Body(page);
     EXPECT_THAT(Body(page), HasSubstr("method=\"post\""));
     EXPECT_THAT(Body(page), HasSubstr("action=\"/subscriptions/confirm/" + token + "\""));
@@ -299,7 +267,7 @@ TEST_P(SubscriptionAppTest, DoubleOptInConfirmsOnlyByPost) {
   }
   EXPECT_THAT(Of("ada@example.org"), IsEmpty());
 
-  Response done = app.Handle(Req("POST", "/subscriptions/confirm/" + token));
+  Response done = app.Handle(RequestWithBody("POST", "/subscriptions/confirm/" + token));
   ASSERT_EQ(done.status, 200) << Body(done);
   EXPECT_THAT(Body(done), HasSubstr("now gets the weekly digest"));
   auto subs = Of("ada@example.org");
@@ -308,8 +276,8 @@ TEST_P(SubscriptionAppTest, DoubleOptInConfirmsOnlyByPost) {
   EXPECT_EQ(subs[0].min_upvotes, 3);
   EXPECT_EQ(subs[0].user_id, 0);
   // The API's confirm answers the same subscription again.
-  Response again =
-      app.Handle(Req("POST", "/api/subscriptions/confirm", "{\"token\": \"" + token + "\"}"));
+  Response again = app.Handle(
+      RequestWithBody("POST", "/api/subscriptions/confirm", "{\"token\": \"" + token + "\"}"));
   ASSERT_EQ(again.status, 200) << Body(again);
   EXPECT_THAT(Body(again), HasSubstr("\"id\":" + std::to_string(subs[0].id) + ","));
   EXPECT_THAT(Body(again), HasSubstr("\"status\":\"active\""));
@@ -317,19 +285,24 @@ TEST_P(SubscriptionAppTest, DoubleOptInConfirmsOnlyByPost) {
   EXPECT_THAT(Body(again), HasSubstr("\"query\":null"));
 
   // Unknown and malformed links.
-  EXPECT_EQ(app.Handle(Req("POST", "/subscriptions/confirm/" + std::string(43, 'A'))).status, 404);
-  EXPECT_EQ(app.Handle(Req("GET", "/subscriptions/confirm/nope")).status, 404);
-  EXPECT_EQ(app.Handle(Req("POST", "/api/subscriptions/confirm", R"({"token": "x"})")).status, 404);
+  EXPECT_EQ(
+      app.Handle(RequestWithBody("POST", "/subscriptions/confirm/" + std::string(43, 'A'))).status,
+      404);
+  EXPECT_EQ(app.Handle(RequestWithBody("GET", "/subscriptions/confirm/nope")).status, 404);
+  EXPECT_EQ(
+      app.Handle(RequestWithBody("POST", "/api/subscriptions/confirm", R"({"token": "x"})")).status,
+      404);
 }
 
 TEST_P(SubscriptionAppTest, ConfirmationLinksExpire) {
   App& app = MakeApp();
   ASSERT_EQ(
-      app.Handle(Req("POST", "/api/subscriptions", R"({"email": "late@example.org"})")).status,
+      app.Handle(RequestWithBody("POST", "/api/subscriptions", R"({"email": "late@example.org"})"))
+          .status,
       202);
   std::string token = LastConfirmToken();
   clock_.Advance(std::chrono::hours(7 * 24 + 1));
-  Response r = app.Handle(Req("POST", "/subscriptions/confirm/" + token));
+  Response r = app.Handle(RequestWithBody("POST", "/subscriptions/confirm/" + token));
   EXPECT_EQ(r.status, 400);
   EXPECT_THAT(Body(r), HasSubstr("expired"));
   EXPECT_THAT(Of("late@example.org"), IsEmpty());
@@ -338,18 +311,20 @@ TEST_P(SubscriptionAppTest, ConfirmationLinksExpire) {
 TEST_P(SubscriptionAppTest, SameAnswerWhetherOrNotSubscribed) {
   App& app = MakeApp();
   std::string body = R"({"email": "known@example.org"})";
-  Response first = app.Handle(Req("POST", "/api/subscriptions", body));
-  ASSERT_EQ(app.Handle(Req("POST", "/subscriptions/confirm/" + LastConfirmToken())).status, 200);
-  Response known = app.Handle(Req("POST", "/api/subscriptions", body));
+  Response first = app.Handle(RequestWithBody("POST", "/api/subscriptions", body));
+  ASSERT_EQ(
+      app.Handle(RequestWithBody("POST", "/subscriptions/confirm/" + LastConfirmToken())).status,
+      200);
+  Response known = app.Handle(RequestWithBody("POST", "/api/subscriptions", body));
   Response unknown =
-      app.Handle(Req("POST", "/api/subscriptions", R"({"email": "new@example.org"})"));
+      app.Handle(RequestWithBody("POST", "/api/subscriptions", R"({"email": "new@example.org"})"));
   EXPECT_EQ(known.status, 202);
   EXPECT_EQ(Body(known), Body(first));
   EXPECT_EQ(Body(known), Body(unknown));
   // The form's "check your inbox" page too (it names the address typed).
   auto page = [&](std::string email) {
-    std::string b = Body(app.Handle(
-        Req("POST", "/subscribe", "email=" + email, "application/x-www-form-urlencoded")));
+    std::string b = Body(app.Handle(RequestWithBody("POST", "/subscribe", "email=" + email,
+                                                    "application/x-www-form-urlencoded")));
     size_t at = b.find(email);
     return at == std::string::npos ? b : b.replace(at, email.size(), "X");
   };
@@ -360,25 +335,27 @@ TEST_P(SubscriptionAppTest, SameAnswerWhetherOrNotSubscribed) {
 
 TEST_P(SubscriptionAppTest, BadRequestsLimitsAndNoMail) {
   App& app = MakeApp();
-  Response bad = app.Handle(
-      Req("POST", "/api/subscriptions", R"({"email": "a@example.org", "frequency": "hourly"})"));
+  Response bad = app.Handle(RequestWithBody(
+      "POST", "/api/subscriptions", R"({"email": "a@example.org", "frequency": "hourly"})"));
   EXPECT_EQ(bad.status, 400);
   EXPECT_THAT(Body(bad), HasSubstr("frequency"));
-  EXPECT_EQ(app.Handle(Req("POST", "/api/subscriptions", "{}")).status, 400);
+  EXPECT_EQ(app.Handle(RequestWithBody("POST", "/api/subscriptions", "{}")).status, 400);
   // Three mails an hour per address (set above), then 429 with Retry-After.
   for (int i = 0; i < 3; ++i) {
-    ASSERT_EQ(
-        app.Handle(Req("POST", "/api/subscriptions", R"({"email": "flood@example.org"})")).status,
-        202);
+    ASSERT_EQ(app.Handle(RequestWithBody("POST", "/api/subscriptions",
+                                         R"({"email": "flood@example.org"})"))
+                  .status,
+              202);
   }
-  Response limited =
-      app.Handle(Req("POST", "/api/subscriptions", R"({"email": "flood@example.org"})"));
+  Response limited = app.Handle(
+      RequestWithBody("POST", "/api/subscriptions", R"({"email": "flood@example.org"})"));
   EXPECT_EQ(limited.status, 429);
   EXPECT_GT(std::stoi(std::string(Header(limited, "Retry-After"))), 0);
   EXPECT_EQ(mails_.size(), 3u);
 
   App& quiet = MakeApp(/*mail=*/false);
-  Response off = quiet.Handle(Req("POST", "/api/subscriptions", R"({"email": "a@example.org"})"));
+  Response off =
+      quiet.Handle(RequestWithBody("POST", "/api/subscriptions", R"({"email": "a@example.org"})"));
   EXPECT_EQ(off.status, 503);
   EXPECT_THAT(Body(off), HasSubstr("not configured"));
 }
@@ -389,8 +366,8 @@ TEST_P(SubscriptionAppTest, AccountsManageTheirOwnSubscriptions) {
   std::string bob = "Bearer " + ApiToken("bob@example.org");
   auto as = [&](const std::string& who, std::string method, std::string path,
                 std::string body = "") {
-    return app.Handle(Req(std::move(method), std::move(path), std::move(body), "application/json",
-                          {{"authorization", who}}));
+    return app.Handle(RequestWithBody(std::move(method), std::move(path), std::move(body),
+                                      "application/json", {{"authorization", who}}));
   };
   Response made =
       as(ada, "POST", "/api/subscriptions", R"({"frequency": "daily", "keywords": ["diffusion"]})");
@@ -414,7 +391,7 @@ TEST_P(SubscriptionAppTest, AccountsManageTheirOwnSubscriptions) {
   EXPECT_THAT(Body(list), HasSubstr("\"query\":\"author:Gu\""));
   EXPECT_EQ(as(bob, "GET", "/api/subscriptions").status, 200);
   EXPECT_EQ(Body(as(bob, "GET", "/api/subscriptions")), "[]");
-  EXPECT_EQ(app.Handle(Req("GET", "/api/subscriptions")).status, 401);
+  EXPECT_EQ(app.Handle(RequestWithBody("GET", "/api/subscriptions")).status, 401);
 
   Response patched = as(ada, "PATCH", digest_path, R"({"frequency": "weekly", "minUpvotes": 9})");
   ASSERT_EQ(patched.status, 200) << Body(patched);
@@ -445,33 +422,34 @@ TEST_P(SubscriptionAppTest, AccountsManageTheirOwnSubscriptions) {
 TEST_P(SubscriptionAppTest, CookieSessionsNeedTheCsrfToken) {
   App& app = MakeApp();
   auto [cookie, csrf] = Session("cat@example.org");
-  Response refused =
-      app.Handle(Req("POST", "/api/subscriptions", "{}", "application/json", {{"cookie", cookie}}));
+  Response refused = app.Handle(RequestWithBody("POST", "/api/subscriptions", "{}",
+                                                "application/json", {{"cookie", cookie}}));
   EXPECT_EQ(refused.status, 403);
-  Response made = app.Handle(Req("POST", "/api/subscriptions", "{}", "application/json",
-                                 {{"cookie", cookie}, {"x-csrf-token", csrf}}));
+  Response made = app.Handle(RequestWithBody("POST", "/api/subscriptions", "{}", "application/json",
+                                             {{"cookie", cookie}, {"x-csrf-token", csrf}}));
   EXPECT_EQ(made.status, 201) << Body(made);
 
   // The search page's alert form carries no token: the page asks once more,
   // with the token, and stores nothing yet.
   std::string form = "query=cat%3Acs.CV&frequency=weekly";
-  Response ask = app.Handle(
-      Req("POST", "/subscribe", form, "application/x-www-form-urlencoded", {{"cookie", cookie}}));
+  Response ask = app.Handle(RequestWithBody(
+      "POST", "/subscribe", form, "application/x-www-form-urlencoded", {{"cookie", cookie}}));
   ASSERT_EQ(ask.status, 200) << Body(ask);
   EXPECT_THAT(Body(ask), HasSubstr("value=\"" + csrf + "\""));
   EXPECT_THAT(Body(ask), HasSubstr("<code>cat:cs.CV</code>"));
   EXPECT_EQ(ask.cache, CachePolicy::kNoStore);
   EXPECT_EQ(Of("cat@example.org").size(), 1u);
-  Response saved = app.Handle(Req("POST", "/subscribe", form + "&csrf_token=" + csrf,
-                                  "application/x-www-form-urlencoded", {{"cookie", cookie}}));
+  Response saved =
+      app.Handle(RequestWithBody("POST", "/subscribe", form + "&csrf_token=" + csrf,
+                                 "application/x-www-form-urlencoded", {{"cookie", cookie}}));
   EXPECT_EQ(saved.status, 303) << Body(saved);
   EXPECT_EQ(Header(saved, "Location"), "/settings?saved=1#subscriptions");
   EXPECT_EQ(Of("cat@example.org").size(), 2u);
   EXPECT_TRUE(mails_.empty());
   // Another site's form is refused.
-  Response forged = app.Handle(Req("POST", "/subscribe", form + "&csrf_token=" + csrf,
-                                   "application/x-www-form-urlencoded",
-                                   {{"cookie", cookie}, {"origin", "https://evil.example"}}));
+  Response forged = app.Handle(RequestWithBody(
+      "POST", "/subscribe", form + "&csrf_token=" + csrf, "application/x-www-form-urlencoded",
+      {{"cookie", cookie}, {"origin", "https://evil.example"}}));
   EXPECT_EQ(forged.status, 403);
   EXPECT_EQ(Of("cat@example.org").size(), 2u);
 }
@@ -479,11 +457,11 @@ TEST_P(SubscriptionAppTest, CookieSessionsNeedTheCsrfToken) {
 TEST_P(SubscriptionAppTest, SettingsListAndChangeSubscriptionsShownInert) {
   App& app = MakeApp();
   auto [cookie, csrf] = Session("eve@example.org");
-  Response made = app.Handle(Req("POST", "/api/subscriptions",
-                                 R"({"query": "title:x \"<script>alert(1)</script>\""})",
-                                 "application/json", {{"cookie", cookie}, {"x-csrf-token", csrf}}));
+  Response made = app.Handle(RequestWithBody(
+      "POST", "/api/subscriptions", R"({"query": "title:x \"<script>alert(1)</script>\""})",
+      "application/json", {{"cookie", cookie}, {"x-csrf-token", csrf}}));
   ASSERT_EQ(made.status, 201) << Body(made);
-  Response page = app.Handle(Req("GET", "/settings", "", "", {{"cookie", cookie}}));
+  Response page = app.Handle(RequestWithBody("GET", "/settings", "", "", {{"cookie", cookie}}));
   ASSERT_EQ(page.status, 200) << Body(page);
   EXPECT_EQ(page.cache, CachePolicy::kPrivate);
   EXPECT_THAT(Body(page), Not(HasSubstr("<script>alert")));
@@ -494,8 +472,8 @@ TEST_P(SubscriptionAppTest, SettingsListAndChangeSubscriptionsShownInert) {
   EXPECT_THAT(Body(page), HasSubstr("action=\"" + path + "\""));
 
   auto post = [&](std::string p, std::string form) {
-    return app.Handle(
-        Req("POST", std::move(p), form, "application/x-www-form-urlencoded", {{"cookie", cookie}}));
+    return app.Handle(RequestWithBody("POST", std::move(p), form,
+                                      "application/x-www-form-urlencoded", {{"cookie", cookie}}));
   };
   EXPECT_EQ(post(path, "frequency=weekly").status, 403);  // no CSRF token
   Response changed = post(path, "frequency=weekly&csrf_token=" + csrf);
@@ -507,23 +485,24 @@ TEST_P(SubscriptionAppTest, SettingsListAndChangeSubscriptionsShownInert) {
   Response digest =
       post("/subscribe", "frequency=daily&categories=cs.LG&minUpvotes=2&csrf_token=" + csrf);
   EXPECT_EQ(digest.status, 303) << Body(digest);
-  Response listed = app.Handle(Req("GET", "/settings", "", "", {{"cookie", cookie}}));
+  Response listed = app.Handle(RequestWithBody("GET", "/settings", "", "", {{"cookie", cookie}}));
   EXPECT_THAT(Body(listed), HasSubstr("The daily digest"));
   EXPECT_THAT(Body(listed), HasSubstr("value=\"cs.LG\""));
   EXPECT_EQ(post(path + "/delete", "csrf_token=" + csrf).status, 303);
   EXPECT_EQ(store_->GetSubscription(id).value()->status, SubscriptionStatus::kUnsubscribed);
   // Another account's subscription cannot be touched.
   auto [mallory, mallory_csrf] = Session("mallory@example.org");
-  Response theirs = app.Handle(Req("POST", path + "/delete", "csrf_token=" + mallory_csrf,
-                                   "application/x-www-form-urlencoded", {{"cookie", mallory}}));
+  Response theirs =
+      app.Handle(RequestWithBody("POST", path + "/delete", "csrf_token=" + mallory_csrf,
+                                 "application/x-www-form-urlencoded", {{"cookie", mallory}}));
   EXPECT_EQ(theirs.status, 404);
 }
 
 TEST_P(SubscriptionAppTest, OneClickUnsubscribeNeedsOnlyTheLink) {
   App& app = MakeApp();
   std::string ada = "Bearer " + ApiToken("ada@example.org");
-  ASSERT_EQ(app.Handle(Req("POST", "/api/subscriptions", R"({"frequency": "weekly"})",
-                           "application/json", {{"authorization", ada}}))
+  ASSERT_EQ(app.Handle(RequestWithBody("POST", "/api/subscriptions", R"({"frequency": "weekly"})",
+                                       "application/json", {{"authorization", ada}}))
                 .status,
             201);
   int64_t id = Of("ada@example.org").at(0).id;
@@ -541,7 +520,7 @@ TEST_P(SubscriptionAppTest, OneClickUnsubscribeNeedsOnlyTheLink) {
   ASSERT_TRUE(store_->EnqueueDigest(digest));
   std::string path = "/unsubscribe/" + secret;
 
-  Response ask = app.Handle(Req("GET", path));
+  Response ask = app.Handle(RequestWithBody("GET", path));
   ASSERT_EQ(ask.status, 200) << Body(ask);
   EXPECT_THAT(Body(ask), HasSubstr("the weekly digest"));
   EXPECT_THAT(Body(ask), HasSubstr("ada@example.org"));
@@ -554,7 +533,8 @@ TEST_P(SubscriptionAppTest, OneClickUnsubscribeNeedsOnlyTheLink) {
   std::string multipart =
       "--b\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n"
       "--b--\r\n";
-  Response done = app.Handle(Req("POST", path, multipart, "multipart/form-data; boundary=b",
+  Response done =
+      app.Handle(RequestWithBody("POST", path, multipart, "multipart/form-data; boundary=b",
                                  {{"origin", "https://mail.example"}}));
   ASSERT_EQ(done.status, 200) << Body(done);
   EXPECT_EQ(Header(done, "Location"), "");
@@ -562,14 +542,15 @@ TEST_P(SubscriptionAppTest, OneClickUnsubscribeNeedsOnlyTheLink) {
   EXPECT_EQ(done.cache, CachePolicy::kNoStore);
   EXPECT_THAT(Body(done), HasSubstr("no longer gets the weekly digest"));
   EXPECT_EQ(store_->GetSubscription(id).value()->status, SubscriptionStatus::kUnsubscribed);
-  Response again = app.Handle(
-      Req("POST", path, "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded"));
+  Response again = app.Handle(RequestWithBody("POST", path, "List-Unsubscribe=One-Click",
+                                              "application/x-www-form-urlencoded"));
   EXPECT_EQ(again.status, 200);
-  EXPECT_EQ(app.Handle(Req("GET", path)).status, 200);
+  EXPECT_EQ(app.Handle(RequestWithBody("GET", path)).status, 200);
 
-  EXPECT_EQ(app.Handle(Req("POST", "/unsubscribe/" + RandomToken())).status, 404);
-  EXPECT_EQ(app.Handle(Req("POST", "/unsubscribe/short", "x", "text/plain")).status, 404);
-  EXPECT_EQ(app.Handle(Req("GET", "/unsubscribe/" + RandomToken())).status, 404);
+  EXPECT_EQ(app.Handle(RequestWithBody("POST", "/unsubscribe/" + RandomToken())).status, 404);
+  EXPECT_EQ(app.Handle(RequestWithBody("POST", "/unsubscribe/short", "x", "text/plain")).status,
+            404);
+  EXPECT_EQ(app.Handle(RequestWithBody("GET", "/unsubscribe/" + RandomToken())).status, 404);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SubscriptionAppTest,

@@ -26,6 +26,21 @@ std::string UrlEncode(std::string_view s) {
   return out;
 }
 
+std::string WithQuery(std::string_view path,
+                      std::initializer_list<std::pair<std::string_view, std::string_view>> params) {
+  std::string out(path);
+  char sep = '?';
+  for (auto [k, v] : params) {
+    if (v.empty()) continue;
+    out += sep;
+    out += k;
+    out += '=';
+    out += UrlEncode(v);
+    sep = '&';
+  }
+  return out;
+}
+
 std::string CleanText(std::string_view s) {
   std::string out;
   out.reserve(s.size());

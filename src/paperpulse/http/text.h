@@ -2,8 +2,10 @@
 // and display dates. Every function takes and returns UTF-8.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "paperpulse/base/strings.h"  // HtmlEscape
@@ -13,6 +15,12 @@ namespace paperpulse::http {
 // `s` with every byte outside RFC 3986 "unreserved" percent-encoded: safe as
 // one path segment or one query value.
 std::string UrlEncode(std::string_view s);
+
+// `path` with a query of the `params` whose values are not empty, in order,
+// values UrlEncode'd: ("/search", {{"q", "a b"}, {"sort", ""}}) ->
+// "/search?q=a%20b". Names are written as they are.
+std::string WithQuery(std::string_view path,
+                      std::initializer_list<std::pair<std::string_view, std::string_view>> params);
 
 // `s` with invalid UTF-8 sequences replaced by U+FFFD and C0 control
 // characters other than tab/newline dropped (XML 1.0 forbids them, JSON

@@ -59,14 +59,11 @@ auto WithRetries(Fn&& fn) {
   return r;
 }
 
-class LibraryStoreTest : public ::testing::TestWithParam<std::string> {
+class LibraryStoreTest : public testing::BackendTest {
  protected:
   void SetUp() override {
-    if (!testing::BackendAvailable(GetParam())) {
-      GTEST_SKIP() << GetParam() << " not available (set PAPERPULSE_TEST_PG)";
-    }
-    db_ = std::make_unique<testing::TempDatabase>(GetParam());
-    store_ = db_->Open();
+    BackendTest::SetUp();
+    if (IsSkipped()) return;
     for (const char* id : {"2405.00001", "2405.00002", "2405.00003", "2405.00004"}) {
       ASSERT_TRUE(store_->UpsertPaper(MakePaper(id)));
     }
@@ -144,8 +141,6 @@ class LibraryStoreTest : public ::testing::TestWithParam<std::string> {
     return for_paper->front().num_comments;
   }
 
-  std::unique_ptr<testing::TempDatabase> db_;
-  std::unique_ptr<Store> store_;
   int64_t alice_ = 0, bob_ = 0;
 };
 

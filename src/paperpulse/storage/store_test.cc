@@ -41,18 +41,7 @@ Paper MakePaper(const std::string& id, int version) {
   return p;
 }
 
-class StoreTest : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (!testing::BackendAvailable(GetParam())) {
-      GTEST_SKIP() << GetParam() << " not available (set PAPERPULSE_TEST_PG)";
-    }
-    db_ = std::make_unique<testing::TempDatabase>(GetParam());
-    store_ = db_->Open();
-  }
-  std::unique_ptr<testing::TempDatabase> db_;
-  std::unique_ptr<Store> store_;
-};
+class StoreTest : public testing::BackendTest {};
 
 TEST_P(StoreTest, FreshDatabaseIsMigratedAndEmpty) {
   EXPECT_EQ(store_->Backend(), GetParam());

@@ -3,6 +3,8 @@
 // server the test may create databases on (make test starts one).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +41,24 @@ class TempDatabase {
   std::string pg_admin_url_;
   std::string pg_dbname_;
   StoreOptions options_;
+};
+
+// A suite over backends (instantiate with ::testing::ValuesIn(AllBackends()))
+// whose every test gets a fresh database on its backend, and is skipped
+// where that backend is not available. A fixture deriving from it calls
+// BackendTest::SetUp() first and returns when IsSkipped().
+class BackendTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (!BackendAvailable(GetParam())) {
+      GTEST_SKIP() << GetParam() << " not available (set PAPERPULSE_TEST_PG)";
+    }
+    db_ = std::make_unique<TempDatabase>(GetParam());
+    store_ = db_->Open();
+  }
+
+  std::unique_ptr<TempDatabase> db_;
+  std::unique_ptr<Store> store_;
 };
 
 }  // namespace paperpulse::storage::testing

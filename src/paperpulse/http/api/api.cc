@@ -94,24 +94,9 @@ Result<std::string> PaperJson(const Context& ctx, std::string_view raw_id) {
   ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
   ASSIGN_OR_RETURN(std::optional<Paper> paper, store->GetPaper(id->base));
   if (!paper) return Fail(ErrorCode::kNotFound, "no paper with id " + id->base);
-  ASSIGN_OR_RETURN(auto entries, store->DailyEntriesForPaper(id->base));
-  // HF shows one upvote count per paper: the best of its daily entries.
-  const DailyEntry* best = nullptr;
-  for (const DailyEntry& e : entries) {
-    if (!best || e.upvotes > best->upvotes) best = &e;
-  }
-  // Votes cast and comments written here on a paper that is on no list
-  // still count.
-  int64_t unlisted_upvotes = 0, unlisted_comments = 0;
-  if (!best) {
-    ASSIGN_OR_RETURN(std::optional<PaperPopularity> pop, store->GetPopularity(id->base));
-    if (pop) {
-      unlisted_upvotes = pop->upvotes();
-      unlisted_comments = pop->local_comments;
-    }
-  }
+  ASSIGN_OR_RETURN(PaperListing listing, LoadPaperListing(*store, id->base));
   JsonWriter w;
-  WriteHfPaper(w, *paper, best, unlisted_upvotes, unlisted_comments);
+  WriteHfPaper(w, *paper, listing);
   return w.Take();
 }
 

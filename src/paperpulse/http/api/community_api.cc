@@ -139,17 +139,6 @@ Result<auth::Principal> Admin(const Context& ctx, storage::Store& store, const R
   return who;
 }
 
-Status Audit(const Context& ctx, storage::Store& store, const auth::Principal& who,
-             std::string action, std::string target, std::string detail) {
-  AuditEntry e;
-  e.actor_user_id = who.account.id;
-  e.action = std::move(action);
-  e.target = std::move(target);
-  e.detail = std::move(detail);
-  e.created_at = FormatUnixTimestamp(NowSeconds(ctx));
-  return store.AppendAudit(e);
-}
-
 Result<Response> HideSubmission(const Context& ctx, const Request& req) {
   ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
   ASSIGN_OR_RETURN(auth::Principal who, Admin(ctx, *store, req));
@@ -163,8 +152,8 @@ Result<Response> HideSubmission(const Context& ctx, const Request& req) {
   std::string day_s = FormatDate(day);
   RETURN_IF_ERROR(store->RunInTransaction([&]() -> Status {
     RETURN_IF_ERROR(store->SetDailyEntryHidden(day_s, id->base, hidden));
-    return Audit(ctx, *store, who, hidden ? "hide_submission" : "unhide_submission",
-                 id->base + "@" + day_s, "");
+    return AppendAdminAudit(ctx, *store, who, hidden ? "hide_submission" : "unhide_submission",
+                            id->base + "@" + day_s, "");
   }));
   if (ctx.content_changed) ctx.content_changed();
   return NoStoreJson(200, "{\"status\": \"ok\"}");
@@ -184,8 +173,8 @@ Result<Response> BanUser(const Context& ctx, const Request& req) {
   }
   RETURN_IF_ERROR(store->RunInTransaction([&]() -> Status {
     RETURN_IF_ERROR(store->SetAccountBanned(target->id, banned));
-    return Audit(ctx, *store, who, banned ? "ban_user" : "unban_user",
-                 "user:" + std::to_string(target->id), target->email);
+    return AppendAdminAudit(ctx, *store, who, banned ? "ban_user" : "unban_user",
+                            "user:" + std::to_string(target->id), target->email);
   }));
   return NoStoreJson(200, "{\"status\": \"ok\"}");
 }

@@ -90,6 +90,11 @@ void WriteHfPaper(JsonWriter& w, const Paper& paper, const DailyEntry* entry,
   w.EndObject();
 }
 
+void WriteHfPaper(JsonWriter& w, const Paper& paper, const PaperListing& listing) {
+  WriteHfPaper(w, paper, listing.best ? &*listing.best : nullptr, listing.unlisted_upvotes,
+               listing.unlisted_comments);
+}
+
 void WriteHfDailyItem(JsonWriter& w, const DailyItem& item) {
   w.BeginObject();
   w.Key("paper");

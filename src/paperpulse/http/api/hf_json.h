@@ -25,6 +25,10 @@ std::string HfTimestamp(std::string_view ts, std::string_view fallback);
 void WriteHfPaper(JsonWriter& w, const Paper& paper, const DailyEntry* entry,
                   int64_t unlisted_upvotes = 0, int64_t unlisted_comments = 0);
 
+// The "paper" object of `paper` with the entry and counts of its `listing`:
+// what /api/papers/{id} answers.
+void WriteHfPaper(JsonWriter& w, const Paper& paper, const PaperListing& listing);
+
 // One item of /api/daily_papers: {paper, publishedAt, title, summary,
 // numComments, submittedBy: {name}}.
 void WriteHfDailyItem(JsonWriter& w, const DailyItem& item);

@@ -22,7 +22,7 @@ void WriteListItem(JsonWriter& w, const ListPaper& p) {
   w.String(p.item.added_at);
   w.Key("paper");
   // The object /api/papers/{id} answers, so clients read both alike.
-  WriteHfPaper(w, p.paper, p.best ? &*p.best : nullptr, p.unlisted_upvotes, p.unlisted_comments);
+  WriteHfPaper(w, p.paper, p.listing);
   w.EndObject();
 }
 

@@ -175,8 +175,10 @@ Response PostSubmit(const Context& ctx, const Request& req) {
       });
 }
 
-void AddFormRoute(Router& router, std::string name, std::string pattern,
-                  std::vector<std::string> methods, RouteHandler handler) {
+}  // namespace
+
+void AddUncachedRoute(Router& router, std::string name, std::string pattern,
+                      std::vector<std::string> methods, RouteHandler handler) {
   Route r;
   r.name = std::move(name);
   r.pattern = std::move(pattern);
@@ -185,8 +187,6 @@ void AddFormRoute(Router& router, std::string name, std::string pattern,
   r.handler = std::move(handler);
   router.Add(std::move(r));
 }
-
-}  // namespace
 
 Response SeeOther(std::string location) {
   Response r = MakeResponse(303, "text/plain; charset=utf-8", "See " + location + "\n");
@@ -227,25 +227,26 @@ std::optional<auth::Principal> PageViewer(const Context& ctx, const Request& req
 
 void AddAccountRoutes(Router& router, const Context& ctx) {
   const Context* c = &ctx;
-  AddFormRoute(router, "login_page", "/login", {"GET"}, [c](const Request& req, const PathParams&) {
-    return LoginPage(*c, 200, "", req.Param("next"), false, "");
-  });
-  AddFormRoute(router, "login_form", "/login", {"POST"},
-               [c](const Request& req, const PathParams&) { return PostLogin(*c, req); });
-  AddFormRoute(router, "login_confirm_page", "/login/confirm", {"GET"},
-               [c](const Request& req, const PathParams&) { return ConfirmPage(*c, req); });
-  AddFormRoute(router, "login_confirm_form", "/login/confirm", {"POST"},
-               [c](const Request& req, const PathParams&) { return PostConfirm(*c, req); });
-  AddFormRoute(router, "logout_form", "/logout", {"POST"},
-               [c](const Request& req, const PathParams&) { return PostLogout(*c, req); });
-  AddFormRoute(router, "settings_page", "/settings", {"GET"},
-               [c](const Request& req, const PathParams&) { return SettingsPage(*c, req); });
-  AddFormRoute(router, "settings_form", "/settings", {"POST"},
-               [c](const Request& req, const PathParams&) { return PostSettings(*c, req); });
-  AddFormRoute(router, "vote_form", "/papers/{id...}/upvote", {"POST"},
-               [c](const Request& req, const PathParams& p) { return PostVote(*c, req, p); });
-  AddFormRoute(router, "submit_form", "/submit", {"POST"},
-               [c](const Request& req, const PathParams&) { return PostSubmit(*c, req); });
+  AddUncachedRoute(router, "login_page", "/login", {"GET"},
+                   [c](const Request& req, const PathParams&) {
+                     return LoginPage(*c, 200, "", req.Param("next"), false, "");
+                   });
+  AddUncachedRoute(router, "login_form", "/login", {"POST"},
+                   [c](const Request& req, const PathParams&) { return PostLogin(*c, req); });
+  AddUncachedRoute(router, "login_confirm_page", "/login/confirm", {"GET"},
+                   [c](const Request& req, const PathParams&) { return ConfirmPage(*c, req); });
+  AddUncachedRoute(router, "login_confirm_form", "/login/confirm", {"POST"},
+                   [c](const Request& req, const PathParams&) { return PostConfirm(*c, req); });
+  AddUncachedRoute(router, "logout_form", "/logout", {"POST"},
+                   [c](const Request& req, const PathParams&) { return PostLogout(*c, req); });
+  AddUncachedRoute(router, "settings_page", "/settings", {"GET"},
+                   [c](const Request& req, const PathParams&) { return SettingsPage(*c, req); });
+  AddUncachedRoute(router, "settings_form", "/settings", {"POST"},
+                   [c](const Request& req, const PathParams&) { return PostSettings(*c, req); });
+  AddUncachedRoute(router, "vote_form", "/papers/{id...}/upvote", {"POST"},
+                   [c](const Request& req, const PathParams& p) { return PostVote(*c, req, p); });
+  AddUncachedRoute(router, "submit_form", "/submit", {"POST"},
+                   [c](const Request& req, const PathParams&) { return PostSubmit(*c, req); });
 }
 
 }  // namespace paperpulse::http

@@ -2,9 +2,13 @@
 
 #include <array>
 #include <cctype>
+#include <iterator>
+#include <map>
+#include <set>
 
 #include "paperpulse/base/arxiv_id.h"
 #include "paperpulse/base/strings.h"
+#include "paperpulse/http/text.h"
 
 namespace paperpulse::http {
 namespace {
@@ -60,6 +64,23 @@ void AddField(std::string& out, std::string_view name, std::string_view value) {
   out += "},\n";
 }
 
+// Bijective base 26: 0 -> "a", 25 -> "z", 26 -> "aa".
+std::string LetterSuffix(size_t n) {
+  std::string s;
+  for (++n; n > 0; n = (n - 1) / 26) s.insert(s.begin(), static_cast<char>('a' + (n - 1) % 26));
+  return s;
+}
+
+// A keyword inside a braced BibTeX value: braces and backslashes would end
+// or escape it.
+std::string BibtexKeyword(std::string_view keyword) {
+  std::string out;
+  for (char c : keyword) {
+    if (c != '{' && c != '}' && c != '\\') out.push_back(c);
+  }
+  return CollapseWhitespace(out);
+}
+
 }  // namespace
 
 std::string BibtexKey(const Paper& paper) {
@@ -110,6 +131,36 @@ std::string Bibtex(const Paper& paper) {
   AddField(out, "url", "https://arxiv.org/abs/" + paper.id);
   out += "}\n";
   return out;
+}
+
+std::string BibtexFile(const std::vector<BibtexFileEntry>& entries) {
+  std::map<std::string, std::set<std::string>> ids_of_key;
+  for (const BibtexFileEntry& e : entries) ids_of_key[BibtexKey(*e.paper)].insert(e.paper->id);
+  std::string out;
+  for (const BibtexFileEntry& e : entries) {
+    std::string key = BibtexKey(*e.paper);
+    std::string entry = Bibtex(*e.paper);
+    const std::set<std::string>& sharing = ids_of_key[key];
+    auto rank = static_cast<size_t>(std::distance(sharing.begin(), sharing.find(e.paper->id)));
+    if (rank > 0) {
+      // "@misc{" + key + ",\n…": the first paper keeps the bare key.
+      entry.insert(6 + key.size(), LetterSuffix(rank - 1));
+    }
+    std::string keywords;
+    for (const std::string& k : e.keywords) {
+      std::string clean = BibtexKeyword(k);
+      if (clean.empty()) continue;
+      if (!keywords.empty()) keywords += ", ";
+      keywords += clean;
+    }
+    if (!keywords.empty()) {
+      // Before the closing "}\n" of the entry.
+      entry.insert(entry.size() - 2, "  keywords = {" + keywords + "},\n");
+    }
+    if (!out.empty()) out += '\n';
+    out += entry;
+  }
+  return CleanText(out);
 }
 
 }  // namespace paperpulse::http

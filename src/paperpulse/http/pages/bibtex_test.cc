@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+
 namespace paperpulse::http {
 namespace {
 
@@ -62,6 +65,53 @@ TEST(BibtexTest, NewlinesCollapsed) {
   Paper p = Attention();
   p.title = "Two\n  lines";
   EXPECT_NE(Bibtex(p).find("title = {Two lines}"), std::string::npos);
+}
+
+// `n` papers sharing Attention()'s key, ids 1706.10001 upwards.
+std::vector<Paper> SharingOneKey(int n) {
+  std::vector<Paper> papers;
+  for (int i = 0; i < n; ++i) {
+    Paper p = Attention();
+    char id[16];
+    std::snprintf(id, sizeof id, "1706.%05d", 10001 + i);
+    p.id = id;
+    papers.push_back(p);
+  }
+  return papers;
+}
+
+// The key of the entry whose eprint is `id` in `bib`.
+std::string KeyOf(const std::string& bib, const std::string& id) {
+  size_t at = bib.find("eprint = {" + id + "}");
+  if (at == std::string::npos) return "";
+  size_t start = bib.rfind("@misc{", at) + 6;
+  return bib.substr(start, bib.find(',', start) - start);
+}
+
+TEST(BibtexFileTest, SharedKeysGetSuffixesByIdWhateverTheOrder) {
+  std::vector<Paper> papers = SharingOneKey(28);
+  std::vector<BibtexFileEntry> entries;
+  for (const Paper& p : papers) entries.push_back({&p, {}});
+  std::string bib = BibtexFile(entries);
+  std::reverse(entries.begin(), entries.end());
+  std::string reversed = BibtexFile(entries);
+  for (const std::string& file : {bib, reversed}) {
+    EXPECT_EQ(KeyOf(file, "1706.10001"), "vaswani2017attention");
+    EXPECT_EQ(KeyOf(file, "1706.10002"), "vaswani2017attentiona");
+    EXPECT_EQ(KeyOf(file, "1706.10027"), "vaswani2017attentionz");
+    EXPECT_EQ(KeyOf(file, "1706.10028"), "vaswani2017attentionaa");
+  }
+  // In the order given.
+  EXPECT_LT(bib.find("1706.10001"), bib.find("1706.10028"));
+  EXPECT_GT(reversed.find("1706.10001"), reversed.find("1706.10028"));
+  EXPECT_EQ(BibtexFile({}), "");
+}
+
+TEST(BibtexFileTest, KeywordsWithoutBracesOrBackslashes) {
+  Paper p = Attention();
+  std::string bib = BibtexFile({{&p, {"to-read", "{braces}\\x", " ", "a  b"}}});
+  EXPECT_NE(bib.find("  keywords = {to-read, bracesx, a b},\n}\n"), std::string::npos) << bib;
+  EXPECT_EQ(BibtexFile({{&p, {}}}).find("keywords"), std::string::npos);
 }
 
 }  // namespace

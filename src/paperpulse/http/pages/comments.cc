@@ -15,16 +15,6 @@
 namespace paperpulse::http {
 namespace {
 
-void AddForm(Router& router, std::string name, std::string pattern, RouteHandler handler) {
-  Route r;
-  r.name = std::move(name);
-  r.pattern = std::move(pattern);
-  r.methods = {"POST"};
-  r.cacheable = false;
-  r.handler = std::move(handler);
-  router.Add(std::move(r));
-}
-
 // The comment id of the path; a bad one is an unknown comment.
 Response WithCommentId(const Context& ctx, const PathParams& params,
                        const std::function<Response(int64_t)>& fn) {
@@ -93,14 +83,15 @@ void AddCommentRoutes(Router& router, const Context& ctx) {
               [c](const Request& req, const PathParams& p) {
                 return PaperCommentsFeed(*c, req, p.Get("id"));
               }});
-  AddForm(router, "comment_add_form", "/papers/{id...}/comments",
-          [c](const Request& req, const PathParams& p) { return PostComment(*c, req, p); });
-  AddForm(router, "comment_edit_form", "/papers/{id...}/comments/{cid}/edit",
-          [c](const Request& req, const PathParams& p) { return PostEdit(*c, req, p); });
-  AddForm(router, "comment_delete_form", "/papers/{id...}/comments/{cid}/delete",
-          [c](const Request& req, const PathParams& p) { return PostDelete(*c, req, p); });
-  AddForm(router, "comment_hide_form", "/papers/{id...}/comments/{cid}/hide",
-          [c](const Request& req, const PathParams& p) { return PostHide(*c, req, p); });
+  AddUncachedRoute(
+      router, "comment_add_form", "/papers/{id...}/comments", {"POST"},
+      [c](const Request& req, const PathParams& p) { return PostComment(*c, req, p); });
+  AddUncachedRoute(router, "comment_edit_form", "/papers/{id...}/comments/{cid}/edit", {"POST"},
+                   [c](const Request& req, const PathParams& p) { return PostEdit(*c, req, p); });
+  AddUncachedRoute(router, "comment_delete_form", "/papers/{id...}/comments/{cid}/delete", {"POST"},
+                   [c](const Request& req, const PathParams& p) { return PostDelete(*c, req, p); });
+  AddUncachedRoute(router, "comment_hide_form", "/papers/{id...}/comments/{cid}/hide", {"POST"},
+                   [c](const Request& req, const PathParams& p) { return PostHide(*c, req, p); });
 }
 
 }  // namespace paperpulse::http

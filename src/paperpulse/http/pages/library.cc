@@ -30,23 +30,6 @@ namespace {
 constexpr int64_t kPageSize = 50;
 constexpr int64_t kMaxPage = 10000;
 
-// "/library?tag=…&q=…&page=…" keeping the non-empty parameters, in order.
-std::string LibraryHref(
-    std::string_view base,
-    std::initializer_list<std::pair<std::string_view, std::string_view>> params) {
-  std::string out(base);
-  char sep = '?';
-  for (auto [k, v] : params) {
-    if (v.empty()) continue;
-    out += sep;
-    out += k;
-    out += '=';
-    out += UrlEncode(v);
-    sep = '&';
-  }
-  return out;
-}
-
 std::string PapersLabel(size_t n) { return std::to_string(n) + (n == 1 ? " paper" : " papers"); }
 
 // What the page shows besides the library: the report of an import just
@@ -118,22 +101,13 @@ void AddImportOutcome(TemplateData& data, const ImportOutcome& outcome) {
 // The card of one entry: its paper as on the daily lists, with the entry's
 // tags, note and edit form.
 TemplateData EntryCard(const LibraryItem& item) {
-  DailyItem daily;
-  daily.paper = item.paper;
-  if (item.listing) {
-    daily.entry = *item.listing;
-  } else {
-    daily.entry.paper_id = item.paper.id;
-    daily.entry.upvotes = item.unlisted_upvotes;
-    daily.entry.num_comments = item.unlisted_comments;
-  }
-  TemplateData card = DailyCard(daily, /*show_date=*/false);
+  TemplateData card = DailyCard(ListedItem(item.paper, item.listing), /*show_date=*/false);
   TemplateData entry;
   TemplateData tags{TemplateData::type::list};
   for (const std::string& t : item.entry.tags) {
     TemplateData tag;
     tag.set("tag", t);
-    tag.set("href", LibraryHref("/library", {{"tag", t}}));
+    tag.set("href", WithQuery("/library", {{"tag", t}}));
     tags.push_back(tag);
   }
   if (!item.entry.tags.empty()) entry.set("tags", tags);
@@ -215,9 +189,11 @@ Response LibraryPage(const Context& ctx, const Request& req, const auth::Princip
   data.set("count_label", count);
   data.set("has_papers", total > 0);
   if (total > 0) {
-    data.set("bib_href", LibraryHref("/library.bib", {{"tag", tag}, {"q", q}}));
-    data.set("json_href", LibraryHref("/library.json", {{"tag", tag}, {"q", q}}));
-    data.set("export_label", filtered ? "Export these " + PapersLabel(matching) : "Export all");
+    data.set("bib_href", WithQuery("/library.bib", {{"tag", tag}, {"q", q}}));
+    data.set("json_href", WithQuery("/library.json", {{"tag", tag}, {"q", q}}));
+    data.set("export_label", !filtered       ? "Export all"
+                             : matching == 1 ? "Export this paper"
+                                             : "Export these " + PapersLabel(matching));
   }
   if (!tag_counts->empty()) {
     TemplateData chips{TemplateData::type::list};
@@ -225,16 +201,16 @@ Response LibraryPage(const Context& ctx, const Request& req, const auth::Princip
       TemplateData chip;
       chip.set("tag", t.tag);
       chip.set("count", std::to_string(t.count));
-      chip.set("href", LibraryHref("/library", {{"tag", t.tag}, {"q", q}}));
+      chip.set("href", WithQuery("/library", {{"tag", t.tag}, {"q", q}}));
       chip.set("current", t.tag == tag);
       chips.push_back(chip);
     }
     data.set("tags", chips);
     data.set("has_tags", true);
-    data.set("all_href", LibraryHref("/library", {{"q", q}}));
+    data.set("all_href", WithQuery("/library", {{"q", q}}));
     data.set("all_current", tag.empty());
   }
-  if (!q.empty()) data.set("clear_q_href", LibraryHref("/library", {{"tag", tag}}));
+  if (!q.empty()) data.set("clear_q_href", WithQuery("/library", {{"tag", tag}}));
   if (total == 0) {
     data.set("empty_message",
              "Your library is empty. Press the bookmark beside a paper (or Save on its page) to "
@@ -249,7 +225,7 @@ Response LibraryPage(const Context& ctx, const Request& req, const auth::Princip
   CardViewer viewer = ViewerOfCards(ctx, req, who, cards);
   viewer.saved.clear();
   for (const LibraryItem& item : items) viewer.saved.push_back(item.paper.id);
-  viewer.next_path = LibraryHref(
+  viewer.next_path = WithQuery(
       "/library",
       {{"tag", tag}, {"q", q}, {"page", *page > 1 ? std::to_string(*page) : std::string()}});
   auto html = RenderCards(ctx, cards, viewer);
@@ -262,7 +238,7 @@ Response LibraryPage(const Context& ctx, const Request& req, const auth::Princip
     data.set("has_pager", true);
     data.set("page_label", "Page " + std::to_string(*page) + " of " + std::to_string(last_page));
     auto href = [&](int64_t n) {
-      return LibraryHref(
+      return WithQuery(
           "/library",
           {{"tag", tag}, {"q", q}, {"page", n > 1 ? std::to_string(n) : std::string()}});
     };
@@ -404,34 +380,23 @@ Response Export(const Context& ctx, const Request& req, ExportFormat format) {
   return r;
 }
 
-void AddPersonalRoute(Router& router, std::string name, std::string pattern,
-                      std::vector<std::string> methods, RouteHandler handler) {
-  Route r;
-  r.name = std::move(name);
-  r.pattern = std::move(pattern);
-  r.methods = std::move(methods);
-  r.cacheable = false;
-  r.handler = std::move(handler);
-  router.Add(std::move(r));
-}
-
 }  // namespace
 
 void AddLibraryRoutes(Router& router, const Context& ctx) {
   const Context* c = &ctx;
-  AddPersonalRoute(router, "library_page", "/library", {"GET"},
+  AddUncachedRoute(router, "library_page", "/library", {"GET"},
                    [c](const Request& req, const PathParams&) { return GetLibrary(*c, req); });
-  AddPersonalRoute(router, "library_import_form", std::string(kLibraryImportFormPath), {"POST"},
+  AddUncachedRoute(router, "library_import_form", std::string(kLibraryImportFormPath), {"POST"},
                    [c](const Request& req, const PathParams&) { return PostImport(*c, req); });
-  AddPersonalRoute(router, "library_bibtex", "/library.bib", {"GET"},
+  AddUncachedRoute(router, "library_bibtex", "/library.bib", {"GET"},
                    [c](const Request& req, const PathParams&) {
                      return Export(*c, req, ExportFormat::kBibtex);
                    });
-  AddPersonalRoute(router, "library_csl_json", "/library.json", {"GET"},
+  AddUncachedRoute(router, "library_csl_json", "/library.json", {"GET"},
                    [c](const Request& req, const PathParams&) {
                      return Export(*c, req, ExportFormat::kCslJson);
                    });
-  AddPersonalRoute(router, "save_form", "/papers/{id...}/save", {"POST"},
+  AddUncachedRoute(router, "save_form", "/papers/{id...}/save", {"POST"},
                    [c](const Request& req, const PathParams& p) { return PostSave(*c, req, p); });
 }
 

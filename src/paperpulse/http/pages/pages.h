@@ -72,6 +72,11 @@ Response SeeOther(std::string location);
 // status.h, Retry-After when known; not stored.
 Response FormErrorPage(const Context& ctx, const Error& e);
 
+// Adds a route for `methods` whose answers are never cached: form POSTs, and
+// pages that differ per reader.
+void AddUncachedRoute(Router& router, std::string name, std::string pattern,
+                      std::vector<std::string> methods, RouteHandler handler);
+
 // "/login", with ?next=`next` unless it is "/".
 std::string LoginPath(std::string_view next);
 

@@ -70,16 +70,6 @@ std::string ShownError(const Request& req) {
   return CleanText(req.Param("error").substr(0, kMaxShownError));
 }
 
-void AddFormRoute(Router& router, std::string name, std::string pattern, RouteHandler handler) {
-  Route r;
-  r.name = std::move(name);
-  r.pattern = std::move(pattern);
-  r.methods = {"POST"};
-  r.cacheable = false;
-  r.handler = std::move(handler);
-  router.Add(std::move(r));
-}
-
 // ---- /lists and /lists/{owner}
 
 TemplateData ListRows(const std::vector<ReadingList>& lists, bool show_visibility) {
@@ -229,13 +219,7 @@ Response OwnerPage(const Context& ctx, const Request& req, std::string_view owne
 // ---- /lists/{owner}/{slug}
 
 TemplateData ListCard(const ListPaper& p, bool first, bool last, const std::string& base) {
-  DailyItem item;
-  item.paper = p.paper;
-  if (p.best) item.entry = *p.best;
-  if (!p.best) {
-    item.entry.upvotes = p.unlisted_upvotes;
-    item.entry.num_comments = p.unlisted_comments;
-  }
+  DailyItem item = ListedItem(p.paper, p.listing);
   // Who put it on a daily list is not what this list is about.
   item.entry.submitted_by.clear();
   TemplateData card = DailyCard(item, /*show_date=*/false);
@@ -418,24 +402,12 @@ Response FeedOf(const Context& ctx, const Request& req, const PathParams& params
   return MakeResponse(200, "application/atom+xml; charset=utf-8", RenderAtom(feed));
 }
 
-// One BibTeX file of the list in its order. Two papers can share a key
-// ("smith2024learning"); later ones get "b", "c", ... appended, as
-// citation managers do, so the file loads without duplicate keys.
+// One BibTeX file of the list in its order.
 std::string ListBibtex(const std::vector<ListPaper>& papers) {
-  std::string out;
-  std::set<std::string> keys;
-  for (const ListPaper& p : papers) {
-    std::string key = BibtexKey(p.paper);
-    std::string entry = Bibtex(p.paper);
-    std::string unique = key;
-    for (char c = 'b'; keys.count(unique) && c <= 'z'; ++c) unique = key + c;
-    std::string head = "@misc{" + key + ",";
-    if (unique != key && StartsWith(entry, head)) entry.replace(6, key.size(), unique);
-    keys.insert(unique);
-    if (!out.empty()) out += "\n";
-    out += entry;
-  }
-  return CleanText(out);
+  std::vector<BibtexFileEntry> entries;
+  entries.reserve(papers.size());
+  for (const ListPaper& p : papers) entries.push_back({&p.paper, {}});
+  return BibtexFile(entries);
 }
 
 Response BibtexOf(const Context& ctx, const Request& req, const PathParams& params, bool download) {
@@ -589,10 +561,11 @@ void AddReadingListRoutes(Router& router, const Context& ctx) {
        .pattern = "/lists",
        .handler = [c](const Request& req, const PathParams&) { return GetOwnLists(*c, req); },
        .cacheable = false});
-  AddFormRoute(router, "lists_create_form", "/lists",
-               [c](const Request& req, const PathParams&) { return PostCreate(*c, req); });
-  AddFormRoute(router, "lists_add_form", "/lists/add",
-               [c](const Request& req, const PathParams&) { return PostAddFromPaper(*c, req); });
+  AddUncachedRoute(router, "lists_create_form", "/lists", {"POST"},
+                   [c](const Request& req, const PathParams&) { return PostCreate(*c, req); });
+  AddUncachedRoute(
+      router, "lists_add_form", "/lists/add", {"POST"},
+      [c](const Request& req, const PathParams&) { return PostAddFromPaper(*c, req); });
   router.Add({"list_feed", "/lists/{owner}/{slug}/feed.atom",
               [c](const Request& req, const PathParams& p) { return FeedOf(*c, req, p); }});
   router.Add(
@@ -605,20 +578,23 @@ void AddReadingListRoutes(Router& router, const Context& ctx) {
   router.Add({"lists_of_owner", "/lists/{owner}", [c](const Request& req, const PathParams& p) {
                 return OwnerPage(*c, req, p.Get("owner"));
               }});
-  AddFormRoute(router, "list_edit_form", "/lists/{owner}/{slug}/edit",
-               [c](const Request& req, const PathParams& p) { return PostEdit(*c, req, p); });
-  AddFormRoute(router, "list_secret_form", "/lists/{owner}/{slug}/secret",
-               [c](const Request& req, const PathParams& p) { return PostNewSecret(*c, req, p); });
-  AddFormRoute(router, "list_delete_form", "/lists/{owner}/{slug}/delete",
-               [c](const Request& req, const PathParams& p) { return PostDelete(*c, req, p); });
-  AddFormRoute(router, "list_add_form", "/lists/{owner}/{slug}/papers",
-               [c](const Request& req, const PathParams& p) { return PostAddPaper(*c, req, p); });
-  AddFormRoute(router, "list_note_form", "/lists/{owner}/{slug}/papers/{id...}/note",
-               [c](const Request& req, const PathParams& p) { return PostNote(*c, req, p); });
-  AddFormRoute(router, "list_move_form", "/lists/{owner}/{slug}/papers/{id...}/move",
-               [c](const Request& req, const PathParams& p) { return PostMove(*c, req, p); });
-  AddFormRoute(router, "list_remove_form", "/lists/{owner}/{slug}/papers/{id...}/remove",
-               [c](const Request& req, const PathParams& p) { return PostRemove(*c, req, p); });
+  AddUncachedRoute(router, "list_edit_form", "/lists/{owner}/{slug}/edit", {"POST"},
+                   [c](const Request& req, const PathParams& p) { return PostEdit(*c, req, p); });
+  AddUncachedRoute(
+      router, "list_secret_form", "/lists/{owner}/{slug}/secret", {"POST"},
+      [c](const Request& req, const PathParams& p) { return PostNewSecret(*c, req, p); });
+  AddUncachedRoute(router, "list_delete_form", "/lists/{owner}/{slug}/delete", {"POST"},
+                   [c](const Request& req, const PathParams& p) { return PostDelete(*c, req, p); });
+  AddUncachedRoute(
+      router, "list_add_form", "/lists/{owner}/{slug}/papers", {"POST"},
+      [c](const Request& req, const PathParams& p) { return PostAddPaper(*c, req, p); });
+  AddUncachedRoute(router, "list_note_form", "/lists/{owner}/{slug}/papers/{id...}/note", {"POST"},
+                   [c](const Request& req, const PathParams& p) { return PostNote(*c, req, p); });
+  AddUncachedRoute(router, "list_move_form", "/lists/{owner}/{slug}/papers/{id...}/move", {"POST"},
+                   [c](const Request& req, const PathParams& p) { return PostMove(*c, req, p); });
+  AddUncachedRoute(router, "list_remove_form", "/lists/{owner}/{slug}/papers/{id...}/remove",
+                   {"POST"},
+                   [c](const Request& req, const PathParams& p) { return PostRemove(*c, req, p); });
 }
 
 }  // namespace paperpulse::http

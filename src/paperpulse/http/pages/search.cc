@@ -57,22 +57,6 @@ Response IndexError(const Context& ctx, const Error& e, std::string_view query) 
                    query);
 }
 
-// "/search?q=...&sort=..." keeping the given non-empty parameters, in order.
-std::string SearchHref(
-    std::initializer_list<std::pair<std::string_view, std::string_view>> params) {
-  std::string out = "/search";
-  char sep = '?';
-  for (auto [k, v] : params) {
-    if (v.empty()) continue;
-    out += sep;
-    out += k;
-    out += '=';
-    out += UrlEncode(v);
-    sep = '&';
-  }
-  return out;
-}
-
 std::string CountLabel(int64_t n, bool estimate) {
   std::string s = estimate ? "about " : "";
   s += std::to_string(n);
@@ -105,12 +89,13 @@ Response SearchPage(const Context& ctx, const Request& req) {
   for (std::string_view c : kCategoryShortcuts) {
     TemplateData d;
     d.set("name", std::string(c));
-    d.set("href", SearchHref({{"q", q}, {"sort", sort_param}, {"cat", c}}));
+    d.set("href", WithQuery("/search", {{"q", q}, {"sort", sort_param}, {"cat", c}}));
     d.set("current", c == cat);
     shortcuts.push_back(d);
   }
   data.set("shortcuts", shortcuts);
-  if (!cat.empty()) data.set("clear_cat_href", SearchHref({{"q", q}, {"sort", sort_param}}));
+  if (!cat.empty())
+    data.set("clear_cat_href", WithQuery("/search", {{"q", q}, {"sort", sort_param}}));
 
   PageInfo info;
   info.query = q;
@@ -171,11 +156,11 @@ Response SearchPage(const Context& ctx, const Request& req) {
   data.set("count_label", CountLabel(total, total > 100));
   if (!results->did_you_mean.empty()) {
     data.set("did_you_mean", CleanText(results->did_you_mean));
-    data.set("did_you_mean_href", SearchHref({{"q", results->did_you_mean},
-                                              {"sort", sort_param},
-                                              {"cat", cat},
-                                              {"from", from},
-                                              {"to", to}}));
+    data.set("did_you_mean_href", WithQuery("/search", {{"q", results->did_you_mean},
+                                                        {"sort", sort_param},
+                                                        {"cat", cat},
+                                                        {"from", from},
+                                                        {"to", to}}));
   }
   if (results->hits.empty()) {
     data.set("empty_message", "No papers match “" + q + "”.");
@@ -186,12 +171,12 @@ Response SearchPage(const Context& ctx, const Request& req) {
     data.set("page_label", "Page " + std::to_string(*page) + " of " + std::to_string(last_page));
     auto href = [&](int64_t n) {
       std::string p = std::to_string(n);
-      return SearchHref({{"q", q},
-                         {"sort", sort_param},
-                         {"cat", cat},
-                         {"from", from},
-                         {"to", to},
-                         {"page", n > 1 ? std::string_view(p) : std::string_view()}});
+      return WithQuery("/search", {{"q", q},
+                                   {"sort", sort_param},
+                                   {"cat", cat},
+                                   {"from", from},
+                                   {"to", to},
+                                   {"page", n > 1 ? std::string_view(p) : std::string_view()}});
     };
     if (*page > 1) data.set("prev_href", href(*page - 1));
     if (*page < last_page) data.set("next_href", href(*page + 1));
@@ -238,7 +223,7 @@ Response AuthorPage(const Context& ctx, const Request& req, std::string_view raw
   int64_t total = std::max<int64_t>(results->total_estimate,
                                     options.offset + static_cast<int64_t>(results->hits.size()));
   data.set("count_label", std::to_string(total) + (total == 1 ? " paper" : " papers"));
-  data.set("search_href", SearchHref({{"q", query}}));
+  data.set("search_href", WithQuery("/search", {{"q", query}}));
   int64_t last_page = std::min<int64_t>(kMaxPage, (total + kPageSize - 1) / kPageSize);
   if (*page > 1 || *page < last_page) {
     data.set("has_pager", true);

@@ -288,17 +288,6 @@ Response PostSettingsEnd(const Context& ctx, const Request& req, const PathParam
       });
 }
 
-void AddRoute(Router& router, std::string name, std::string pattern, std::string method,
-              RouteHandler handler) {
-  Route r;
-  r.name = std::move(name);
-  r.pattern = std::move(pattern);
-  r.methods = {std::move(method)};
-  r.cacheable = false;
-  r.handler = std::move(handler);
-  router.Add(std::move(r));
-}
-
 }  // namespace
 
 Status AddSubscriptionSettings(const Context& ctx, const auth::Principal& who, TemplateData& data) {
@@ -330,22 +319,26 @@ Status AddSubscriptionSettings(const Context& ctx, const auth::Principal& who, T
 
 void AddSubscribeRoutes(Router& router, const Context& ctx) {
   const Context* c = &ctx;
-  AddRoute(router, "subscribe_page", "/subscribe", "GET",
-           [c](const Request& req, const PathParams&) { return GetSubscribe(*c, req); });
-  AddRoute(router, "subscribe_form", "/subscribe", "POST",
-           [c](const Request& req, const PathParams&) { return PostSubscribe(*c, req); });
-  AddRoute(router, "subscription_confirm_page", "/subscriptions/confirm/{token}", "GET",
-           [c](const Request&, const PathParams& p) { return ConfirmLinkPage(*c, p); });
-  AddRoute(router, "subscription_confirm_form", "/subscriptions/confirm/{token}", "POST",
-           [c](const Request&, const PathParams& p) { return PostConfirmLink(*c, p); });
-  AddRoute(router, "unsubscribe_page", "/unsubscribe/{token}", "GET",
-           [c](const Request&, const PathParams& p) { return UnsubscribePage(*c, p, false); });
-  AddRoute(router, "unsubscribe_one_click", "/unsubscribe/{token}", "POST",
-           [c](const Request&, const PathParams& p) { return UnsubscribePage(*c, p, true); });
-  AddRoute(router, "settings_subscription_form", "/settings/subscriptions/{id}", "POST",
-           [c](const Request& req, const PathParams& p) { return PostSettingsUpdate(*c, req, p); });
-  AddRoute(router, "settings_subscription_end", "/settings/subscriptions/{id}/delete", "POST",
-           [c](const Request& req, const PathParams& p) { return PostSettingsEnd(*c, req, p); });
+  AddUncachedRoute(router, "subscribe_page", "/subscribe", {"GET"},
+                   [c](const Request& req, const PathParams&) { return GetSubscribe(*c, req); });
+  AddUncachedRoute(router, "subscribe_form", "/subscribe", {"POST"},
+                   [c](const Request& req, const PathParams&) { return PostSubscribe(*c, req); });
+  AddUncachedRoute(router, "subscription_confirm_page", "/subscriptions/confirm/{token}", {"GET"},
+                   [c](const Request&, const PathParams& p) { return ConfirmLinkPage(*c, p); });
+  AddUncachedRoute(router, "subscription_confirm_form", "/subscriptions/confirm/{token}", {"POST"},
+                   [c](const Request&, const PathParams& p) { return PostConfirmLink(*c, p); });
+  AddUncachedRoute(
+      router, "unsubscribe_page", "/unsubscribe/{token}", {"GET"},
+      [c](const Request&, const PathParams& p) { return UnsubscribePage(*c, p, false); });
+  AddUncachedRoute(
+      router, "unsubscribe_one_click", "/unsubscribe/{token}", {"POST"},
+      [c](const Request&, const PathParams& p) { return UnsubscribePage(*c, p, true); });
+  AddUncachedRoute(
+      router, "settings_subscription_form", "/settings/subscriptions/{id}", {"POST"},
+      [c](const Request& req, const PathParams& p) { return PostSettingsUpdate(*c, req, p); });
+  AddUncachedRoute(
+      router, "settings_subscription_end", "/settings/subscriptions/{id}/delete", {"POST"},
+      [c](const Request& req, const PathParams& p) { return PostSettingsEnd(*c, req, p); });
 }
 
 }  // namespace paperpulse::http

@@ -2,9 +2,12 @@
 // - renders TeX ($...$, \(...\), $$...$$, \[...\]) in elements marked
 //   class="math" with KaTeX (served by paperpulse itself, no CDN);
 // - turns on the "Copy" buttons (data-copy-target = id of the text to copy);
-// - votes without a reload: a signed-in page carries its CSRF token in
-//   <meta name="csrf-token">; the vote forms then call the JSON API instead
-//   of posting (anonymous readers' forms post and are sent to sign in).
+// - on signed-in pages, which carry their CSRF token in
+//   <meta name="csrf-token">, calls the JSON API instead of posting forms:
+//   votes, library save toggles, "Add to list", comments (anonymous
+//   readers' forms post and are sent to sign in);
+// - asks before deleting a reading list (forms with data-confirm) or a
+//   comment.
 (function () {
   "use strict";
 
@@ -94,6 +97,47 @@
     });
   }
 
+  // ---- the JSON API from signed-in pages
+
+  // The page's CSRF token when it can call the JSON API (a signed-in page
+  // in a browser with fetch), else null.
+  function apiToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta && window.fetch ? meta.getAttribute("content") : null;
+  }
+
+  // `method` `path` of the JSON API as the signed-in reader, with `body`
+  // sent as JSON when given: the fetch promise of the response.
+  function callApi(csrf, method, path, body) {
+    var request = {
+      method: method,
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrf, Accept: "application/json" },
+    };
+    if (body !== undefined) {
+      request.headers["Content-Type"] = "application/json";
+      request.body = JSON.stringify(body);
+    }
+    return fetch(path, request);
+  }
+
+  // The JSON body of a successful `response`; for a failed one, an Error
+  // with the API's message, else `failure`.
+  function readJson(response, failure) {
+    return response.json().then(function (body) {
+      if (!response.ok) throw new Error(body && body.error ? body.error : failure);
+      return body;
+    });
+  }
+
+  // Sends a reader whose session ended to sign in, back to this page.
+  function signIn() {
+    window.location.href = "/login?next=" + encodeURIComponent(window.location.pathname);
+    return null;
+  }
+
+  // ---- votes
+
   function setVoteState(form, upvoted, count) {
     var button = form.querySelector(".vote-button");
     var n = form.querySelector(".n");
@@ -103,10 +147,7 @@
     if (action) action.value = upvoted ? "down" : "up";
   }
 
-  function setUpVoteForms() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    if (!meta || !window.fetch) return;
-    var csrf = meta.getAttribute("content");
+  function setUpVoteForms(csrf) {
     var forms = document.querySelectorAll("form.votes[data-paper-id]");
     Array.prototype.forEach.call(forms, function (form) {
       form.addEventListener("submit", function (event) {
@@ -115,20 +156,10 @@
         var up = button.getAttribute("aria-pressed") !== "true";
         var id = form.getAttribute("data-paper-id");
         button.disabled = true;
-        fetch("/api/papers/" + id + "/upvote", {
-          method: up ? "POST" : "DELETE",
-          credentials: "same-origin",
-          headers: { "X-CSRF-Token": csrf, Accept: "application/json" },
-        })
+        callApi(csrf, up ? "POST" : "DELETE", "/api/papers/" + id + "/upvote")
           .then(function (response) {
-            if (response.status === 401) {
-              window.location.href = "/login?next=" + encodeURIComponent(window.location.pathname);
-              return null;
-            }
-            return response.json().then(function (body) {
-              if (!response.ok) throw new Error(body && body.error ? body.error : "vote failed");
-              return body;
-            });
+            if (response.status === 401) return signIn();
+            return readJson(response, "vote failed");
           })
           .then(function (body) {
             if (!body) return;
@@ -148,27 +179,7 @@
     });
   }
 
-  function start() {
-    renderMath();
-    setUpCopyButtons();
-    setUpVoteForms();
-    // For tests and styles: the page is fully enhanced.
-    document.documentElement.classList.add("js-ready");
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
-})();
-
-/* ---- reading lists ---- */
-// - forms with data-confirm (deleting a list) ask first;
-// - the "Add to list" control of a paper page adds through the JSON API and
-//   says where the paper went, without leaving the page.
-(function () {
-  "use strict";
+  // ---- reading lists: confirmations and the paper page's "Add to list"
 
   function setUpConfirmations() {
     var forms = document.querySelectorAll("form[data-confirm]");
@@ -179,10 +190,9 @@
     });
   }
 
-  function setUpAddToList() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    if (!meta || !window.fetch) return;
-    var csrf = meta.getAttribute("content");
+  // Adds through the JSON API and says where the paper went, without
+  // leaving the page.
+  function setUpAddToList(csrf) {
     var forms = document.querySelectorAll("form.add-to-list-form[data-owner]");
     Array.prototype.forEach.call(forms, function (form) {
       var select = form.querySelector("select[name=list]");
@@ -196,19 +206,9 @@
           "/lists/" + encodeURIComponent(form.getAttribute("data-owner")) + "/" + select.value;
         button.disabled = true;
         status.textContent = "";
-        fetch("/api" + path + "/papers", {
-          method: "POST",
-          credentials: "same-origin",
-          headers: {
-            "Content-Type": "application/json",
-            "X-CSRF-Token": csrf,
-            Accept: "application/json",
-          },
-          body: JSON.stringify({ id: form.getAttribute("data-paper-id") }),
-        })
+        callApi(csrf, "POST", "/api" + path + "/papers", { id: form.getAttribute("data-paper-id") })
           .then(function (response) {
-            return response.json().then(function (body) {
-              if (!response.ok) throw new Error(body && body.error ? body.error : "not added");
+            return readJson(response, "not added").then(function (body) {
               return { created: response.status === 201, item: body };
             });
           })
@@ -239,25 +239,9 @@
     });
   }
 
-  function init() {
-    setUpConfirmations();
-    setUpAddToList();
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
-})();
-
-/* ---- personal library: save toggles without a reload ---- */
-// A signed-in page (with <meta name="csrf-token">) saves and unsaves
-// through the JSON API (POST /api/library, DELETE /api/library/{id}); the
-// forms post as before without JavaScript, and for anonymous readers (who
-// are sent to sign in). Every toggle of the same paper on the page follows.
-(function () {
-  "use strict";
+  // ---- personal library: save toggles without a reload
+  // POST /api/library, DELETE /api/library/{id}; every toggle of the same
+  // paper on the page follows.
 
   function setSaved(id, saved) {
     var forms = document.querySelectorAll('form.save-toggle[data-paper-id="' + id + '"]');
@@ -277,10 +261,7 @@
     });
   }
 
-  function setUpSaveToggles() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    if (!meta || !window.fetch) return;
-    var csrf = meta.getAttribute("content");
+  function setUpSaveToggles(csrf) {
     var forms = document.querySelectorAll("form.save-toggle[data-paper-id]");
     Array.prototype.forEach.call(forms, function (form) {
       form.addEventListener("submit", function (event) {
@@ -288,26 +269,19 @@
         var button = form.querySelector(".save-button");
         var save = button.getAttribute("aria-pressed") !== "true";
         var id = form.getAttribute("data-paper-id");
-        var headers = { "X-CSRF-Token": csrf, Accept: "application/json" };
-        var request = { method: save ? "POST" : "DELETE", credentials: "same-origin", headers: headers };
-        if (save) {
-          headers["Content-Type"] = "application/json";
-          request.body = JSON.stringify({ id: id });
-        }
         button.disabled = true;
-        fetch(save ? "/api/library" : "/api/library/" + id, request)
+        var call = save
+          ? callApi(csrf, "POST", "/api/library", { id: id })
+          : callApi(csrf, "DELETE", "/api/library/" + id);
+        call
           .then(function (response) {
-            if (response.status === 401) {
-              window.location.href = "/login?next=" + encodeURIComponent(window.location.pathname);
-              return;
-            }
+            if (response.status === 401) return signIn();
             // Removed elsewhere already (another tab): unsaved all the same.
             if (!save && response.status === 404) {
               setSaved(id, false);
               return;
             }
-            return response.json().then(function (body) {
-              if (!response.ok) throw new Error(body && body.error ? body.error : "save failed");
+            return readJson(response, "save failed").then(function () {
               setSaved(id, save);
             });
           })
@@ -321,22 +295,11 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUpSaveToggles);
-  } else {
-    setUpSaveToggles();
-  }
-})();
-
-/* ---- discussion: comments on the paper page ---- */
-// - asks before a comment is deleted;
-// - on signed-in pages (<meta name="csrf-token">), posts new comments,
-//   replies and edits through the JSON API, so that a refusal (too long,
-//   too many comments a minute) is shown beside the form and the text
-//   stays in it; on success the page reloads at the comment, rendered by
-//   the server like any other (math included).
-(function () {
-  "use strict";
+  // ---- discussion: comments on the paper page
+  // New comments, replies and edits go through the JSON API, so that a
+  // refusal (too long, too many comments a minute) is shown beside the form
+  // and the text stays in it; on success the page reloads at the comment,
+  // rendered by the server like any other (math included).
 
   function showError(form, message) {
     var box = form.querySelector(".comment-error");
@@ -361,30 +324,16 @@
     if (parent) body.parentId = Number(parent.value);
     var button = form.querySelector('button[type="submit"]');
     if (button) button.disabled = true;
-    fetch("/api/papers/" + m[1] + "/comments" + (m[2] ? "/" + m[2] : ""), {
-      method: m[2] ? "PATCH" : "POST",
-      credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        "X-CSRF-Token": csrf,
-        Accept: "application/json",
-      },
-      body: JSON.stringify(body),
-    })
+    var path = "/api/papers/" + m[1] + "/comments" + (m[2] ? "/" + m[2] : "");
+    callApi(csrf, m[2] ? "PATCH" : "POST", path, body)
       .then(function (response) {
-        if (response.status === 401) {
-          window.location.href = "/login?next=" + encodeURIComponent(window.location.pathname);
-          return null;
-        }
-        return response.json().then(function (doc) {
-          if (!response.ok) throw new Error(doc && doc.error ? doc.error : "not saved");
-          return doc;
-        });
+        if (response.status === 401) return signIn();
+        return readJson(response, "not saved");
       })
       .then(function (doc) {
         if (!doc) return;
         // A reload would restore the old scroll position; the reloaded
-        // page scrolls to the comment instead (start()).
+        // page scrolls to the comment instead (setUpDiscussion()).
         window.history.scrollRestoration = "manual";
         window.history.replaceState(null, "", "#comment-" + doc.id);
         try {
@@ -414,20 +363,33 @@
     if (target) target.scrollIntoView({ block: "start" });
   }
 
-  function start() {
+  function setUpDiscussion(csrf) {
     var discussion = document.getElementById("discussion");
     if (!discussion) return;
     scrollToSavedComment();
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    var csrf = meta && window.fetch ? meta.getAttribute("content") : null;
     discussion.addEventListener("submit", function (event) {
       var form = event.target;
       if (form.classList.contains("comment-delete")) {
         if (!window.confirm("Delete this comment?")) event.preventDefault();
-      } else if (csrf && form.classList.contains("comment-form")) {
+      } else if (csrf !== null && form.classList.contains("comment-form")) {
         submitThroughApi(form, csrf, event);
       }
     });
+  }
+
+  function start() {
+    renderMath();
+    setUpCopyButtons();
+    setUpConfirmations();
+    var csrf = apiToken();
+    if (csrf !== null) {
+      setUpVoteForms(csrf);
+      setUpAddToList(csrf);
+      setUpSaveToggles(csrf);
+    }
+    setUpDiscussion(csrf);
+    // For tests and styles: the page is fully enhanced.
+    document.documentElement.classList.add("js-ready");
   }
 
   if (document.readyState === "loading") {

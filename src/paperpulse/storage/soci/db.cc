@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <random>
 #include <thread>
+#include <unordered_set>
 
 namespace paperpulse::storage {
 namespace {
@@ -284,6 +285,33 @@ int64_t SociDb::GetInt(const soci::row& r, size_t i) {
     default:
       return std::stoll(r.get<std::string>(i));
   }
+}
+
+Result<std::vector<std::string>> SociDb::PaperIdsOfUser(std::string_view table, int64_t user_id,
+                                                        const std::vector<std::string>& paper_ids,
+                                                        std::string_view context) {
+  std::unordered_set<std::string> found;
+  try {
+    for (size_t begin = 0; begin < paper_ids.size(); begin += kPaperIdsPerStatement) {
+      size_t end = std::min(paper_ids.size(), begin + kPaperIdsPerStatement);
+      std::string sql =
+          "SELECT paper_id FROM " + std::string(table) + " WHERE user_id = :u AND paper_id IN (";
+      for (size_t i = begin; i < end; ++i) sql += (i == begin ? ":p" : ", :p") + std::to_string(i);
+      sql += ")";
+      int64_t user = user_id;
+      soci::details::prepare_temp_type query = (sql_->prepare << sql, soci::use(user));
+      for (size_t i = begin; i < end; ++i) query, soci::use(paper_ids[i]);
+      soci::rowset<std::string> rows(query);
+      found.insert(rows.begin(), rows.end());
+    }
+  } catch (...) {
+    return tl::unexpected(DbError(context));
+  }
+  std::vector<std::string> out;
+  for (const std::string& id : paper_ids) {
+    if (found.erase(id) > 0) out.push_back(id);
+  }
+  return out;
 }
 
 }  // namespace paperpulse::storage

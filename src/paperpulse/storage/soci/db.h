@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "paperpulse/base/result.h"
 
@@ -184,6 +185,17 @@ class SociDb {
   // An integer column of a dynamically typed row, whatever width or type
   // the backend reports for it.
   static int64_t GetInt(const soci::row& r, size_t i);
+
+  // Those of `paper_ids` that have a row with `user_id` in `table` (a
+  // constant of the caller with user_id and paper_id columns: a vote, a
+  // library entry), in the order of `paper_ids`. Asks for at most
+  // kPaperIdsPerStatement ids per statement. Errors: as DbError, the
+  // message starting with `context`.
+  Result<std::vector<std::string>> PaperIdsOfUser(std::string_view table, int64_t user_id,
+                                                  const std::vector<std::string>& paper_ids,
+                                                  std::string_view context);
+  // Well below the bound parameter limits of both databases.
+  static constexpr size_t kPaperIdsPerStatement = 100;
 
  private:
   SociDb(std::unique_ptr<soci::session> sql, Dialect dialect);

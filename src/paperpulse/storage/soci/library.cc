@@ -8,10 +8,6 @@
 namespace paperpulse::storage {
 namespace {
 
-// How many papers Saved asks for per statement: well below the bound
-// parameter limits of both databases.
-constexpr size_t kSavedChunk = 100;
-
 constexpr const char* kEntryColumns = "e.paper_id, e.note, e.saved_at, e.updated_at";
 
 LibraryEntry FromRow(int64_t user_id, const soci::row& r) {
@@ -185,27 +181,8 @@ Result<std::vector<Store::TagCount>> LibraryTable::Tags(int64_t user_id) {
 
 Result<std::vector<std::string>> LibraryTable::Saved(int64_t user_id,
                                                      const std::vector<std::string>& paper_ids) {
-  std::unordered_set<std::string> saved;
-  try {
-    for (size_t begin = 0; begin < paper_ids.size(); begin += kSavedChunk) {
-      size_t end = std::min(paper_ids.size(), begin + kSavedChunk);
-      std::string sql = "SELECT paper_id FROM library_entries WHERE user_id = :u AND paper_id IN (";
-      for (size_t i = begin; i < end; ++i) sql += (i == begin ? ":p" : ", :p") + std::to_string(i);
-      sql += ")";
-      int64_t user = user_id;
-      soci::details::prepare_temp_type query = (db_.sql().prepare << sql, soci::use(user));
-      for (size_t i = begin; i < end; ++i) query, soci::use(paper_ids[i]);
-      soci::rowset<std::string> rows(query);
-      saved.insert(rows.begin(), rows.end());
-    }
-  } catch (...) {
-    return tl::unexpected(db_.DbError("reading the library of account " + std::to_string(user_id)));
-  }
-  std::vector<std::string> out;
-  for (const std::string& id : paper_ids) {
-    if (saved.erase(id) > 0) out.push_back(id);
-  }
-  return out;
+  return db_.PaperIdsOfUser("library_entries", user_id, paper_ids,
+                            "reading the library of account " + std::to_string(user_id));
 }
 
 Result<std::optional<std::string>> LibraryTable::PaperIdOfDoi(std::string_view doi) {

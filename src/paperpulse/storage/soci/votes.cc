@@ -1,8 +1,5 @@
 #include "paperpulse/storage/soci/votes.h"
 
-#include <algorithm>
-#include <unordered_set>
-
 namespace paperpulse::storage {
 namespace {
 
@@ -10,10 +7,6 @@ struct VoteColumns {
   int64_t user_id = 0;
   std::string paper_id, created_at;
 };
-
-// How many papers VotedPapers asks for per statement: well below the bound
-// parameter limits of both databases.
-constexpr size_t kVotedChunk = 100;
 
 CachedStatement<VoteColumns>& InsertVote(SociDb& db) {
   return db.Prepared<VoteColumns>(StatementKey::kInsertVote, [](soci::session& sql,
@@ -69,27 +62,8 @@ Result<bool> VoteTable::Change(int64_t user_id, std::string_view paper_id, std::
 
 Result<std::vector<std::string>> VoteTable::VotedPapers(int64_t user_id,
                                                         const std::vector<std::string>& paper_ids) {
-  std::unordered_set<std::string> voted;
-  try {
-    for (size_t begin = 0; begin < paper_ids.size(); begin += kVotedChunk) {
-      size_t end = std::min(paper_ids.size(), begin + kVotedChunk);
-      std::string sql = "SELECT paper_id FROM votes WHERE user_id = :u AND paper_id IN (";
-      for (size_t i = begin; i < end; ++i) sql += (i == begin ? ":p" : ", :p") + std::to_string(i);
-      sql += ")";
-      int64_t user = user_id;
-      soci::details::prepare_temp_type query = (db_.sql().prepare << sql, soci::use(user));
-      for (size_t i = begin; i < end; ++i) query, soci::use(paper_ids[i]);
-      soci::rowset<std::string> rows(query);
-      voted.insert(rows.begin(), rows.end());
-    }
-  } catch (...) {
-    return tl::unexpected(db_.DbError("reading the votes of account " + std::to_string(user_id)));
-  }
-  std::vector<std::string> out;
-  for (const std::string& id : paper_ids) {
-    if (voted.erase(id) > 0) out.push_back(id);
-  }
-  return out;
+  return db_.PaperIdsOfUser("votes", user_id, paper_ids,
+                            "reading the votes of account " + std::to_string(user_id));
 }
 
 Result<std::vector<std::string>> VoteTable::OfAccount(int64_t user_id, int limit) {
