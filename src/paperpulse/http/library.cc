@@ -322,29 +322,22 @@ Result<std::vector<LibraryItem>> LoadOwnLibrary(storage::Store& store, const aut
 }
 
 std::string LibraryItemJson(const LibraryItem& item) {
-  JsonWriter paper;
-  WriteHfPaper(paper, item.paper, item.listing);
-  JsonWriter extra;
-  extra.BeginObject();
-  extra.Key("tags");
-  extra.BeginArray();
-  for (const std::string& t : item.entry.tags) extra.String(t);
-  extra.EndArray();
-  extra.Key("note");
-  extra.String(item.entry.note);
-  extra.Key("savedAt");
-  extra.String(item.entry.saved_at);
-  extra.Key("updatedAt");
-  extra.String(item.entry.updated_at);
-  extra.EndObject();
-  // WriteHfPaper closes the paper's object; the item is that object with
-  // the entry's fields added: "{…paper…}" + "{…extra…}" -> "{…paper…, …extra…}".
-  std::string out = paper.Take();
-  std::string more = extra.Take();
-  out.pop_back();
-  out += ',';
-  out.append(more, 1);
-  return out;
+  // The paper object of /api/papers/{id} with the entry's fields added.
+  JsonWriter w;
+  w.BeginObject();
+  WriteHfPaperFields(w, item.paper, item.listing);
+  w.Key("tags");
+  w.BeginArray();
+  for (const std::string& t : item.entry.tags) w.String(t);
+  w.EndArray();
+  w.Key("note");
+  w.String(item.entry.note);
+  w.Key("savedAt");
+  w.String(item.entry.saved_at);
+  w.Key("updatedAt");
+  w.String(item.entry.updated_at);
+  w.EndObject();
+  return w.Take();
 }
 
 std::string LibraryBibtex(const std::vector<LibraryItem>& items) {

@@ -35,9 +35,11 @@ std::string HfTimestamp(std::string_view ts, std::string_view fallback) {
   return "1970-01-01T00:00:00.000Z";
 }
 
-void WriteHfPaper(JsonWriter& w, const Paper& paper, const DailyEntry* entry,
-                  int64_t unlisted_upvotes, int64_t unlisted_comments) {
-  w.BeginObject();
+namespace {
+
+// The members of the paper object (WriteHfPaper), without its braces.
+void PaperFields(JsonWriter& w, const Paper& paper, const DailyEntry* entry,
+                 int64_t unlisted_upvotes, int64_t unlisted_comments) {
   w.Key("id");
   w.String(paper.id);
   w.Key("authors");
@@ -87,12 +89,26 @@ void WriteHfPaper(JsonWriter& w, const Paper& paper, const DailyEntry* entry,
     w.Key("projectPage");
     w.String(entry->project_page);
   }
+}
+
+}  // namespace
+
+void WriteHfPaper(JsonWriter& w, const Paper& paper, const DailyEntry* entry,
+                  int64_t unlisted_upvotes, int64_t unlisted_comments) {
+  w.BeginObject();
+  PaperFields(w, paper, entry, unlisted_upvotes, unlisted_comments);
   w.EndObject();
 }
 
+void WriteHfPaperFields(JsonWriter& w, const Paper& paper, const PaperListing& listing) {
+  PaperFields(w, paper, listing.best ? &*listing.best : nullptr, listing.unlisted_upvotes,
+              listing.unlisted_comments);
+}
+
 void WriteHfPaper(JsonWriter& w, const Paper& paper, const PaperListing& listing) {
-  WriteHfPaper(w, paper, listing.best ? &*listing.best : nullptr, listing.unlisted_upvotes,
-               listing.unlisted_comments);
+  w.BeginObject();
+  WriteHfPaperFields(w, paper, listing);
+  w.EndObject();
 }
 
 void WriteHfDailyItem(JsonWriter& w, const DailyItem& item) {

@@ -29,6 +29,10 @@ void WriteHfPaper(JsonWriter& w, const Paper& paper, const DailyEntry* entry,
 // what /api/papers/{id} answers.
 void WriteHfPaper(JsonWriter& w, const Paper& paper, const PaperListing& listing);
 
+// The members of WriteHfPaper's object without its braces, for objects that
+// extend it (a library item is the paper object plus the entry's fields).
+void WriteHfPaperFields(JsonWriter& w, const Paper& paper, const PaperListing& listing);
+
 // One item of /api/daily_papers: {paper, publishedAt, title, summary,
 // numComments, submittedBy: {name}}.
 void WriteHfDailyItem(JsonWriter& w, const DailyItem& item);

@@ -203,8 +203,9 @@ Response FormErrorPage(const Context& ctx, const Error& e) {
 }
 
 std::string LoginPath(std::string_view next) {
+  std::string safe = SafeNextPath(next);
   std::string path = "/login";
-  if (next != "/") path += "?next=" + UrlEncode(next);
+  if (safe != "/") path += "?next=" + UrlEncode(safe);
   return path;
 }
 

@@ -77,7 +77,7 @@ Response FormErrorPage(const Context& ctx, const Error& e);
 void AddUncachedRoute(Router& router, std::string name, std::string pattern,
                       std::vector<std::string> methods, RouteHandler handler);
 
-// "/login", with ?next=`next` unless it is "/".
+// "/login", with ?next=`next` (through SafeNextPath) unless that is "/".
 std::string LoginPath(std::string_view next);
 
 // Runs `action(store, principal, body, next)` for the signed-in writer of

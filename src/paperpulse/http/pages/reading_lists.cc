@@ -150,7 +150,7 @@ Response OwnListsPage(const Context& ctx, int status, const auth::Principal& vie
 
 Response GetOwnLists(const Context& ctx, const Request& req) {
   auto viewer = PageViewer(ctx, req);
-  if (!viewer) return SeeOther(LoginPath(SafeNextPath(req.target)));
+  if (!viewer) return SeeOther(LoginPath(req.target));
   CreateForm form;
   form.paper = std::string(req.Param("paper"));
   return OwnListsPage(ctx, 200, *viewer, form, ShownError(req));
