@@ -381,7 +381,11 @@ Result<DeliverySummary> DeliverDue(storage::Store& store, mail::Transport& trans
       if (e.code == ErrorCode::kUnavailable && m.attempts < options.max_attempts) {
         auto wait = options.first_backoff * (int64_t{1} << std::min(m.attempts - 1, 20));
         wait = std::min<Clock::Duration>(wait, options.max_backoff);
-        int64_t next = UnixNow(clock) + std::max<int64_t>(1, duration_cast<seconds>(wait).count());
+        // Due no sooner than `wait` from now: the outbox keeps whole seconds,
+        // so round up (truncating made a 1 s back-off as short as 0 s when a
+        // mail was deferred late in a second).
+        wait = std::max<Clock::Duration>(wait, seconds(1));
+        int64_t next = std::chrono::ceil<seconds>(clock.Now().time_since_epoch() + wait).count();
         spdlog::info("digest: mail {} to {} deferred (try {}): {}", m.id, m.to_email, m.attempts,
                      e.message);
         RETURN_IF_ERROR(store.MarkMailDeferred(m.id, next, e.message));
