@@ -1,6 +1,7 @@
 #include "paperpulse/base/arxiv_id.h"
 
 #include <cctype>
+#include <cstdio>
 
 #include "paperpulse/base/strings.h"
 
@@ -111,6 +112,21 @@ int ArxivId::Month() const {
   }
   if (digits.size() < 4 || !AllDigits(digits.substr(0, 4))) return 0;
   return TwoDigits(digits.substr(2, 2));
+}
+
+std::string ArxivIdOrderKey(const ArxivId& id) {
+  std::string_view digits = id.base;
+  if (auto slash = digits.find('/'); slash != std::string_view::npos) {
+    digits.remove_prefix(slash + 1);
+  }
+  // The number: after the dot (new style) or after YYMM (old style), at
+  // most 5 digits either way; padded so that 4- and 5-digit numbers compare.
+  std::string_view number = digits.size() > 4 ? digits.substr(4) : std::string_view();
+  if (!number.empty() && number.front() == '.') number.remove_prefix(1);
+  char key[32];
+  std::snprintf(key, sizeof key, "%04d%02d.%05d ", id.Year(), id.Month(),
+                AllDigits(number) && number.size() <= 5 ? std::stoi(std::string(number)) : 0);
+  return key + id.base;
 }
 
 Result<ArxivId> ParseArxivId(std::string_view input) {

@@ -38,6 +38,14 @@ struct ArxivId {
 // Parses any accepted form. Errors (kInvalidArgument) quote the input.
 Result<ArxivId> ParseArxivId(std::string_view input);
 
+// A key whose byte order is the order in which arXiv assigned the ids:
+// year and month, then the number within the month, then the base id (old
+// style ids of different archives share numbers). "2606.26740" ->
+// "202606.26740 2606.26740"; "hep-th/9901001" -> "199901.00001
+// hep-th/9901001". The key depends only on the id, so it never changes
+// while the paper's record does (stable cursor paging, newest first).
+std::string ArxivIdOrderKey(const ArxivId& id);
+
 // Repairs a new-style id mangled by a float conversion, then parses it:
 // the lost leading zero of the year ("704.0001" -> "0704.0001") and the lost
 // trailing zeros of the number ("704.2" -> "0704.2000"). Both repairs are

@@ -51,6 +51,16 @@ struct DailyEntry {
   std::optional<int64_t> github_stars;
   std::string project_page;  // http(s) URL or empty
   std::string source;        // where it came from ("hf", "local")
+  // What Hugging Face's files carry besides (empty when the source has none):
+  // the item's own publishedAt (HF: when the paper entered its daily list,
+  // not the paper's publication), the submitting organisation's account name
+  // and display name (organization.name / .fullname), and the machine-written
+  // summary and keywords of the paper (paper.ai_summary / .ai_keywords).
+  std::string published_at;  // normalised timestamp
+  std::string organization;
+  std::string organization_fullname;
+  std::string ai_summary;
+  std::vector<std::string> ai_keywords;
   // Set when read from the Store (not merged from sources): the votes cast
   // on this site (already included in `upvotes`), the visible comments
   // written here (already included in `num_comments`), the local account

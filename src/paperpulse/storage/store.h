@@ -140,6 +140,32 @@ class Store {
   // Every daily entry of paper `paper_id` (base id), newest date first.
   virtual Result<std::vector<DailyEntry>> DailyEntriesForPaper(std::string_view paper_id) = 0;
 
+  // Non-hidden daily entries whose submitter (DailyEntry::submitted_by)
+  // equals `submitter` and whose organisation (DailyEntry::organization)
+  // equals `organization`, exactly (case-sensitive, as HF's names are); an
+  // empty field matches anything, but at least one of the two must be given
+  // (each has an index). `from`/`to` ("YYYY-MM-DD", inclusive; empty =
+  // unbounded) bound the date.
+  struct DailyEntryFilter {
+    std::string submitter;
+    std::string organization;
+    std::string from, to;
+  };
+  // The matching entries, newest date first, then as DailyEntriesBetween
+  // orders a day; `offset` skipped, at most `limit`. Errors:
+  // kInvalidArgument when neither submitter nor organization is given.
+  virtual Result<std::vector<DailyEntry>> DailyEntriesWhere(const DailyEntryFilter& filter,
+                                                            int limit, int offset) = 0;
+
+  // Up to `limit` papers in the order arXiv assigned their ids, newest
+  // first (ArxivIdOrderKey, base/arxiv_id.h), starting after the paper with
+  // base id `after_id` ("" = from the newest; it need not be stored). The
+  // order depends only on ids, so paging with the last id as the cursor
+  // returns every paper stored before the first page exactly once, however
+  // many papers arrive or change meanwhile. Errors: kInvalidArgument when
+  // `after_id` is not an arXiv id.
+  virtual Result<std::vector<Paper>> PapersNewestFirst(std::string_view after_id, int limit) = 0;
+
   virtual Result<StoreStats> Stats() = 0;
 
   // A number that changes with every committed write that can change what

@@ -324,4 +324,10 @@ Status DailyTable::SetHidden(std::string_view date, std::string_view paper_id, b
   });
 }
 
+Result<std::vector<DailyEntry>> DailyTable::Where(const Store::DailyEntryFilter& filter, int limit,
+                                                  int offset) {
+  (void)filter; (void)limit; (void)offset;
+  return Fail(ErrorCode::kInternal, "not implemented yet");
+}
+
 }  // namespace paperpulse::storage

@@ -34,6 +34,8 @@ class DailyTable {
   Result<SubmitResult> Submit(std::string_view date, std::string_view paper_id, const Account& by,
                               std::string_view now, int max_per_day);
   Status SetHidden(std::string_view date, std::string_view paper_id, bool hidden);
+  Result<std::vector<DailyEntry>> Where(const Store::DailyEntryFilter& filter, int limit,
+                                        int offset);
 
  private:
   // The entry (date, paper_id) as readers see it, hidden or not.

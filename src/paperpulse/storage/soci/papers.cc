@@ -325,4 +325,9 @@ Status PaperTable::Write(const Paper& p, bool exists, int64_t seq) {
   return Ok();
 }
 
+Result<std::vector<Paper>> PaperTable::NewestFirst(std::string_view after_id, int limit) {
+  (void)after_id; (void)limit;
+  return Fail(ErrorCode::kInternal, "not implemented yet");
+}
+
 }  // namespace paperpulse::storage

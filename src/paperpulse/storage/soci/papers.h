@@ -39,6 +39,9 @@ class PaperTable {
   Result<std::vector<Paper>> SubmittedBetween(std::string_view from, std::string_view to,
                                               int limit);
 
+  // See Store::PapersNewestFirst.
+  Result<std::vector<Paper>> NewestFirst(std::string_view after_id, int limit);
+
   // Whether paper `id` is stored (one index probe). Writes that refer to a
   // paper check first, so that a missing one is a kNotFound answer rather
   // than a foreign key failure, which on PostgreSQL would also abort the

@@ -77,6 +77,14 @@ class SociStore final : public Store {
     return daily_.SetHidden(date, paper_id, hidden);
   }
 
+  Result<std::vector<DailyEntry>> DailyEntriesWhere(const DailyEntryFilter& filter, int limit,
+                                                    int offset) override {
+    return daily_.Where(filter, limit, offset);
+  }
+  Result<std::vector<Paper>> PapersNewestFirst(std::string_view after_id, int limit) override {
+    return papers_.NewestFirst(after_id, limit);
+  }
+
   Result<StoreStats> Stats() override { return meta_.Stats(); }
   Result<int64_t> ContentVersion() override { return meta_.ContentVersion(); }
   Result<SavedEntry> SaveToLibrary(const LibraryEntry& entry, std::string_view now) override {
