@@ -77,8 +77,8 @@ bool ContainsMark(element e) {
 // document (JSON or Python repr), so one conversion serves both.
 struct HfItem {
   std::string_view id, title, summary, published_at, submitted_on_daily_at, submitter, github_repo,
-      project_page;
-  std::vector<std::string_view> authors;
+      project_page, item_published_at, organization, organization_fullname, ai_summary;
+  std::vector<std::string_view> authors, ai_keywords;
   int64_t upvotes = 0, num_comments = 0;
   std::optional<int64_t> github_stars;
 };
@@ -91,7 +91,8 @@ HfItem FromJson(object item) {
   HfItem h;
   object paper;
   // Some mirrors flatten the item; then the paper fields sit at the top.
-  if (item.at_key("paper").get_object().get(paper)) paper = item;
+  bool flat = item.at_key("paper").get_object().get(paper) != simdjson::SUCCESS;
+  if (flat) paper = item;
   h.id = json::StringField(paper, "id");
   h.title = FirstNonEmpty(json::StringField(paper, "title"), json::StringField(item, "title"));
   h.summary =
@@ -124,6 +125,19 @@ HfItem FromJson(object item) {
   if (!paper.at_key("githubStars").get(e)) h.github_stars = json::IntOr(e);
   h.github_repo = json::StringField(paper, "githubRepo");
   h.project_page = json::StringField(paper, "projectPage");
+  if (!flat) h.item_published_at = json::StringField(item, "publishedAt");
+  // HF sends the organisation on the paper and on the item (the same one).
+  object org;
+  if (!paper.at_key("organization").get_object().get(org) ||
+      !item.at_key("organization").get_object().get(org)) {
+    h.organization = json::StringField(org, "name");
+    h.organization_fullname = json::StringField(org, "fullname");
+  }
+  h.ai_summary = json::StringField(paper, "ai_summary");
+  array keywords;
+  if (!paper.at_key("ai_keywords").get_array().get(keywords)) {
+    for (element k : keywords) h.ai_keywords.push_back(json::StringOr(k));
+  }
   return h;
 }
 
@@ -154,6 +168,17 @@ HfItem FromPy(const PyValue& item) {
   if (const PyValue* v = paper->Get("githubStars"); v != nullptr) h.github_stars = v->AsInt();
   h.github_repo = paper->GetString("githubRepo");
   h.project_page = paper->GetString("projectPage");
+  if (paper != &item) h.item_published_at = item.GetString("publishedAt");
+  const PyValue* org = paper->Get("organization");
+  if (org == nullptr || !org->IsDict()) org = item.Get("organization");
+  if (org != nullptr && org->IsDict()) {
+    h.organization = org->GetString("name");
+    h.organization_fullname = org->GetString("fullname");
+  }
+  h.ai_summary = paper->GetString("ai_summary");
+  if (const PyValue* k = paper->Get("ai_keywords"); k != nullptr && k->IsSequence()) {
+    for (const PyValue& each : k->items) h.ai_keywords.push_back(each.AsString().value_or(""));
+  }
   return h;
 }
 
@@ -192,6 +217,16 @@ std::string Convert(const HfItem& h, std::string_view list_date, Paper& paper, D
   std::string_view page = TrimView(h.project_page);
   if (json::IsHttpUrl(page)) entry.project_page = page;
   entry.source = "hf";
+  entry.published_at = NormalizeTimestamp(h.item_published_at).value_or("");
+  entry.organization = json::NormalizeText(h.organization);
+  if (!entry.organization.empty()) {
+    entry.organization_fullname = json::NormalizeText(h.organization_fullname);
+  }
+  entry.ai_summary = json::NormalizeText(h.ai_summary);
+  for (std::string_view k : h.ai_keywords) {
+    std::string keyword = json::NormalizeText(k);
+    if (!keyword.empty()) entry.ai_keywords.push_back(std::move(keyword));
+  }
   return {};
 }
 

@@ -175,6 +175,54 @@ TEST(HfDailyJson, PythonReprItemsGiveTheSameRecords) {
   EXPECT_EQ(sink.daily[0].entry.submitted_by, "Skylion007");
 }
 
+TEST(HfDailyJson, OrganisationAiFieldsAndItemPublishedAt) {
+  CollectingSink sink = ReadFile("daily/2026-06-30.json");
+  ASSERT_EQ(sink.daily.size(), 34u);
+  int with_org = 0, with_summary = 0, with_keywords = 0;
+  for (const auto& d : sink.daily) {
+    with_org += !d.entry.organization.empty();
+    with_summary += !d.entry.ai_summary.empty();
+    with_keywords += !d.entry.ai_keywords.empty();
+  }
+  // As counted in the file with Python's json module.
+  EXPECT_EQ(with_org, 20);
+  EXPECT_EQ(with_summary, 33);
+  EXPECT_EQ(with_keywords, 33);
+  const DailyEntry& first = sink.daily[0].entry;
+  EXPECT_EQ(first.paper_id, "2606.26740");
+  EXPECT_EQ(first.organization, "Tsinghua");
+  EXPECT_EQ(first.organization_fullname, "Tsinghua University");
+  // The item's publishedAt, not the paper's ("2026-06-25T00:00:00.000Z").
+  EXPECT_EQ(first.published_at, "2026-06-24T20:00:00Z");
+  EXPECT_EQ(sink.daily[0].paper.submitted, "2026-06-25T00:00:00Z");
+  EXPECT_THAT(first.ai_summary, ::testing::StartsWith("A novel streaming video editing framework"));
+  ASSERT_EQ(first.ai_keywords.size(), 13u);
+  EXPECT_EQ(first.ai_keywords.front(), "streaming video editing");
+  EXPECT_EQ(first.ai_keywords.back(), "augmented reality");
+  EXPECT_EQ(sink.daily[4].entry.paper_id, "2606.27828");
+  EXPECT_EQ(sink.daily[4].entry.organization, "");
+  EXPECT_EQ(sink.daily[4].entry.organization_fullname, "");
+
+  // The same fields from a Python-repr item, and the organisation on the
+  // item alone.
+  HfDailyJsonReader reader;
+  CollectingSink repr;
+  ASSERT_TRUE(ReadString(
+      reader,
+      R"(["{'paper': {'id': '2606.00001', 'title': 'T', 'upvotes': 3, 'publishedAt': )"
+      R"('2026-06-01T00:00:00.000Z', 'ai_summary': 'Short.', 'ai_keywords': ['a b', '  ', 'c']}, )"
+      R"('publishedAt': '2026-05-31T20:00:00.000Z', 'numComments': 0, 'organization': )"
+      R"({'name': 'acme', 'fullname': 'Acme  Labs'}}"])",
+      "/d/2026-06-01.json", repr));
+  ASSERT_EQ(repr.daily.size(), 1u);
+  const DailyEntry& e = repr.daily[0].entry;
+  EXPECT_EQ(e.published_at, "2026-05-31T20:00:00Z");
+  EXPECT_EQ(e.organization, "acme");
+  EXPECT_EQ(e.organization_fullname, "Acme Labs");
+  EXPECT_EQ(e.ai_summary, "Short.");
+  EXPECT_THAT(e.ai_keywords, ElementsAre("a b", "c"));
+}
+
 TEST(HfDailyJson, ScrapedObjectGivesPapers) {
   CollectingSink sink =
       ReadFile("scraped/mwoedlinger-PaperExplorer__papers_2023-11_to_2024-04.json");

@@ -98,6 +98,14 @@ DailyEntry MergeDailyEntry(const DailyEntry& stored, const DailyEntry& incoming)
   Take(out.github_repo, incoming.github_repo, false);
   Take(out.project_page, incoming.project_page, false);
   Take(out.source, incoming.source, false);
+  Take(out.published_at, incoming.published_at, false);
+  // The organisation's name and display name come as a pair.
+  if (out.organization.empty() && !incoming.organization.empty()) {
+    out.organization = incoming.organization;
+    out.organization_fullname = incoming.organization_fullname;
+  }
+  Take(out.ai_summary, incoming.ai_summary, false);
+  Take(out.ai_keywords, incoming.ai_keywords, false);
   if (!incoming.submitted_at.empty() &&
       (out.submitted_at.empty() || incoming.submitted_at < out.submitted_at)) {
     out.submitted_at = incoming.submitted_at;

@@ -3,12 +3,16 @@
 #include <algorithm>
 #include <utility>
 
+#include "paperpulse/base/strings.h"
+
 namespace paperpulse::storage {
 namespace {
 
 // The source columns of an entry, as imports write and merge them.
 struct EntryColumns {
   std::string date, paper_id, submitted_by, submitted_at, github_repo, project_page, source;
+  // ai_keywords: one keyword per line (keywords are single-line text).
+  std::string published_at, organization, organization_fullname, ai_summary, ai_keywords;
   int64_t upvotes = 0, num_comments = 0, github_stars = 0;
   soci::indicator github_stars_ind = soci::i_null;
 };
@@ -19,10 +23,27 @@ constexpr const char* kReadSelect =
     "SELECT d.date, d.paper_id, d.submitted_by, d.submitted_at, "
     "d.upvotes + COALESCE(p.local_votes, 0), d.num_comments + COALESCE(p.local_comments, 0), "
     "d.github_repo, d.github_stars, d.project_page, d.source, COALESCE(p.local_votes, 0), "
-    "d.submitted_by_user, d.hidden, COALESCE(p.local_comments, 0) "
+    "d.submitted_by_user, d.hidden, COALESCE(p.local_comments, 0), d.published_at, "
+    "d.organization, d.organization_fullname, d.ai_summary, d.ai_keywords "
     "FROM daily_entries d LEFT JOIN paper_popularity p ON p.paper_id = d.paper_id ";
 constexpr const char* kReadOrder =
     "d.upvotes + COALESCE(p.local_votes, 0) DESC, d.submitted_at, d.paper_id";
+
+std::string JoinKeywords(const std::vector<std::string>& keywords) {
+  std::string out;
+  for (const std::string& k : keywords) {
+    if (!out.empty()) out.push_back('\n');
+    for (char c : k) out.push_back(c == '\n' || c == '\r' ? ' ' : c);
+  }
+  return out;
+}
+
+std::vector<std::string> SplitKeywords(const std::string& s) {
+  std::vector<std::string> out;
+  for (std::string_view k : Split(s, '\n'))
+    if (!k.empty()) out.emplace_back(k);
+  return out;
+}
 
 DailyEntry ReadEntry(const soci::row& r) {
   DailyEntry e;
@@ -40,6 +61,11 @@ DailyEntry ReadEntry(const soci::row& r) {
   if (r.get_indicator(11) == soci::i_ok) e.submitted_by_user = SociDb::GetInt(r, 11);
   e.hidden = SociDb::GetInt(r, 12) != 0;
   e.local_comments = SociDb::GetInt(r, 13);
+  e.published_at = r.get<std::string>(14);
+  e.organization = r.get<std::string>(15);
+  e.organization_fullname = r.get<std::string>(16);
+  e.ai_summary = r.get<std::string>(17);
+  e.ai_keywords = SplitKeywords(r.get<std::string>(18));
   return e;
 }
 
@@ -48,13 +74,16 @@ CachedStatement<EntryColumns>& SelectForUpdate(SociDb& db) {
   return db.Prepared<EntryColumns>(
       StatementKey::kSelectDailyEntryForUpdate, [&lock](soci::session& sql, EntryColumns& c) {
         return (sql.prepare << "SELECT submitted_by, submitted_at, upvotes, num_comments, "
-                               "github_repo, github_stars, project_page, source FROM "
-                               "daily_entries WHERE date = :d AND paper_id = :p" +
+                               "github_repo, github_stars, project_page, source, published_at, "
+                               "organization, organization_fullname, ai_summary, ai_keywords "
+                               "FROM daily_entries WHERE date = :d AND paper_id = :p" +
                                    lock,
                 soci::use(c.date), soci::use(c.paper_id), soci::into(c.submitted_by),
                 soci::into(c.submitted_at), soci::into(c.upvotes), soci::into(c.num_comments),
                 soci::into(c.github_repo), soci::into(c.github_stars, c.github_stars_ind),
-                soci::into(c.project_page), soci::into(c.source));
+                soci::into(c.project_page), soci::into(c.source), soci::into(c.published_at),
+                soci::into(c.organization), soci::into(c.organization_fullname),
+                soci::into(c.ai_summary), soci::into(c.ai_keywords));
       });
 }
 
@@ -63,12 +92,15 @@ CachedStatement<EntryColumns>& InsertEntry(SociDb& db) {
       StatementKey::kInsertDailyEntry, [](soci::session& sql, EntryColumns& c) {
         return (sql.prepare << "INSERT INTO daily_entries (date, paper_id, submitted_by, "
                                "submitted_at, upvotes, num_comments, github_repo, github_stars, "
-                               "project_page, source) VALUES (:d, :p, :sb, :sa, :u, :c, :gr, "
-                               ":gs, :pp, :src)",
+                               "project_page, source, published_at, organization, "
+                               "organization_fullname, ai_summary, ai_keywords) VALUES (:d, :p, "
+                               ":sb, :sa, :u, :c, :gr, :gs, :pp, :src, :pa, :o, :of, :as, :ak)",
                 soci::use(c.date), soci::use(c.paper_id), soci::use(c.submitted_by),
                 soci::use(c.submitted_at), soci::use(c.upvotes), soci::use(c.num_comments),
                 soci::use(c.github_repo), soci::use(c.github_stars, c.github_stars_ind),
-                soci::use(c.project_page), soci::use(c.source));
+                soci::use(c.project_page), soci::use(c.source), soci::use(c.published_at),
+                soci::use(c.organization), soci::use(c.organization_fullname),
+                soci::use(c.ai_summary), soci::use(c.ai_keywords));
       });
 }
 
@@ -77,12 +109,15 @@ CachedStatement<EntryColumns>& UpdateEntry(SociDb& db) {
       StatementKey::kUpdateDailyEntry, [](soci::session& sql, EntryColumns& c) {
         return (sql.prepare << "UPDATE daily_entries SET submitted_by = :sb, submitted_at = :sa, "
                                "upvotes = :u, num_comments = :c, github_repo = :gr, github_stars "
-                               "= :gs, project_page = :pp, source = :src WHERE date = :d AND "
-                               "paper_id = :p",
+                               "= :gs, project_page = :pp, source = :src, published_at = :pa, "
+                               "organization = :o, organization_fullname = :of, ai_summary = "
+                               ":as, ai_keywords = :ak WHERE date = :d AND paper_id = :p",
                 soci::use(c.submitted_by), soci::use(c.submitted_at), soci::use(c.upvotes),
                 soci::use(c.num_comments), soci::use(c.github_repo),
                 soci::use(c.github_stars, c.github_stars_ind), soci::use(c.project_page),
-                soci::use(c.source), soci::use(c.date), soci::use(c.paper_id));
+                soci::use(c.source), soci::use(c.published_at), soci::use(c.organization),
+                soci::use(c.organization_fullname), soci::use(c.ai_summary),
+                soci::use(c.ai_keywords), soci::use(c.date), soci::use(c.paper_id));
       });
 }
 
@@ -98,6 +133,11 @@ void ToColumns(const DailyEntry& e, EntryColumns& c) {
   c.github_stars_ind = e.github_stars ? soci::i_ok : soci::i_null;
   c.project_page = e.project_page;
   c.source = e.source;
+  c.published_at = e.published_at;
+  c.organization = e.organization;
+  c.organization_fullname = e.organization_fullname;
+  c.ai_summary = e.ai_summary;
+  c.ai_keywords = JoinKeywords(e.ai_keywords);
 }
 
 // What an entry contributes to its paper's popularity (see popularity.h).
@@ -151,6 +191,11 @@ Result<WriteOutcome> DailyTable::Upsert(const DailyEntry& entry) {
         if (c.github_stars_ind == soci::i_ok) stored.github_stars = c.github_stars;
         stored.project_page = c.project_page;
         stored.source = c.source;
+        stored.published_at = c.published_at;
+        stored.organization = c.organization;
+        stored.organization_fullname = c.organization_fullname;
+        stored.ai_summary = c.ai_summary;
+        stored.ai_keywords = SplitKeywords(c.ai_keywords);
         merged = MergeDailyEntry(stored, incoming);
         if (merged == stored) return WriteOutcome::kUnchanged;
         outcome = WriteOutcome::kUpdated;
@@ -326,8 +371,31 @@ Status DailyTable::SetHidden(std::string_view date, std::string_view paper_id, b
 
 Result<std::vector<DailyEntry>> DailyTable::Where(const Store::DailyEntryFilter& filter, int limit,
                                                   int offset) {
-  (void)filter; (void)limit; (void)offset;
-  return Fail(ErrorCode::kInternal, "not implemented yet");
+  if (filter.submitter.empty() && filter.organization.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "give a submitter or an organization");
+  }
+  std::vector<DailyEntry> out;
+  if (limit <= 0) return out;
+  try {
+    // Both values are always bound (an empty one matches anything); the
+    // planner takes the index of the one given (daily_entries_submitter or
+    // daily_entries_organization).
+    std::string sb = filter.submitter, org = filter.organization;
+    std::string from = filter.from, to = filter.to.empty() ? "9999-12-31" : filter.to;
+    int n = limit, skip = std::max(0, offset);
+    std::string where = "WHERE d.hidden = 0 AND d.date >= :f AND d.date <= :t";
+    where += sb.empty() ? " AND :sb = ''" : " AND d.submitted_by = :sb";
+    where += org.empty() ? " AND :o = ''" : " AND d.organization = :o";
+    soci::rowset<soci::row> rows =
+        (db_.sql().prepare << std::string(kReadSelect) + where + " ORDER BY d.date DESC, " +
+                                  kReadOrder + " LIMIT :n OFFSET :k",
+         soci::use(from), soci::use(to), soci::use(sb), soci::use(org), soci::use(n),
+         soci::use(skip));
+    for (const soci::row& r : rows) out.push_back(ReadEntry(r));
+  } catch (...) {
+    return tl::unexpected(db_.DbError("listing daily entries by submitter or organization"));
+  }
+  return out;
 }
 
 }  // namespace paperpulse::storage

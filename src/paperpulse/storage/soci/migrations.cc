@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "paperpulse/storage/soci/papers.h"
 #include "paperpulse/storage/soci/popularity.h"
 
 namespace paperpulse::storage {
@@ -344,6 +345,51 @@ std::vector<Migration> AllMigrations(const Dialect& d) {
            Sql(d,
                "ALTER TABLE paper_popularity ADD COLUMN local_comments ${INT64} NOT NULL "
                "DEFAULT 0"),
+       }});
+  m.push_back(
+      {6,
+       "Hugging Face item fields and arXiv id order",
+       {
+           // What HF items carry besides (DailyEntry): the item's own
+           // publishedAt, the submitting organisation (account name and
+           // display name), the machine-written summary and keywords (one
+           // per line).
+           Sql(d, "ALTER TABLE daily_entries ADD COLUMN published_at TEXT NOT NULL DEFAULT ''"),
+           Sql(d, "ALTER TABLE daily_entries ADD COLUMN organization TEXT NOT NULL DEFAULT ''"),
+           Sql(d,
+               "ALTER TABLE daily_entries ADD COLUMN organization_fullname TEXT NOT NULL "
+               "DEFAULT ''"),
+           Sql(d, "ALTER TABLE daily_entries ADD COLUMN ai_summary TEXT NOT NULL DEFAULT ''"),
+           Sql(d, "ALTER TABLE daily_entries ADD COLUMN ai_keywords TEXT NOT NULL DEFAULT ''"),
+           // Store::DailyEntriesWhere: a submitter's or an organisation's
+           // entries, newest day first.
+           Sql(d, "CREATE INDEX daily_entries_submitter ON daily_entries (submitted_by, date)"),
+           Sql(d, "CREATE INDEX daily_entries_organization ON daily_entries (organization, date)"),
+           // Store::PapersNewestFirst: PaperOrderKey(id), set on insert.
+           Sql(d, "ALTER TABLE papers ADD COLUMN id_order TEXT NOT NULL DEFAULT ''"),
+       },
+       [](SociDb& db) -> Status {
+         // The keys of the papers already stored, computed here (arXiv's id
+         // rules are C++), then the index over them.
+         soci::session& sql = db.sql();
+         try {
+           std::vector<std::string> ids;
+           soci::rowset<std::string> rows = sql.prepare << "SELECT id FROM papers";
+           ids.assign(rows.begin(), rows.end());
+           std::string id, key;
+           soci::statement update =
+               (sql.prepare << "UPDATE papers SET id_order = :k WHERE id = :id", soci::use(key),
+                soci::use(id));
+           for (std::string& each : ids) {
+             id = std::move(each);
+             key = PaperOrderKey(id);
+             update.execute(true);
+           }
+           sql << "CREATE INDEX papers_id_order ON papers (id_order)";
+         } catch (...) {
+           return tl::unexpected(db.DbError("ordering papers by arXiv id"));
+         }
+         return Ok();
        }});
   return m;
 }

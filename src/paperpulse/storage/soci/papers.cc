@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "paperpulse/base/arxiv_id.h"
 #include "paperpulse/base/strings.h"
 
 namespace paperpulse::storage {
@@ -27,7 +28,7 @@ std::vector<std::string> SplitCategories(const std::string& s) {
 // categories: space separated, primary first (arXiv's own convention).
 struct PaperColumns {
   std::string id, title, abstract, authors, categories, primary, comments, journal_ref, doi,
-      license, submitted, updated;
+      license, submitted, updated, order_key;
   int latest = 0;
   int64_t seq = 0;
 };
@@ -48,12 +49,13 @@ CachedStatement<PaperColumns>& InsertPaper(SociDb& db) {
                                                                   PaperColumns& r) {
     return (sql.prepare << "INSERT INTO papers (id, title, abstract, authors, categories, "
                            "primary_category, comments, journal_ref, doi, license, submitted, "
-                           "updated, latest_version, change_seq) VALUES (:id, :t, :a, :au, "
-                           ":c, :pc, :cm, :j, :doi, :l, :s, :u, :lv, :seq)",
+                           "updated, latest_version, change_seq, id_order) VALUES (:id, :t, :a, "
+                           ":au, :c, :pc, :cm, :j, :doi, :l, :s, :u, :lv, :seq, :o)",
             soci::use(r.id), soci::use(r.title), soci::use(r.abstract), soci::use(r.authors),
             soci::use(r.categories), soci::use(r.primary), soci::use(r.comments),
             soci::use(r.journal_ref), soci::use(r.doi), soci::use(r.license),
-            soci::use(r.submitted), soci::use(r.updated), soci::use(r.latest), soci::use(r.seq));
+            soci::use(r.submitted), soci::use(r.updated), soci::use(r.latest), soci::use(r.seq),
+            soci::use(r.order_key));
   });
 }
 
@@ -217,6 +219,10 @@ Result<std::vector<Paper>> PaperTable::SubmittedBetween(std::string_view from, s
     return tl::unexpected(db_.DbError("listing papers submitted from " + std::string(from) +
                                       " to " + std::string(to)));
   }
+  return ReadAll(ids);
+}
+
+Result<std::vector<Paper>> PaperTable::ReadAll(const std::vector<std::string>& ids) {
   std::vector<Paper> out;
   out.reserve(ids.size());
   for (const std::string& id : ids) {
@@ -293,6 +299,7 @@ Status PaperTable::Write(const Paper& p, bool exists, int64_t seq) {
     r.updated = p.updated;
     r.latest = p.latest_version;
     r.seq = seq;
+    r.order_key = PaperOrderKey(p.id);
     write.statement.execute(true);
 
     if (exists) {
@@ -326,8 +333,37 @@ Status PaperTable::Write(const Paper& p, bool exists, int64_t seq) {
 }
 
 Result<std::vector<Paper>> PaperTable::NewestFirst(std::string_view after_id, int limit) {
-  (void)after_id; (void)limit;
-  return Fail(ErrorCode::kInternal, "not implemented yet");
+  std::string after;
+  if (!after_id.empty()) {
+    auto id = ParseArxivId(after_id);
+    if (!id) return Fail(ErrorCode::kInvalidArgument, "invalid cursor: " + id.error().message);
+    after = ArxivIdOrderKey(*id);
+  }
+  std::vector<std::string> ids;
+  if (limit <= 0) return std::vector<Paper>();
+  try {
+    int n = limit;
+    // A descending range of the papers_id_order index. The keys begin with
+    // fixed-width digits, so a database's locale collation orders them as
+    // bytes do.
+    soci::rowset<std::string> rows =
+        after.empty()
+            ? (db_.sql().prepare << "SELECT id FROM papers ORDER BY id_order DESC LIMIT :n",
+               soci::use(n))
+            : (db_.sql().prepare << "SELECT id FROM papers WHERE id_order < :a ORDER BY "
+                                    "id_order DESC LIMIT :n",
+               soci::use(after), soci::use(n));
+    ids.assign(rows.begin(), rows.end());
+  } catch (...) {
+    return tl::unexpected(db_.DbError("listing papers newest first"));
+  }
+  return ReadAll(ids);
+}
+
+std::string PaperOrderKey(std::string_view base_id) {
+  auto id = ParseArxivId(base_id);
+  // Stored ids are parsed base ids; anything else sorts below all of them.
+  return id ? ArxivIdOrderKey(*id) : "000000.00000 " + std::string(base_id);
 }
 
 }  // namespace paperpulse::storage

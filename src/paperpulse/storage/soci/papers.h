@@ -26,6 +26,10 @@ Result<std::vector<std::string>> DecodeStringArray(simdjson::dom::parser& parser
                                                    const std::string& json,
                                                    std::string_view column);
 
+// The papers.id_order value of the paper with base id `base_id`
+// (ArxivIdOrderKey), written once when the paper is inserted.
+std::string PaperOrderKey(std::string_view base_id);
+
 class PaperTable {
  public:
   explicit PaperTable(SociDb& db) : db_(db) {}
@@ -51,6 +55,8 @@ class PaperTable {
  private:
   // `lock`: inside a transaction, lock the row until commit.
   Result<std::optional<Paper>> Read(const std::string& id, bool lock);
+  // The papers of `ids` that exist, in that order.
+  Result<std::vector<Paper>> ReadAll(const std::vector<std::string>& ids);
   Status Write(const Paper& paper, bool exists, int64_t seq);
 
   SociDb& db_;
