@@ -39,7 +39,7 @@ Result<SortOrder> ParseSortOrder(std::string_view s);
 // Limits that apply to every query; longer or larger requests are rejected
 // with kInvalidArgument rather than truncated silently.
 inline constexpr size_t kMaxQueryBytes = 1024;
-inline constexpr int kMaxLimit = 100;
+inline constexpr int kMaxLimit = 120;  // Hugging Face's search takes limit 1..120
 inline constexpr int kMaxOffset = 10000;
 
 struct SearchOptions {

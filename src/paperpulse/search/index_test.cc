@@ -283,6 +283,16 @@ TEST_F(IndexTest, BadQueriesAreInvalidArgumentsWithAMessage) {
   e = SearchError(std::string(10 * 1024, 'a'));
   EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);
   EXPECT_THAT(e.message, HasSubstr("too long"));
+  // 250 characters, as Hugging Face accepts, whatever the words: 125
+  // one-letter words pass; beyond the clause limit is an error.
+  std::string short_words;
+  for (int i = 0; i < 125; ++i)
+    short_words += std::string(1, static_cast<char>('b' + i % 20)) + " ";
+  ASSERT_EQ(short_words.size(), 250u);
+  EXPECT_TRUE(index_->Search(short_words, {})) << short_words;
+  e = SearchError(short_words + short_words + short_words);
+  EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);
+  EXPECT_THAT(e.message, HasSubstr("clauses"));
   e = SearchError("the of and");
   EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);
   EXPECT_THAT(e.message, HasSubstr("common words"));

@@ -11,8 +11,10 @@ namespace {
 
 // Parentheses deeper than this are rejected: the parser recurses on them.
 constexpr int kMaxDepth = 32;
-// Leaves past this make a query too expensive to be a search.
-constexpr int kMaxLeaves = 64;
+// Leaves past this make a query too expensive to be a search. Hugging
+// Face's search takes queries of 250 characters, which hold at most 125
+// one-letter words: every such query is accepted.
+constexpr int kMaxLeaves = 128;
 
 using Node = QueryNode;
 using NodePtr = std::unique_ptr<QueryNode>;
