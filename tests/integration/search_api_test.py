@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """End-to-end tests of search in `paperpulse serve`: /api/papers/search and
-/api/papers/{id}/related on the real binary over a Store imported from a
-subset of ../shared/data; the background indexer (first build, papers
+/api/papers/{id}/related (Hugging Face shaped items: the paper object under
+"paper", our score and snippet beside it) on the real binary over a Store
+imported from a subset of ../shared/data; the background indexer (first build, papers
 imported while serve runs, an index deleted while it was down); every bad
 query answered 400 with a message, never 500.
 
@@ -81,7 +82,11 @@ def search(q, status=200, **params):
 
 
 def ids(q, **params):
-    return [h["id"] for h in search(q, **params)[0]]
+    return [h["paper"]["id"] for h in search(q, **params)[0]]
+
+
+def authors(item):
+    return [a["name"] for a in item["paper"]["authors"]]
 
 
 def wait_for(what, predicate):
@@ -128,11 +133,22 @@ class SearchApiTest(unittest.TestCase):
         hits, headers = search("diphoton production", limit=5)
         self.assertGreaterEqual(int(headers["x-total-count"]), 1)
         self.assertLessEqual(len(hits), 5)
-        hit = next(h for h in hits if h["id"] == KNOWN_ID)
-        self.assertEqual(" ".join(hit["title"].split()), KNOWN_TITLE)
-        self.assertIn("P. M. Nadolsky", hit["authors"])
+        hit = next(h for h in hits if h["paper"]["id"] == KNOWN_ID)
+        self.assertEqual(" ".join(hit["paper"]["title"].split()), KNOWN_TITLE)
+        self.assertEqual(hit["title"], hit["paper"]["title"])
+        self.assertEqual(hit["summary"], hit["paper"]["summary"])
+        self.assertIn("P. M. Nadolsky", authors(hit))
+        # Never on a daily list: the item's publishedAt is the paper's, and
+        # there is no submitter.
         self.assertRegex(hit["publishedAt"], r"^2007-04-02T19:18:42\.000Z$")
+        self.assertEqual(hit["paper"]["publishedAt"], hit["publishedAt"])
+        self.assertNotIn("submittedBy", hit)
+        self.assertEqual(hit["categories"][0], "hep-ph")
         self.assertIsInstance(hit["score"], (int, float))
+        # The paper object is the one /api/papers/{id} answers.
+        code, _, body = request("/api/papers/" + KNOWN_ID)
+        self.assertEqual(code, 200)
+        self.assertEqual(hit["paper"], json.loads(body))
         self.assertIn("<mark>diphoton</mark>", hit["snippet"])
         # Only our <mark> tags are markup.
         self.assertNotRegex(re.sub(r"</?mark>", "", hit["snippet"]), r"[<>]")
@@ -144,7 +160,7 @@ class SearchApiTest(unittest.TestCase):
 
     def test_author_phrase_category_and_dates(self):
         for h in search('author:"Nadolsky"', limit=100)[0]:
-            self.assertTrue(any("Nadolsky" in a for a in h["authors"]), h)
+            self.assertTrue(any("Nadolsky" in a for a in authors(h)), h)
         self.assertIn(KNOWN_ID, ids('author:"P. M. Nadolsky"'))
         self.assertIn(KNOWN_ID, ids('"prompt diphoton"'))
         for h in search("quantum", category="hep-ph", limit=100)[0]:
@@ -154,14 +170,25 @@ class SearchApiTest(unittest.TestCase):
         hits, _ = search("quantum", limit=100, **{"from": "2007-04-01", "to": "2007-04-30"})
         self.assertTrue(hits)
         for h in hits:
-            self.assertTrue("2007-04-01" <= h["publishedAt"][:10] <= "2007-04-30", h)
+            self.assertTrue("2007-04-01" <= h["paper"]["publishedAt"][:10] <= "2007-04-30", h)
         # Newest day first; within a day by relevance.
-        dated = [h["publishedAt"][:10] for h in search("quantum", sort="date", limit=50)[0]]
+        dated = [h["paper"]["publishedAt"][:10] for h in search("quantum", sort="date", limit=50)[0]]
         self.assertEqual(dated, sorted(dated, reverse=True))
+
+    def test_hugging_face_limits(self):
+        # HF takes limit 1..120 and queries of at least 250 characters.
+        self.assertEqual(len(search("quantum", limit=120)[0]), 120)
+        self.assertEqual(request(search_path("quantum", limit="121"))[0], 400)
+        long_q = ("prompt diphoton production cross sections at Tevatron and LHC energies "
+                  "computed with resummation of soft gluon radiation and fragmentation "
+                  "contributions compared with measurements of the photon pair mass and "
+                  "transverse momentum distributions in hadron collisions")
+        self.assertGreaterEqual(len(long_q), 250)
+        self.assertIn(KNOWN_ID, ids(long_q, limit=10))
 
     def test_misspelled_title_and_did_you_mean(self):
         hits, headers = search("Calculaton of prompt diphoton production cross sections")
-        self.assertIn(KNOWN_ID, [h["id"] for h in hits][:3])
+        self.assertIn(KNOWN_ID, [h["paper"]["id"] for h in hits][:3])
         self.assertIn("calculation", headers.get("x-did-you-mean", "").lower())
 
     def test_bad_queries_are_400_with_a_message(self):
@@ -193,8 +220,12 @@ class SearchApiTest(unittest.TestCase):
             self.assertEqual(code, 200, path)
             related = json.loads(body)
             self.assertTrue(0 < len(related) <= 5)
-            self.assertNotIn(KNOWN_ID, [h["id"] for h in related])
+            self.assertNotIn(KNOWN_ID, [h["paper"]["id"] for h in related])
             self.assertTrue(all(h["snippet"] is not None for h in related))
+            # The same items as a search gives.
+            for h in related:
+                self.assertEqual(h["title"], h["paper"]["title"])
+                self.assertIsInstance(h["score"], (int, float))
         self.assertEqual(request("/api/papers/2401.99999/related")[0], 404)
         self.assertIn(request("/api/papers/not-an-id/related")[0], (400, 404))
         self.assertEqual(request("/api/papers/%s/related?limit=0" % KNOWN_ID)[0], 400)
@@ -224,7 +255,7 @@ class SearchApiTest(unittest.TestCase):
         code, _, body = request(search_path(KNOWN_TITLE))
         self.assertIn(code, (200, 503), body[:200])
         if code == 200:
-            self.assertEqual(json.loads(body)[0]["id"], KNOWN_ID)
+            self.assertEqual(json.loads(body)[0]["paper"]["id"], KNOWN_ID)
         wait_for("the rebuilt index", index_ready)
         self.assertEqual(ids(KNOWN_TITLE)[0], KNOWN_ID)
         self.assertEqual(ids("zyxwvut"), [LIVE_ID])

@@ -13,6 +13,7 @@ import time
 import urllib.parse
 
 import pp_community
+import pp_openapi
 
 _CLIENT_NUMBERS = itertools.count(1)
 
@@ -37,7 +38,9 @@ class Client:
                 headers=None, csrf=True):
         """Sends one request; returns (status, lower-cased headers, body bytes).
         `body` goes as JSON, `form` as a urlencoded form (lists repeat the
-        key), `raw` as is with `content_type`."""
+        key), `raw` as is with `content_type`. Answers under /api/ must be
+        what the OpenAPI document allows (pp_openapi; AssertionError
+        otherwise)."""
         hdrs = {}
         if self.forwarded:
             hdrs["X-Forwarded-For"] = self.forwarded
@@ -72,9 +75,12 @@ class Client:
                         self.cookies.pop(k, None)
                     else:
                         self.cookies[k] = v
-            return resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), out
+            answer = resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), out
         finally:
             conn.close()
+        if path.startswith("/api/"):
+            pp_openapi.check_response(method, path, *answer)
+        return answer
 
     def json(self, method, path, body=None, **kw):
         """Like request; the answer parsed as JSON (raw bytes when it is not)."""

@@ -4,17 +4,23 @@
 import http.client
 import socket
 
+import pp_openapi
+
 
 def request(port, path, method="GET", headers=None, body=None, timeout=30):
     """One request on a fresh connection; returns (status, headers with
-    lower-case names, body bytes)."""
+    lower-case names, body bytes). Answers under /api/ must be what the
+    OpenAPI document allows (pp_openapi; AssertionError otherwise)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request(method, path, body=body, headers=headers or {})
         r = conn.getresponse()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+        out = r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
     finally:
         conn.close()
+    if path.startswith("/api/"):
+        pp_openapi.check_response(method, path, *out)
+    return out
 
 
 def raw_exchange(port, data, timeout=30):

@@ -18,6 +18,7 @@
 #include "paperpulse/http/entity.h"
 #include "paperpulse/http/feeds/feeds.h"
 #include "paperpulse/http/metrics.h"
+#include "paperpulse/http/openapi.h"
 #include "paperpulse/http/pages/pages.h"
 #include "paperpulse/http/response_cache.h"
 #include "paperpulse/http/router.h"
@@ -153,7 +154,7 @@ class AppImpl final : public App {
     } else if (match.route->nonblocking) {
       response = match.route->handler(request, params);
     } else if (UsesSharedCache(request, *match.route)) {
-      if (auto hit = cache_.Lookup(request.target); hit.entity) {
+      if (auto hit = cache_.Lookup(CacheKey(request, *match.route)); hit.entity) {
         if (hit.refresh) Refresh(request, *match.route, params);
         response = Deliver(*hit.entity, request);
       }
@@ -184,6 +185,7 @@ class AppImpl final : public App {
   void ContentChanged() override { cache_.Invalidate(); }
 
   Metrics& metrics() override { return metrics_; }
+  std::vector<std::string> RoutePatterns() const override { return router_.Patterns(); }
 
  private:
   int64_t Now() const {
@@ -197,18 +199,27 @@ class AppImpl final : public App {
     return route.cacheable && request.IsSafeMethod() && !request.IsPersonal();
   }
 
+  // The key of `request`'s answer in the shared cache: its target, and the
+  // variant it asks for when the route negotiates (Route::variant).
+  static std::string CacheKey(const Request& request, const Route& route) {
+    std::string variant = route.variant ? route.variant(request) : std::string();
+    // A target never holds a line break.
+    return variant.empty() ? request.target : request.target + '\n' + variant;
+  }
+
   // The cached answer for `request`, rendered and cached on a miss.
   Response Cached(const Request& request, const Route& route, const PathParams& params) {
-    if (auto hit = cache_.Lookup(request.target); hit.entity) {
+    std::string key = CacheKey(request, route);
+    if (auto hit = cache_.Lookup(key); hit.entity) {
       if (hit.refresh) Refresh(request, route, params);
       return Deliver(*hit.entity, request);
     }
     // Taken before the render reads the Store: if a write invalidates the
     // cache meanwhile, this possibly older answer is not kept.
     uint64_t generation = cache_.generation();
-    auto entity = Prepare(request.target, route.handler(request, params));
+    auto entity = Prepare(key, route.handler(request, params));
     // A failing database or index must not stick for a whole ttl.
-    if (entity->response.status < 500) cache_.Put(request.target, entity, generation);
+    if (entity->response.status < 500) cache_.Put(key, entity, generation);
     return Deliver(*entity, request);
   }
 
@@ -324,7 +335,8 @@ class AppImpl final : public App {
       // Keep serving the last good answer through a passing failure; the
       // entry is re-claimed after ResponseCache::kClaimTimeout.
       if (fresh.status >= 500) return;
-      cache_.Put(request.target, Prepare(request.target, std::move(fresh)), generation);
+      std::string key = CacheKey(request, route);
+      cache_.Put(key, Prepare(key, std::move(fresh)), generation);
     });
   }
 
@@ -490,6 +502,7 @@ void AppImpl::AddRoutes() {
                    },
                .cacheable = false,
                .nonblocking = true});
+  AddOpenApiRoute(router_, started_);
   AddApiRoutes(router_, context_);
   AddFeedRoutes(router_, context_);
   AddPageRoutes(router_, context_);

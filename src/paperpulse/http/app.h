@@ -85,6 +85,9 @@ class App : public Handler {
 
   // For components that add their own gauges (outbox size, ...).
   virtual Metrics& metrics() = 0;
+
+  // The patterns of every route, in match order (Router::Patterns).
+  virtual std::vector<std::string> RoutePatterns() const = 0;
 };
 
 }  // namespace paperpulse::http

@@ -114,6 +114,13 @@ void Router::Add(Route route) {
   routes_.push_back(std::move(c));
 }
 
+std::vector<std::string> Router::Patterns() const {
+  std::vector<std::string> out;
+  out.reserve(routes_.size());
+  for (const Compiled& c : routes_) out.push_back(c.route.pattern);
+  return out;
+}
+
 RouteMatch Router::Match(std::string_view method, std::string_view path, PathParams& params) const {
   params.Clear();
   if (path.empty() || path.front() != '/') return {};

@@ -52,6 +52,12 @@ struct Route {
   // The handler never blocks (no Store, no index, no network, no lock held
   // for long): the App may run it on an I/O thread, skipping the worker pool.
   bool nonblocking = false;
+  // For a route whose answer depends on more than the target (content
+  // negotiation on a request header, which the answer names in Vary): the
+  // representation `request` gets, "" for the default one. The App's
+  // response cache keeps one answer per target and variant. Must be cheap
+  // and never block.
+  std::function<std::string(const Request&)> variant = {};
 };
 
 // What Router::Match found.
@@ -75,6 +81,10 @@ class Router {
   // pattern; see RouteMatch for what comes back when there is none (then
   // `params` is empty).
   RouteMatch Match(std::string_view method, std::string_view path, PathParams& params) const;
+
+  // Every route's pattern, in the order added (for checks that the API
+  // description covers every route).
+  std::vector<std::string> Patterns() const;
 
  private:
   struct Compiled {

@@ -192,10 +192,9 @@ TEST(Server, UploadPathsTakeLargerBodies) {
   options.upload_paths = {"/echo"};
   Running server(options);
   auto post = [&](std::string_view target, size_t n) {
-    return Exchange(server.port(), "POST " + std::string(target) +
-                                       " HTTP/1.1\r\nHost: h\r\nContent-Length: " +
-                                       std::to_string(n) + "\r\nConnection: close\r\n\r\n" +
-                                       std::string(n, 'z'));
+    return Exchange(server.port(),
+                    "POST " + std::string(target) + " HTTP/1.1\r\nHost: h\r\nContent-Length: " +
+                        std::to_string(n) + "\r\nConnection: close\r\n\r\n" + std::string(n, 'z'));
   };
   std::string out = post("/echo?tag=x", 250);
   EXPECT_THAT(out, StartsWith("HTTP/1.1 200"));

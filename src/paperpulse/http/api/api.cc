@@ -17,6 +17,7 @@
 #include "paperpulse/http/community.h"
 #include "paperpulse/http/daily.h"
 #include "paperpulse/http/json_writer.h"
+#include "paperpulse/http/text.h"
 
 namespace paperpulse::http {
 namespace {
@@ -51,6 +52,26 @@ Result<std::optional<Period>> RequestedPeriod(const Request& req) {
   return std::optional<Period>(*p);
 }
 
+// The items of the entries that match `filter`, newest day first (the
+// Store's order; `sort` does not apply), page `page` of `limit` items.
+// Entries whose paper is missing are skipped, so a page may come short.
+Result<std::string> FilteredDailyPapers(storage::Store& store,
+                                        const storage::Store::DailyEntryFilter& filter,
+                                        int64_t limit, int64_t page) {
+  ASSIGN_OR_RETURN(
+      std::vector<DailyEntry> entries,
+      store.DailyEntriesWhere(filter, static_cast<int>(limit), static_cast<int>(page * limit)));
+  JsonWriter w;
+  w.BeginArray();
+  for (DailyEntry& e : entries) {
+    ASSIGN_OR_RETURN(std::optional<Paper> paper, store.GetPaper(e.paper_id));
+    if (!paper) continue;
+    WriteHfDailyItem(w, DailyItem{std::move(e), std::move(*paper)});
+  }
+  w.EndArray();
+  return w.Take();
+}
+
 Result<std::string> DailyPapers(const Context& ctx, const Request& req) {
   ASSIGN_OR_RETURN(std::optional<Period> period, RequestedPeriod(req));
   ASSIGN_OR_RETURN(int64_t limit, IntParam(req, "limit", kDefaultLimit, 1, 1000));
@@ -60,7 +81,19 @@ Result<std::string> DailyPapers(const Context& ctx, const Request& req) {
   if (!sort.empty() && sort != "publishedAt" && sort != "trending" && sort != "upvotes") {
     return Fail(ErrorCode::kInvalidArgument, "invalid sort: expected publishedAt or trending");
   }
+  // HF's filters by account name, exact; empty counts as absent, as for date.
+  storage::Store::DailyEntryFilter filter;
+  filter.submitter = std::string(TrimView(req.Param("submitter")));
+  filter.organization = std::string(TrimView(req.Param("organization")));
   ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
+  if (!filter.submitter.empty() || !filter.organization.empty()) {
+    // Without a period, across all days (what HF's submitter filter does).
+    if (period) {
+      filter.from = FormatDate(period->first);
+      filter.to = FormatDate(period->last);
+    }
+    return FilteredDailyPapers(*store, filter, limit, page);
+  }
   if (!period) {
     ASSIGN_OR_RETURN(auto latest, LatestDay(*store));
     if (!latest) return std::string("[]");
@@ -100,11 +133,49 @@ Result<std::string> PaperJson(const Context& ctx, std::string_view raw_id) {
   return w.Take();
 }
 
+// GET /api/papers: every paper, newest arXiv id first, a page at a time.
+// The cursor is the last id of the previous page, so paging stays exact
+// while papers arrive (Store::PapersNewestFirst).
+Result<Response> PaperList(const Context& ctx, const Request& req) {
+  ASSIGN_OR_RETURN(int64_t limit, IntParam(req, "limit", kDefaultLimit, 1, kMaxLimit));
+  std::string cursor;
+  if (std::string_view raw = TrimView(req.Param("cursor")); !raw.empty()) {
+    auto id = ParseArxivId(raw);
+    if (!id) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "invalid cursor: expected the id of a page's last paper (X-Next-Cursor); " +
+                      id.error().message);
+    }
+    cursor = id->base;
+  }
+  ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
+  ASSIGN_OR_RETURN(std::vector<Paper> papers,
+                   store->PapersNewestFirst(cursor, static_cast<int>(limit)));
+  JsonWriter w;
+  w.BeginArray();
+  for (const Paper& paper : papers) {
+    ASSIGN_OR_RETURN(PaperListing listing, LoadPaperListing(*store, paper.id));
+    WriteHfPaper(w, paper, listing);
+  }
+  w.EndArray();
+  Response r = JsonOk(w.Take());
+  // A short page is the last; a full one may be followed by an empty one.
+  if (!papers.empty() && papers.size() == static_cast<size_t>(limit)) {
+    const std::string& next = papers.back().id;
+    std::string link = "<";
+    link += WithQuery("/api/papers", {{"cursor", next}, {"limit", std::to_string(limit)}});
+    link += ">; rel=\"next\"";
+    r.headers.emplace_back("Link", std::move(link));
+    r.headers.emplace_back("X-Next-Cursor", next);
+  }
+  return r;
+}
+
 }  // namespace
 
 void AddApiRoutes(Router& router, const Context& ctx) {
   // Before /api/papers/{id...}, which would take "search" (or "x/upvote")
-  // for an id, and before the /api/{rest...} catch-all.
+  // for an id.
   AddSearchApiRoutes(router, ctx);
   AddCommunityApiRoutes(router, ctx);
   AddSubscriptionApiRoutes(router, ctx);
@@ -116,12 +187,14 @@ void AddApiRoutes(Router& router, const Context& ctx) {
          auto body = DailyPapers(ctx, req);
          return body ? JsonOk(std::move(*body)) : JsonErrorResponse(body.error());
        }});
+  // "/api/papers" alone is no id: {id...} takes one segment or more.
+  router.Add({"api_papers", "/api/papers", [&ctx](const Request& req, const PathParams&) {
+                auto r = PaperList(ctx, req);
+                return r ? std::move(*r) : JsonErrorResponse(r.error());
+              }});
   router.Add({"api_paper", "/api/papers/{id...}", [&ctx](const Request&, const PathParams& params) {
                 auto body = PaperJson(ctx, params.Get("id"));
                 return body ? JsonOk(std::move(*body)) : JsonErrorResponse(body.error());
-              }});
-  router.Add({"api_unknown", "/api/{rest...}", [](const Request&, const PathParams&) {
-                return JsonError(404, "no such API endpoint");
               }});
 }
 

@@ -1,5 +1,7 @@
 // The JSON API under /api/: Hugging Face compatible daily papers
-// (/api/daily_papers), papers (/api/papers/{id}), search and related papers.
+// (/api/daily_papers, with HF's submitter / organization filters), papers
+// (/api/papers/{id}, and every paper newest first: /api/papers?cursor=),
+// search and related papers.
 // See docs/api.md for the contract clients rely on.
 #pragma once
 

@@ -16,6 +16,25 @@ std::string PublishedAt(const Paper& paper, const DailyEntry* entry) {
   return HfTimestamp(ts, fallback);
 }
 
+// An item's publishedAt: HF's item-level one (when the paper entered its
+// daily list) when the source gave it, else the paper's.
+std::string ItemPublishedAt(const Paper& paper, const DailyEntry* entry) {
+  if (entry && !entry->published_at.empty()) return HfTimestamp(entry->published_at, entry->date);
+  return PublishedAt(paper, entry);
+}
+
+// {"name", "fullname"} of the entry's organisation; the display name falls
+// back to the account name so that clients always get a string to show.
+void WriteOrganization(JsonWriter& w, const DailyEntry& entry) {
+  w.Key("organization");
+  w.BeginObject();
+  w.Key("name");
+  w.String(entry.organization);
+  w.Key("fullname");
+  w.String(entry.organization_fullname.empty() ? entry.organization : entry.organization_fullname);
+  w.EndObject();
+}
+
 }  // namespace
 
 std::string HfTimestamp(std::string_view ts, std::string_view fallback) {
@@ -89,6 +108,38 @@ void PaperFields(JsonWriter& w, const Paper& paper, const DailyEntry* entry,
     w.Key("projectPage");
     w.String(entry->project_page);
   }
+  if (!entry) return;
+  if (!entry->organization.empty()) WriteOrganization(w, *entry);
+  if (!entry->ai_summary.empty()) {
+    w.Key("ai_summary");
+    w.String(entry->ai_summary);
+  }
+  if (!entry->ai_keywords.empty()) {
+    w.Key("ai_keywords");
+    w.BeginArray();
+    for (const std::string& k : entry->ai_keywords) w.String(k);
+    w.EndArray();
+  }
+}
+
+// The members an item has besides its "paper" (WriteHfDailyItem): those of
+// the listing `entry` when there is one, else of the paper alone.
+void ItemFields(JsonWriter& w, const Paper& paper, const DailyEntry* entry, int64_t num_comments) {
+  w.Key("publishedAt");
+  w.String(ItemPublishedAt(paper, entry));
+  w.Key("title");
+  w.String(paper.title);
+  w.Key("summary");
+  w.String(paper.abstract);
+  w.Key("numComments");
+  w.Int(num_comments);
+  if (!entry) return;
+  w.Key("submittedBy");
+  w.BeginObject();
+  w.Key("name");
+  w.String(entry->submitted_by);
+  w.EndObject();
+  if (!entry->organization.empty()) WriteOrganization(w, *entry);
 }
 
 }  // namespace
@@ -115,19 +166,25 @@ void WriteHfDailyItem(JsonWriter& w, const DailyItem& item) {
   w.BeginObject();
   w.Key("paper");
   WriteHfPaper(w, item.paper, &item.entry);
-  w.Key("publishedAt");
-  w.String(PublishedAt(item.paper, &item.entry));
-  w.Key("title");
-  w.String(item.paper.title);
-  w.Key("summary");
-  w.String(item.paper.abstract);
-  w.Key("numComments");
-  w.Int(item.entry.num_comments);
-  w.Key("submittedBy");
-  w.BeginObject();
-  w.Key("name");
-  w.String(item.entry.submitted_by);
+  ItemFields(w, item.paper, &item.entry, item.entry.num_comments);
   w.EndObject();
+}
+
+void WriteHfSearchItem(JsonWriter& w, const Paper& paper, const PaperListing& listing, double score,
+                       std::string_view snippet) {
+  const DailyEntry* entry = listing.best ? &*listing.best : nullptr;
+  w.BeginObject();
+  w.Key("paper");
+  WriteHfPaper(w, paper, listing);
+  ItemFields(w, paper, entry, entry ? entry->num_comments : listing.unlisted_comments);
+  w.Key("categories");
+  w.BeginArray();
+  for (const std::string& c : paper.categories) w.String(c);
+  w.EndArray();
+  w.Key("score");
+  w.Double(score);
+  w.Key("snippet");
+  w.String(snippet);
   w.EndObject();
 }
 

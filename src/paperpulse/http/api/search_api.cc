@@ -5,6 +5,7 @@
 #include "paperpulse/http/api/api.h"
 #include "paperpulse/http/api/hf_json.h"
 #include "paperpulse/http/api/params.h"
+#include "paperpulse/http/daily.h"
 #include "paperpulse/http/json_writer.h"
 #include "paperpulse/search/index.h"
 
@@ -30,36 +31,18 @@ Response NoIndex() {
   return r;
 }
 
-std::string HitsJson(const std::vector<search::SearchHit>& hits) {
+// The hits as HF-shaped items (WriteHfSearchItem), each paper read from the
+// Store as /api/papers/{id} reads it, so that an item's "paper" is that
+// answer. A hit whose paper the Store no longer has is left out.
+Result<std::string> ItemsJson(const Context& ctx, const std::vector<search::SearchHit>& hits) {
+  ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
   JsonWriter w;
   w.BeginArray();
   for (const search::SearchHit& h : hits) {
-    w.BeginObject();
-    w.Key("id");
-    w.String(h.id);
-    w.Key("title");
-    w.String(h.title);
-    w.Key("authors");
-    w.BeginArray();
-    for (const std::string& a : h.authors) w.String(a);
-    w.EndArray();
-    w.Key("categories");
-    w.BeginArray();
-    for (const std::string& c : h.categories) w.String(c);
-    w.EndArray();
-    w.Key("publishedAt");
-    if (h.published_at.empty()) {
-      w.Null();
-    } else {
-      w.String(HfTimestamp(h.published_at, ""));
-    }
-    w.Key("upvotes");
-    w.Int(h.upvotes);
-    w.Key("score");
-    w.Double(h.score);
-    w.Key("snippet");
-    w.String(h.snippet);
-    w.EndObject();
+    ASSIGN_OR_RETURN(std::optional<Paper> paper, store->GetPaper(h.id));
+    if (!paper) continue;
+    ASSIGN_OR_RETURN(PaperListing listing, LoadPaperListing(*store, paper->id));
+    WriteHfSearchItem(w, *paper, listing, h.score, h.snippet);
   }
   w.EndArray();
   return w.Take();
@@ -88,7 +71,9 @@ Response Search(const Context& ctx, const Request& req) {
   options.category = std::string(req.Param("category"));
   auto results = ctx.index->Search(q, options);
   if (!results) return FromSearchError(results.error());
-  Response r = MakeResponse(200, "application/json", HitsJson(results->hits));
+  auto body = ItemsJson(ctx, results->hits);
+  if (!body) return JsonErrorResponse(body.error());
+  Response r = MakeResponse(200, "application/json", std::move(*body));
   r.headers.emplace_back("X-Total-Count", std::to_string(results->total_estimate));
   if (!results->did_you_mean.empty()) {
     // Header values must not carry line breaks; the correction is query text.
@@ -105,7 +90,9 @@ Response Related(const Context& ctx, const Request& req, std::string_view id) {
   if (!limit) return JsonError(400, limit.error().message);
   auto hits = ctx.index->Related(id, static_cast<int>(*limit));
   if (!hits) return FromSearchError(hits.error());
-  return MakeResponse(200, "application/json", HitsJson(*hits));
+  auto body = ItemsJson(ctx, *hits);
+  if (!body) return JsonErrorResponse(body.error());
+  return MakeResponse(200, "application/json", std::move(*body));
 }
 
 }  // namespace

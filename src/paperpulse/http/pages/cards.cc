@@ -37,6 +37,11 @@ TemplateData DailyCard(const DailyItem& item, bool show_date) {
   }
   if (IsHttpUrl(e.project_page)) card.set("project_page", e.project_page);
   if (!e.submitted_by.empty()) card.set("submitted_by", CleanText(e.submitted_by));
+  if (!e.organization.empty()) {
+    card.set("org_href", OrganizationPath(e.organization));
+    card.set("org_name",
+             CleanText(e.organization_fullname.empty() ? e.organization : e.organization_fullname));
+  }
   if (show_date) card.set("date_label", DisplayDate(e.date));
   return card;
 }
@@ -60,6 +65,8 @@ std::string CommentsLabel(int64_t n) {
 }
 
 std::string AuthorPath(std::string_view name) { return "/authors/" + UrlEncode(name); }
+
+std::string OrganizationPath(std::string_view name) { return "/papers/org/" + UrlEncode(name); }
 
 CardViewer ViewerOfCards(const Context& ctx, const Request& req,
                          const std::optional<auth::Principal>& viewer, const TemplateData& cards) {

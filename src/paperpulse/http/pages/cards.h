@@ -19,7 +19,8 @@ namespace paperpulse::http {
 inline constexpr size_t kCardAuthors = 4;
 
 // A card for a paper listed on a day: title, authors, abstract excerpt,
-// upvotes, comments, GitHub and project links when known.
+// upvotes, comments, GitHub and project links and the submitting
+// organisation (linked to its page) when known.
 TemplateData DailyCard(const DailyItem& item, bool show_date);
 
 // A card for a search hit (or related paper): title, authors, the
@@ -32,6 +33,10 @@ std::string CommentsLabel(int64_t n);
 
 // "/authors/Ada%20Lovelace": the author page of `name`.
 std::string AuthorPath(std::string_view name);
+
+// "/papers/org/Tsinghua": the page of the papers organisation `name` (its
+// account name on Hugging Face) submitted.
+std::string OrganizationPath(std::string_view name);
 
 // Who looks at a card list, for its vote and save buttons: the forms post
 // to /papers/{id}/upvote and /papers/{id}/save with the reader's CSRF token

@@ -38,6 +38,7 @@ Response RenderPage(const Context& ctx, int status, std::string_view content_tem
     layout.set("feed_url", info.feed_url);
     layout.set("feed_title", info.feed_title);
   }
+  if (!info.markdown_url.empty()) layout.set("markdown_url", info.markdown_url);
   layout.set("math", info.math);
   layout.set("header_search", info.header_search);
   layout.set("nav_daily", info.nav == PageInfo::Nav::kDaily);

@@ -30,6 +30,7 @@ struct PageInfo {
   std::string query;           // prefills the search box
   std::string feed_url;        // an Atom feed for this page, if any
   std::string feed_title;
+  std::string markdown_url;   // the page as Markdown (rel="alternate"), if any
   bool math = false;          // load KaTeX
   bool header_search = true;  // false where the page has its own search form
   enum class Nav { kNone, kDaily, kTrending, kSearch, kLibrary, kLists } nav = Nav::kNone;

@@ -93,7 +93,52 @@ class PagesTest : public ::testing::Test {
     return app.Handle(r);
   }
 
+  // GET `path` with an Accept header.
+  static Response GetAccepting(App& app, std::string path, std::string accept) {
+    Request r;
+    r.method = "GET";
+    r.path = path;
+    r.target = path;
+    r.headers.emplace_back("accept", std::move(accept));
+    return app.Handle(r);
+  }
+
   static std::string Body(const Response& r) { return std::string(r.body.view()); }
+
+  static std::string Header(const Response& r, std::string_view name) {
+    std::string values;
+    for (const auto& [k, v] : r.headers) {
+      if (k == name) values += (values.empty() ? "" : ", ") + v;
+    }
+    return values;
+  }
+
+  // Lists papers with Hugging Face's extras: 1810.04805 by Tsinghua with an
+  // AI summary and keywords, the hostile 2405.04517 by an organisation whose
+  // names are markup; 1706.03762 keeps its plain entry.
+  void AddHfEntries() {
+    auto store = storage::Store::Open(options_);
+    ASSERT_TRUE(store) << store.error().ToString();
+    DailyEntry bert;
+    bert.date = "2024-05-08";
+    bert.paper_id = "1810.04805";
+    bert.upvotes = 7;
+    bert.organization = "Tsinghua";
+    bert.organization_fullname = "Tsinghua University";
+    bert.ai_summary = "BERT pre-trains $x<y$ bidirectional encoders.";
+    bert.ai_keywords = {"masked language model", "fine-tuning"};
+    ASSERT_TRUE((*store)->UpsertDailyEntry(bert));
+    DailyEntry evil;
+    evil.date = "2024-05-09";
+    evil.paper_id = "2405.04517";
+    evil.organization = "evil\"org";
+    evil.organization_fullname = "<script>alert(4)</script> Lab";
+    evil.ai_summary = "<img src=x onerror=alert(5)>";
+    evil.ai_keywords = {"\"><img src=x onerror=alert(6)>"};
+    ASSERT_TRUE((*store)->UpsertDailyEntry(evil));
+    Paper old = MakePaper("hep-th/9901001", "Old Style", {"Ed Witten"}, "Strings $\\alpha'$.");
+    ASSERT_TRUE((*store)->UpsertPaper(old));
+  }
 
   std::filesystem::path dir_;
   storage::StoreOptions options_;
@@ -160,6 +205,93 @@ TEST_F(PagesTest, WithoutAnIndexSearchAnswers503AndPapersStillWork) {
   Response paper = Get(*app, "/papers/1706.03762");
   EXPECT_EQ(paper.status, 200);
   EXPECT_THAT(Body(paper), Not(HasSubstr("Related papers")));
+}
+
+TEST_F(PagesTest, CardsAndPaperPagesShowTheOrganisationLinkedToItsPage) {
+  AddHfEntries();
+  auto app = MakeApp(nullptr);
+  Response day = Get(*app, "/papers/date/2024-05-08");
+  ASSERT_EQ(day.status, 200) << Body(day);
+  EXPECT_THAT(Body(day), HasSubstr("<p class=\"org\">by <a href=\"/papers/org/Tsinghua\">Tsinghua "
+                                   "University</a></p>"));
+  Response paper = Get(*app, "/papers/1810.04805");
+  ASSERT_EQ(paper.status, 200);
+  EXPECT_THAT(Body(paper), HasSubstr("href=\"/papers/org/Tsinghua\">Tsinghua University</a>"));
+  // No organisation, no line.
+  EXPECT_THAT(Body(Get(*app, "/papers/1706.03762")), Not(HasSubstr("class=\"paper-org\"")));
+
+  Response evil = Get(*app, "/papers/date/2024-05-09");
+  ASSERT_EQ(evil.status, 200);
+  EXPECT_THAT(Body(evil), HasSubstr("href=\"/papers/org/evil%22org\""));
+  EXPECT_THAT(Body(evil), HasSubstr("&lt;script&gt;alert(4)&lt;/script&gt; Lab"));
+  EXPECT_THAT(Body(evil), Not(HasSubstr("<script>alert(4)")));
+}
+
+TEST_F(PagesTest, OrganisationPageListsItsPapersOnly) {
+  AddHfEntries();
+  auto app = MakeApp(nullptr);
+  Response r = Get(*app, "/papers/org/Tsinghua");
+  ASSERT_EQ(r.status, 200) << Body(r);
+  EXPECT_THAT(Body(r), HasSubstr("<h1>Tsinghua University</h1>"));
+  EXPECT_THAT(Body(r), HasSubstr("href=\"/papers/1810.04805\""));
+  EXPECT_THAT(Body(r), Not(HasSubstr("href=\"/papers/1706.03762\"")));
+  EXPECT_THAT(Body(r), Not(HasSubstr("href=\"/papers/2405.04517\"")));
+  // Names compare exactly, as Hugging Face's do.
+  EXPECT_EQ(Get(*app, "/papers/org/tsinghua").status, 404);
+  EXPECT_EQ(Get(*app, "/papers/org/Nobody").status, 404);
+  EXPECT_EQ(Get(*app, "/papers/org/Tsinghua", {{"page", "2"}}).status, 404);
+  EXPECT_EQ(Get(*app, "/papers/org/Tsinghua", {{"page", "0"}}).status, 400);
+  Response evil = Get(*app, "/papers/org/evil\"org");
+  ASSERT_EQ(evil.status, 200);
+  EXPECT_THAT(Body(evil), HasSubstr("<h1>&lt;script&gt;alert(4)&lt;/script&gt; Lab</h1>"));
+  EXPECT_THAT(Body(evil), Not(HasSubstr("<script>alert(4)")));
+}
+
+TEST_F(PagesTest, PaperPageShowsTheAiSummaryAndKeywordsOnlyWhenKnown) {
+  AddHfEntries();
+  auto app = MakeApp(nullptr);
+  std::string bert = Body(Get(*app, "/papers/1810.04805"));
+  EXPECT_THAT(bert, HasSubstr("machine-written, from Hugging Face"));
+  EXPECT_THAT(bert, HasSubstr("BERT pre-trains $x&lt;y$ bidirectional encoders."));
+  EXPECT_THAT(bert,
+              HasSubstr("<a class=\"chip\" href=\"/search?q=%22masked%20language%20model%22\">"
+                        "masked language model</a>"));
+  std::string plain = Body(Get(*app, "/papers/1706.03762"));
+  EXPECT_THAT(plain, Not(HasSubstr("AI summary")));
+  EXPECT_THAT(plain, Not(HasSubstr("ai-keywords")));
+  std::string evil = Body(Get(*app, "/papers/2405.04517"));
+  EXPECT_THAT(evil, HasSubstr("&lt;img src=x onerror=alert(5)&gt;"));
+  EXPECT_THAT(evil, Not(HasSubstr("<img src=x")));
+}
+
+TEST_F(PagesTest, PaperAsMarkdownByPathAndByAccept) {
+  AddHfEntries();
+  auto app = MakeApp(nullptr);
+  Response md = Get(*app, "/papers/1810.04805.md");
+  ASSERT_EQ(md.status, 200) << Body(md);
+  EXPECT_EQ(md.content_type, "text/markdown; charset=utf-8");
+  EXPECT_THAT(Body(md), ::testing::StartsWith("# BERT: Pre-training of Deep Bidirectional"));
+  EXPECT_THAT(Body(md), HasSubstr("- **Organization:** Tsinghua University\n"));
+  EXPECT_THAT(Body(md), HasSubstr("BERT pre-trains $x<y$ bidirectional encoders."));
+  Response old = Get(*app, "/papers/hep-th/9901001.md");
+  ASSERT_EQ(old.status, 200) << Body(old);
+  EXPECT_THAT(Body(old), HasSubstr("Strings $\\alpha'$."));
+  EXPECT_EQ(Get(*app, "/papers/2401.99999.md").status, 404);
+  EXPECT_EQ(Get(*app, "/papers/not-an-id.md").status, 404);
+
+  Response negotiated = GetAccepting(*app, "/papers/1810.04805", "text/markdown");
+  EXPECT_EQ(negotiated.content_type, "text/markdown; charset=utf-8");
+  EXPECT_EQ(Body(negotiated), Body(md));
+  EXPECT_THAT(Header(negotiated, "Vary"), HasSubstr("Accept"));
+  Response browser =
+      GetAccepting(*app, "/papers/1810.04805", "text/html,application/xhtml+xml,*/*;q=0.8");
+  EXPECT_EQ(browser.content_type, "text/html; charset=utf-8");
+  EXPECT_THAT(Header(browser, "Vary"), HasSubstr("Accept"));
+  EXPECT_THAT(Header(browser, "Link"),
+              HasSubstr("</papers/1810.04805.md>; rel=\"alternate\"; type=\"text/markdown\""));
+  EXPECT_THAT(Body(browser), HasSubstr("href=\"/papers/1810.04805.md\""));
+  EXPECT_EQ(GetAccepting(*app, "/papers/2401.99999", "text/markdown").content_type,
+            "text/plain; charset=utf-8");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// The paper page ("/papers/{id}", with its discussion) and its BibTeX
-// ("/papers/{id}/bibtex").
+// The paper page ("/papers/{id}", with its discussion), its BibTeX
+// ("/papers/{id}/bibtex") and its Markdown ("/papers/{id}.md", or the page
+// asked for text/markdown).
 #include <spdlog/spdlog.h>
 
 #include "paperpulse/base/arxiv_id.h"
@@ -10,6 +11,7 @@
 #include "paperpulse/http/pages/cards.h"
 #include "paperpulse/http/pages/pages.h"
 #include "paperpulse/http/pages/routes.h"
+#include "paperpulse/http/paper_markdown.h"
 #include "paperpulse/http/reading_lists.h"
 #include "paperpulse/http/status.h"
 #include "paperpulse/http/text.h"
@@ -52,6 +54,31 @@ void SetIfAny(TemplateData& data, const std::string& key, std::string value) {
 }
 
 std::string SearchPath(std::string_view query) { return "/search?q=" + UrlEncode(query); }
+
+// The organisation that submitted the paper, and Hugging Face's
+// machine-written summary and keywords, when a listing has them.
+void AddExtras(TemplateData& data, const std::vector<DailyEntry>& entries) {
+  PaperExtras x = NewestExtras(entries);
+  if (!x.organization.empty()) {
+    data.set("org_href", OrganizationPath(x.organization));
+    data.set("org_name",
+             CleanText(x.organization_fullname.empty() ? x.organization : x.organization_fullname));
+  }
+  SetIfAny(data, "ai_summary", CleanText(x.ai_summary));
+  TemplateData keywords{TemplateData::type::list};
+  for (const std::string& k : x.ai_keywords) {
+    TemplateData d;
+    d.set("name", CleanText(k));
+    // A phrase query: the keyword's words together, as they are meant.
+    d.set("href", SearchPath("\"" + k + "\""));
+    keywords.push_back(d);
+  }
+  if (!x.ai_keywords.empty()) {
+    data.set("ai_keywords", keywords);
+    data.set("has_ai_keywords", true);
+  }
+  data.set("has_ai", !x.ai_summary.empty() || !x.ai_keywords.empty());
+}
 
 // Community data over all the days the paper was listed: the best upvote
 // and comment counts (numComments: imported and visible local comments)
@@ -270,6 +297,7 @@ Response PaperPage(const Context& ctx, const Request& req, std::string_view raw_
   data.set("bibtex_url", "/papers/" + p.id + "/bibtex");
   data.set("bibtex", CleanText(Bibtex(p)));
   data.set("api_url", "/api/papers/" + p.id);
+  data.set("markdown_url", "/papers/" + p.id + ".md");
   SetIfAny(data, "submitted", DisplayDate(p.submitted));
   if (!p.updated.empty() && p.updated.substr(0, 10) != p.submitted.substr(0, 10)) {
     data.set("updated", DisplayDate(p.updated));
@@ -299,6 +327,7 @@ Response PaperPage(const Context& ctx, const Request& req, std::string_view raw_
     SetIfAny(data, "license", CleanText(p.license));
   }
   AddCommunity(data, (*loaded)->entries, (*loaded)->popularity);
+  AddExtras(data, (*loaded)->entries);
   AddVersions(data, p);
   auto viewer = PageViewer(ctx, req);
   if (Status s = AddDiscussion(ctx, data, p, viewer); !s) return TemplateErrorPage(s.error());
@@ -322,9 +351,43 @@ Response PaperPage(const Context& ctx, const Request& req, std::string_view raw_
   info.canonical_path = self_path;
   info.feed_url = self_path + "/comments.atom";
   info.feed_title = "Comments on arXiv:" + p.id;
+  info.markdown_url = self_path + ".md";
   info.math = true;
   info.viewer = std::move(viewer);
   return RenderPage(ctx, 200, "paper", std::move(data), info);
+}
+
+// The paper as Markdown; errors as plain text, like the BibTeX's.
+Response MarkdownPage(const Context& ctx, std::string_view raw_id) {
+  auto loaded = LoadPaper(ctx, raw_id);
+  if (!loaded) {
+    return MakeResponse(HttpStatus(loaded.error().code), "text/plain; charset=utf-8",
+                        ClientMessage(loaded.error(), "pages") + "\n");
+  }
+  if (!*loaded) return MakeResponse(404, "text/plain; charset=utf-8", "no such paper\n");
+  Response r =
+      MakeResponse(200, "text/markdown; charset=utf-8",
+                   PaperMarkdown((*loaded)->paper, (*loaded)->entries, ctx.options.base_url));
+  // Shown as text even by a browser that would guess otherwise.
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
+// The paper page, or its Markdown when the request's Accept prefers it.
+// Either answer carries Vary: Accept, so that caches keep them apart; the
+// page also names its Markdown in a Link header (RFC 8288), for clients
+// that read headers only.
+Response NegotiatedPaperPage(const Context& ctx, const Request& req, std::string_view raw_id) {
+  bool markdown = PrefersMarkdown(req.Header("accept"));
+  Response r = markdown ? MarkdownPage(ctx, raw_id) : PaperPage(ctx, req, raw_id);
+  r.headers.emplace_back("Vary", "Accept");
+  if (!markdown && r.status == 200) {
+    if (auto id = ParseArxivId(raw_id)) {
+      r.headers.emplace_back(
+          "Link", "</papers/" + id->base + ".md>; rel=\"alternate\"; type=\"text/markdown\"");
+    }
+  }
+  return r;
 }
 
 Response BibtexPage(const Context& ctx, std::string_view raw_id) {
@@ -346,9 +409,20 @@ void AddPaperRoutes(Router& router, const Context& ctx) {
       {"paper_bibtex", "/papers/{id...}/bibtex", [&ctx](const Request&, const PathParams& params) {
          return BibtexPage(ctx, params.Get("id"));
        }});
-  router.Add({"paper", "/papers/{id...}", [&ctx](const Request& req, const PathParams& params) {
-                return PaperPage(ctx, req, params.Get("id"));
-              }});
+  router.Add(
+      {"paper_markdown", "/papers/{id...}.md", [&ctx](const Request&, const PathParams& params) {
+         return MarkdownPage(ctx, params.Get("id"));
+       }});
+  router.Add({.name = "paper",
+              .pattern = "/papers/{id...}",
+              .handler =
+                  [&ctx](const Request& req, const PathParams& params) {
+                    return NegotiatedPaperPage(ctx, req, params.Get("id"));
+                  },
+              .variant =
+                  [](const Request& req) {
+                    return std::string(PrefersMarkdown(req.Header("accept")) ? "markdown" : "");
+                  }});
 }
 
 }  // namespace paperpulse::http

@@ -12,6 +12,7 @@ void AddPageRoutes(Router& router, const Context& ctx) {
   AddLibraryRoutes(router, ctx);
   AddCommentRoutes(router, ctx);
   AddReadingListRoutes(router, ctx);
+  AddOrganizationRoutes(router, ctx);
   AddPaperRoutes(router, ctx);
 }
 

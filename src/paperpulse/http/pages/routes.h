@@ -9,8 +9,9 @@ namespace paperpulse::http {
 // "/", "/papers/date|week|month/...", "/papers/trending" (lists.cc).
 void AddListRoutes(Router& router, const Context& ctx);
 
-// "/papers/{id}" and "/papers/{id}/bibtex" (paper.cc). Add after the list
-// routes: "/papers/{id...}" matches any path under /papers/.
+// "/papers/{id}" (HTML, or Markdown for an Accept that prefers it),
+// "/papers/{id}.md" and "/papers/{id}/bibtex" (paper.cc). Add after the
+// list routes: "/papers/{id...}" matches any path under /papers/.
 void AddPaperRoutes(Router& router, const Context& ctx);
 
 // "/login", "/login/confirm", "/logout", "/settings" and the form targets
@@ -33,6 +34,10 @@ void AddCommentRoutes(Router& router, const Context& ctx);
 // "/lists", "/lists/{owner}/{slug}" with its feed and BibTeX, and the list
 // forms (reading_lists.cc). Add before AddPaperRoutes.
 void AddReadingListRoutes(Router& router, const Context& ctx);
+
+// "/papers/org/{name}": an organisation's papers (orgs.cc). Add before
+// AddPaperRoutes.
+void AddOrganizationRoutes(Router& router, const Context& ctx);
 
 // "/search" and "/authors/{name}" (search.cc).
 void AddSearchRoutes(Router& router, const Context& ctx);
