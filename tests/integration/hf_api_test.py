@@ -19,7 +19,6 @@ On SQLite, then on PostgreSQL when PAPERPULSE_TEST_PG is set.
 
 usage: hf_api_test.py PAPERPULSE_BINARY   (run by ctest)
 """
-import ast
 import json
 import os
 import re
@@ -34,6 +33,7 @@ import urllib.parse
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 import pp_http  # noqa: E402
 import pp_server  # noqa: E402
+from pp_hf import hf_items  # noqa: E402
 from pp_community import PG_ENV, drop_database, pg_url, psql  # noqa: E402
 
 BIN = None
@@ -54,13 +54,6 @@ LATE_SOURCES = [os.path.join(HF_DAILY, d + ".json") for d in
 WAIT_SECONDS = 120
 
 STATE = {}
-
-
-def hf_items(day):
-    """The real HF file of `day` (items given as Python repr strings parsed)."""
-    with open(os.path.join(HF_DAILY, day + ".json"), encoding="utf-8") as f:
-        raw = json.load(f)
-    return [ast.literal_eval(x) if isinstance(x, str) else x for x in raw]
 
 
 def request(path):
@@ -90,15 +83,6 @@ def order_key(paper_id):
     return ((1900 if yy >= 91 else 2000) + yy, int(m.group(2)), int(m.group(3)), paper_id)
 
 
-def wait_for(what, predicate):
-    deadline = time.time() + WAIT_SECONDS
-    while time.time() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError("gave up waiting for " + what)
-
-
 def index_complete():
     code, _, body = request("/healthz")
     return code == 200 and json.loads(body).get("index_lag") == 0 and \
@@ -125,7 +109,7 @@ def set_up():
     STATE["proc"], STATE["port"], STATE["log"] = pp_server.start_server(
         BIN, STATE["data"], STATE["log_path"], "--no-harvest", "--no-access-log",
         "--cache-ttl-ms", "0", *(["--db", STATE["db"]] if STATE["db"] else []))
-    wait_for("the first index build", index_complete)
+    pp_server.wait_for("the first index build", index_complete, timeout=WAIT_SECONDS)
 
 
 def tear_down():

@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
@@ -89,15 +88,6 @@ def authors(item):
     return [a["name"] for a in item["paper"]["authors"]]
 
 
-def wait_for(what, predicate):
-    deadline = time.time() + WAIT_SECONDS
-    while time.time() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError("gave up waiting for " + what)
-
-
 def index_ready():
     code, _, _ = request(search_path("quantum"))
     return code == 200
@@ -113,7 +103,7 @@ def setUpModule():
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     STATE["log_path"] = os.path.join(STATE["tmp"], "serve.log")
     STATE["proc"], STATE["port"], STATE["log"] = start_server(STATE["data"], STATE["log_path"])
-    wait_for("the first index build", index_ready)
+    pp_server.wait_for("the first index build", index_ready, timeout=WAIT_SECONDS)
 
 
 def tearDownModule():
@@ -237,15 +227,17 @@ class SearchApiTest(unittest.TestCase):
             f.write(json.dumps(LIVE_RECORD) + "\n")
         subprocess.run([BIN, "import", "-q", "--data-dir", STATE["data"], path], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for("the imported paper in the index", lambda: ids("zyxwvut") == [LIVE_ID])
+        pp_server.wait_for("the imported paper in the index",
+                           lambda: ids("zyxwvut") == [LIVE_ID], timeout=WAIT_SECONDS)
         hit = search("zyxwvut quasicrystals")[0][0]
         self.assertIn("&lt;script&gt;", hit["snippet"])
         self.assertNotIn("<script>", hit["snippet"])
         # Accent-insensitive author search.
         self.assertEqual(ids("author:quillfeather"), [LIVE_ID])
         self.assertEqual(ids('author:"Zoe Quillfeather"'), [LIVE_ID])
-        wait_for("index lag 0 in /healthz",
-                 lambda: json.loads(request("/healthz")[2]).get("index_lag") == 0)
+        pp_server.wait_for("index lag 0 in /healthz",
+                           lambda: json.loads(request("/healthz")[2]).get("index_lag") == 0,
+                           timeout=WAIT_SECONDS)
 
     def test_zzz_deleted_index_is_rebuilt_on_start(self):
         stop_server(STATE["proc"], STATE["log"])
@@ -256,7 +248,7 @@ class SearchApiTest(unittest.TestCase):
         self.assertIn(code, (200, 503), body[:200])
         if code == 200:
             self.assertEqual(json.loads(body)[0]["paper"]["id"], KNOWN_ID)
-        wait_for("the rebuilt index", index_ready)
+        pp_server.wait_for("the rebuilt index", index_ready, timeout=WAIT_SECONDS)
         self.assertEqual(ids(KNOWN_TITLE)[0], KNOWN_ID)
         self.assertEqual(ids("zyxwvut"), [LIVE_ID])
 

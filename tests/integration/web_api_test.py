@@ -24,6 +24,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 import pp_http  # noqa: E402
 import pp_server  # noqa: E402
+from pp_hf import hf_items  # noqa: E402
 
 try:
     import feedparser
@@ -55,13 +56,6 @@ ISO_TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 RAW_MARKUP = [b"<script>alert", b"<img src=x", b"<b>tags", b"onerror=alert(1)>"]
 
 STATE = {}
-
-
-def hf_items(day):
-    """The real HF file of `day`, Python-repr items parsed as HF sent them."""
-    with open(os.path.join(HF_DAILY, day + ".json"), encoding="utf-8") as f:
-        raw = json.load(f)
-    return [ast.literal_eval(x) if isinstance(x, str) else x for x in raw]
 
 
 def ws(s):

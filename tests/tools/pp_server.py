@@ -40,6 +40,17 @@ def start_server(binary, data_dir, log_path, *extra, timeout=30):
         raise AssertionError("server did not start:\n" + f.read()[-4000:].decode("utf-8", "replace"))
 
 
+def wait_for(what, predicate, timeout=120):
+    """Polls predicate() every 0.2 s until it is true; AssertionError naming
+    `what` after `timeout` seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError("gave up waiting for " + what)
+
+
 def stop_process(proc, timeout=10):
     """SIGTERM to `proc` if it still runs, SIGKILL after `timeout` s; None is fine."""
     if proc is not None and proc.poll() is None:
