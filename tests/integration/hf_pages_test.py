@@ -86,7 +86,7 @@ def cards(body):
 def org_links(fragment):
     """(href, text) of the organisation links in `fragment`, text unescaped."""
     return [(html.unescape(h), html.unescape(t).strip())
-            for h, t in re.findall(r'by <a (?:class="org" )?href="([^"]+)">([^<]*)</a>', fragment)]
+            for h, t in re.findall(r'<p class="(?:paper-)?org"><a (?:class="org" )?href="([^"]+)">([^<]*)</a>', fragment)]
 
 
 def ai_panel(body):

@@ -212,7 +212,7 @@ TEST_F(PagesTest, CardsAndPaperPagesShowTheOrganisationLinkedToItsPage) {
   auto app = MakeApp(nullptr);
   Response day = Get(*app, "/papers/date/2024-05-08");
   ASSERT_EQ(day.status, 200) << Body(day);
-  EXPECT_THAT(Body(day), HasSubstr("<p class=\"org\">by <a href=\"/papers/org/Tsinghua\">Tsinghua "
+  EXPECT_THAT(Body(day), HasSubstr("<p class=\"org\"><a href=\"/papers/org/Tsinghua\">Tsinghua "
                                    "University</a></p>"));
   Response paper = Get(*app, "/papers/1810.04805");
   ASSERT_EQ(paper.status, 200);
