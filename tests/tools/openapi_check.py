@@ -16,7 +16,11 @@ import json
 import re
 import sys
 
-import jsonschema
+try:
+    import jsonschema
+except ImportError:  # a python3 (pyenv, venv) without Debian's python3-jsonschema
+    sys.path.append("/usr/lib/python3/dist-packages")
+    import jsonschema
 
 # Operation fields of a Path Item Object.
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

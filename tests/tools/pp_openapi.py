@@ -12,10 +12,15 @@ import gzip
 import json
 import os
 import re
+import sys
 import threading
 import urllib.parse
 
-import jsonschema
+try:
+    import jsonschema
+except ImportError:  # a python3 (pyenv, venv) without Debian's python3-jsonschema
+    sys.path.append("/usr/lib/python3/dist-packages")
+    import jsonschema
 
 DOCUMENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src",
                         "paperpulse", "http", "openapi.json")
