@@ -24,6 +24,7 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import pp_community  # noqa: E402
+import pp_http  # noqa: E402
 import pp_server  # noqa: E402
 from pp_client import Client, link_token, run_concurrently, with_retry  # noqa: E402
 from pp_community import (FIXTURE, HF_DAYS, kaggle_ids, needs_postgres,  # noqa: E402
@@ -156,18 +157,13 @@ class SignInTest(unittest.TestCase):
         status, _, raw = c.request("POST", "/api/login", headers={"Content-Type": "application/json"})
         self.assertEqual(status, 400)
         # An empty body has no fields (400 above); a body of another type is 415.
-        conn = http.client.HTTPConnection("127.0.0.1", SITE.port, timeout=30)
-        conn.request("POST", "/api/login", body=b"email=a@b.example",
-                     headers={"Content-Type": "text/plain"})
-        self.assertEqual(conn.getresponse().status, 415)
-        conn.close()
-        conn = http.client.HTTPConnection("127.0.0.1", SITE.port, timeout=30)
-        conn.request("POST", "/api/login", body=b"{not json",
-                     headers={"Content-Type": "application/json"})
-        resp = conn.getresponse()
-        self.assertEqual(resp.status, 400)
-        self.assertIn("error", json.loads(resp.read()))
-        conn.close()
+        status, _, _ = pp_http.request(SITE.port, "/api/login", "POST", body=b"email=a@b.example",
+                                       headers={"Content-Type": "text/plain"})
+        self.assertEqual(status, 415)
+        status, _, body = pp_http.request(SITE.port, "/api/login", "POST", body=b"{not json",
+                                          headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 400)
+        self.assertIn("error", json.loads(body))
 
     def test_login_mail_flood_is_limited(self):
         c = Client(SITE.port)

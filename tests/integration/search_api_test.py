@@ -8,7 +8,6 @@ query answered 400 with a message, never 500.
 
 usage: search_api_test.py PAPERPULSE_BINARY   (run by ctest)
 """
-import http.client
 import json
 import os
 import re
@@ -19,6 +18,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import pp_http  # noqa: E402
 import pp_server  # noqa: E402
 import urllib.parse
 
@@ -59,13 +59,7 @@ def stop_server(proc, log):
 
 
 def request(path):
-    conn = http.client.HTTPConnection("127.0.0.1", STATE["port"], timeout=30)
-    try:
-        conn.request("GET", path)
-        r = conn.getresponse()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-    finally:
-        conn.close()
+    return pp_http.request(STATE["port"], path)
 
 
 def search_path(q, **params):
