@@ -726,7 +726,7 @@ class DeliveryCases:
         self.assertEqual(run.delivery, dict(sent=0, deferred=1, failed=0, bounced=0), run)
         self.assertIn("1 waiting for a retry", run.stdout)
         self.assertEqual(site.metrics(), dict(size=1, sent=1, failed=0, deferrals=2))
-        time.sleep(1)
+        time.sleep(2.5)  # the 1 s back-off, rounded up to whole seconds
         run = site.digest("--date", "2026-06-30", smtp=port)
         self.assertEqual(run.returncode, 0, run)
         self.assertEqual(run.render["already"], 1, run)
