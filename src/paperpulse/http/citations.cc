@@ -9,6 +9,7 @@
 
 #include "paperpulse/base/arxiv_id.h"
 #include "paperpulse/base/strings.h"
+#include "paperpulse/base/tex.h"
 #include "paperpulse/http/json_writer.h"
 #include "paperpulse/http/text.h"
 
@@ -208,121 +209,12 @@ std::string ArxivIdOfDoi(std::string_view doi) {
 
 // ---- TeX to text ----
 
-// Precomposed letters per accent command: pairs of an ASCII base letter and
-// its accented UTF-8 form.
-std::string_view AccentTable(char accent) {
-  switch (accent) {
-    case '"':
-      return "AÄEËIÏOÖUÜYŸaäeëiïoöuüyÿ";
-    case '\'':
-      return "AÁCĆEÉIÍLĹNŃOÓRŔSŚUÚYÝZŹaácćeéiílĺnńoórŕsśuúyýzź";
-    case '`':
-      return "AÀEÈIÌOÒUÙaàeèiìoòuù";
-    case '^':
-      return "AÂCĈEÊGĜHĤIÎJĴOÔSŜUÛWŴYŶaâcĉeêgĝhĥiîjĵoôsŝuûwŵyŷ";
-    case '~':
-      return "AÃIĨNÑOÕUŨaãiĩnñoõuũ";
-    case '=':
-      return "AĀEĒIĪOŌUŪaāeēiīoōuū";
-    case '.':
-      return "CĊEĖGĠIİZŻcċeėgġzż";
-    case 'u':
-      return "AĂGĞUŬaăgğuŭ";
-    case 'v':
-      return "CČDĎEĚNŇRŘSŠTŤZŽcčdďeěnňrřsštťzž";
-    case 'H':
-      return "OŐUŰoőuű";
-    case 'c':
-      return "CÇSŞTŢcçsştţ";
-    case 'k':
-      return "AĄEĘaąeę";
-    case 'r':
-      return "AÅUŮaåuů";
-    default:
-      return {};
-  }
-}
-
-// The combining mark of an accent command, for letters without a
-// precomposed form (the text then still reads right).
-uint32_t CombiningMark(char accent) {
-  switch (accent) {
-    case '"':
-      return 0x308;
-    case '\'':
-      return 0x301;
-    case '`':
-      return 0x300;
-    case '^':
-      return 0x302;
-    case '~':
-      return 0x303;
-    case '=':
-      return 0x304;
-    case '.':
-      return 0x307;
-    case 'u':
-      return 0x306;
-    case 'v':
-      return 0x30C;
-    case 'H':
-      return 0x30B;
-    case 'c':
-      return 0x327;
-    case 'k':
-      return 0x328;
-    case 'r':
-      return 0x30A;
-    case 'd':
-      return 0x323;
-    case 'b':
-      return 0x331;
-    default:
-      return 0;
-  }
-}
-
-void AppendAccented(std::string& out, char accent, char base) {
-  std::string_view table = AccentTable(accent);
-  for (size_t i = 0; i < table.size();) {
-    char letter = table[i++];
-    size_t len = 1;
-    auto lead = static_cast<unsigned char>(table[i]);
-    if (lead >= 0xF0) {
-      len = 4;
-    } else if (lead >= 0xE0) {
-      len = 3;
-    } else if (lead >= 0xC0) {
-      len = 2;
-    }
-    if (letter == base) {
-      out.append(table.substr(i, len));
-      return;
-    }
-    i += len;
-  }
-  out.push_back(base);
-  AppendUtf8(out, CombiningMark(accent));
-}
-
 // Letters and symbols written as control words ("\ss", "\o", "\LaTeX").
 std::optional<std::string_view> ControlWordText(std::string_view word) {
+  if (auto letter = TexLetterWord(word)) return letter;
   // "\textbackslash" is how Zotero writes the backslash of TeX math it
   // escaped ("\${\textbackslash}alpha\$"), so that math reads on as TeX.
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 23> kWords = {{
-      {"ss", "ß"},
-      {"o", "ø"},
-      {"O", "Ø"},
-      {"ae", "æ"},
-      {"AE", "Æ"},
-      {"oe", "œ"},
-      {"OE", "Œ"},
-      {"aa", "å"},
-      {"AA", "Å"},
-      {"l", "ł"},
-      {"L", "Ł"},
-      {"i", "ı"},
-      {"j", "ȷ"},
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kWords = {{
       {"LaTeX", "LaTeX"},
       {"TeX", "TeX"},
       {"textendash", "–"},
@@ -441,7 +333,7 @@ std::string TexToText(std::string_view s) {
       while (k < s.size() && IsSpace(s[k])) ++k;  // TeX eats the spaces after a control word
       i = k;
       if (IsAccentWord(word)) {
-        if (auto base = AccentBase(s, i)) AppendAccented(out, word[0], *base);
+        if (auto base = AccentBase(s, i)) AppendTexAccented(out, word[0], *base);
       } else if (auto text = ControlWordText(word)) {
         out.append(*text);
         // TeX would also eat the space after "\LaTeX" or "\ldots", but
@@ -454,7 +346,7 @@ std::string TexToText(std::string_view s) {
       i += 2;
       if (std::string_view("\"'`^~=.").find(symbol) != npos) {
         if (auto base = AccentBase(s, i)) {
-          AppendAccented(out, symbol, *base);
+          AppendTexAccented(out, symbol, *base);
         } else {
           out.push_back(symbol);  // "\~{}" is a tilde, "\'" alone an apostrophe
         }

@@ -16,8 +16,9 @@ std::vector<std::string> SplitArxivAuthors(std::string_view authors);
 
 // Converts the TeX accent and letter macros that occur in arXiv names and
 // titles to UTF-8: \'a \'{a} {\'a} \"o \`e \^o \~n \c{c} \v{s} \H{o} \u{a}
-// \={a} \.{z} \k{a} \r{a}, \ss \o \O \aa \AA \ae \AE \oe \l \L \i. Anything
-// else is left as it is (math such as $\alpha$ is kept for KaTeX).
+// \={a} \.{z} \k{a} \r{a} \d{a} \b{a}, \ss \o \O \aa \AA \ae \AE \oe \l \L \i \j
+// (the tables of base/tex.h). Anything else is left as it is (math such as
+// $\alpha$ is kept for KaTeX).
 std::string TexToUnicode(std::string_view s);
 
 // Splits a category list ("hep-ph math.CO", "cs.CL,cs.AI", Python-repr
