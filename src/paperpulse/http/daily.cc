@@ -257,13 +257,37 @@ Result<std::vector<DailyItem>> LoadTrending(storage::Store& store, CivilDate unt
   return WithPapers(store, std::move(entries), static_cast<size_t>(ranking::kTrendingListSize));
 }
 
+PaperExtras NewestExtras(const std::vector<DailyEntry>& entries) {
+  PaperExtras x;
+  bool have_ai = false;
+  for (const DailyEntry& e : entries) {
+    if (x.organization.empty() && !e.organization.empty()) {
+      x.organization = e.organization;
+      x.organization_fullname = e.organization_fullname;
+    }
+    if (!have_ai && (!e.ai_summary.empty() || !e.ai_keywords.empty())) {
+      x.ai_summary = e.ai_summary;
+      x.ai_keywords = e.ai_keywords;
+      have_ai = true;
+    }
+  }
+  return x;
+}
+
 Result<PaperListing> LoadPaperListing(storage::Store& store, const std::string& paper_id) {
   ASSIGN_OR_RETURN(std::vector<DailyEntry> entries, store.DailyEntriesForPaper(paper_id));
   PaperListing out;
+  PaperExtras extras = NewestExtras(entries);
   for (DailyEntry& e : entries) {
     if (!out.best || e.upvotes > out.best->upvotes) out.best = std::move(e);
   }
-  if (out.best) return out;
+  if (out.best) {
+    out.best->organization = std::move(extras.organization);
+    out.best->organization_fullname = std::move(extras.organization_fullname);
+    out.best->ai_summary = std::move(extras.ai_summary);
+    out.best->ai_keywords = std::move(extras.ai_keywords);
+    return out;
+  }
   ASSIGN_OR_RETURN(std::optional<PaperPopularity> pop, store.GetPopularity(paper_id));
   if (pop) {
     out.unlisted_upvotes = pop->upvotes();

@@ -78,6 +78,23 @@ bool TrendingBefore(const DailyEntry& a, const DailyEntry& b);
 // skipped. Errors: those of the Store.
 Result<std::vector<DailyItem>> LoadTrending(storage::Store& store, CivilDate until);
 
+// What Hugging Face's daily lists add to a paper (DailyEntry): the
+// submitting organisation and the machine-written summary and keywords.
+// Empty fields: no listing carries them.
+struct PaperExtras {
+  std::string organization;           // account name ("Tsinghua")
+  std::string organization_fullname;  // display name ("Tsinghua University"), may be empty
+  std::string ai_summary;
+  std::vector<std::string> ai_keywords;
+};
+
+// The extras of a paper listed as `entries` (newest first, as
+// Store::DailyEntriesForPaper gives them): the organisation of the newest
+// entry naming one, and the summary and keywords of the newest entry that
+// has a summary or keywords (the two come from one entry, so they describe
+// the same text). A paper on no list has none.
+PaperExtras NewestExtras(const std::vector<DailyEntry>& entries);
+
 // What the site shows of one paper's popularity wherever it shows the paper
 // alone (/api/papers/{id}, a library, a reading list): like Hugging Face, one
 // upvote count per paper, that of its most upvoted daily entry; a paper on no
@@ -88,7 +105,10 @@ struct PaperListing {
   int64_t unlisted_comments = 0;   // comments written here when it has no entry
 };
 
-// The listing of paper `paper_id` (a base id). Errors: those of the Store.
+// The listing of paper `paper_id` (a base id); `best` carries the paper's
+// NewestExtras, whichever entry they came from, so the API's paper object
+// and the paper page name the same organisation and summary. Errors:
+// those of the Store.
 Result<PaperListing> LoadPaperListing(storage::Store& store, const std::string& paper_id);
 
 // `paper` as a paper card shows it: with `listing.best`, else with an entry

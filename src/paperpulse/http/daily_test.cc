@@ -169,6 +169,28 @@ TEST_F(DailyListsTest, PaperListingIsTheMostUpvotedEntry) {
   EXPECT_EQ(item.paper.title, "Paper 2606.00001");
 }
 
+TEST_F(DailyListsTest, PaperListingCarriesTheNewestOrganisationAndSummary) {
+  // The most upvoted entry (06-03) names no organisation; the newest entry
+  // that does (06-05) gives it, as the paper page shows it.
+  List("2606.00001", "2026-06-01", 5);
+  List("2606.00001", "2026-06-03", 12);
+  List("2606.00001", "2026-06-05", 9);
+  DailyEntry e = (*store_->DailyEntriesForPaper("2606.00001"))[0];
+  ASSERT_EQ(e.date, "2026-06-05");
+  e.organization = "Tsinghua";
+  e.organization_fullname = "Tsinghua University";
+  e.ai_summary = "A summary.";
+  e.ai_keywords = {"k1"};
+  ASSERT_TRUE(store_->UpsertDailyEntry(e));
+  auto listing = LoadPaperListing(*store_, "2606.00001");
+  ASSERT_TRUE(listing && listing->best) << (listing ? "unlisted" : listing.error().ToString());
+  EXPECT_EQ(listing->best->date, "2026-06-03");
+  EXPECT_EQ(listing->best->organization, "Tsinghua");
+  EXPECT_EQ(listing->best->organization_fullname, "Tsinghua University");
+  EXPECT_EQ(listing->best->ai_summary, "A summary.");
+  EXPECT_EQ(listing->best->ai_keywords, std::vector<std::string>{"k1"});
+}
+
 TEST_F(DailyListsTest, UnlistedPaperShowsTheCountsGivenHere) {
   auto listing = LoadPaperListing(*store_, "2606.00009");
   ASSERT_TRUE(listing) << listing.error().ToString();

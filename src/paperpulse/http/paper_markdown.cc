@@ -89,23 +89,6 @@ std::optional<double> QValue(const std::vector<std::string_view>& params) {
 
 }  // namespace
 
-PaperExtras NewestExtras(const std::vector<DailyEntry>& entries) {
-  PaperExtras x;
-  bool have_ai = false;
-  for (const DailyEntry& e : entries) {
-    if (x.organization.empty() && !e.organization.empty()) {
-      x.organization = e.organization;
-      x.organization_fullname = e.organization_fullname;
-    }
-    if (!have_ai && (!e.ai_summary.empty() || !e.ai_keywords.empty())) {
-      x.ai_summary = e.ai_summary;
-      x.ai_keywords = e.ai_keywords;
-      have_ai = true;
-    }
-  }
-  return x;
-}
-
 std::string PaperMarkdown(const Paper& paper, const std::vector<DailyEntry>& entries,
                           std::string_view base_url) {
   const Paper& p = paper;

@@ -8,26 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#include "paperpulse/http/daily.h"
 #include "paperpulse/model/paper.h"
 
 namespace paperpulse::http {
-
-// What Hugging Face's daily lists add to a paper (DailyEntry): the
-// submitting organisation and the machine-written summary and keywords.
-// Empty fields: no listing carries them.
-struct PaperExtras {
-  std::string organization;           // account name ("Tsinghua")
-  std::string organization_fullname;  // display name ("Tsinghua University"), may be empty
-  std::string ai_summary;
-  std::vector<std::string> ai_keywords;
-};
-
-// The extras of a paper listed as `entries` (newest first, as
-// Store::DailyEntriesForPaper gives them): the organisation of the newest
-// entry naming one, and the summary and keywords of the newest entry that
-// has a summary or keywords (the two come from one entry, so they describe
-// the same text). A paper on no list has none.
-PaperExtras NewestExtras(const std::vector<DailyEntry>& entries);
 
 // The Markdown document of `paper` listed as `entries` (newest first):
 //
