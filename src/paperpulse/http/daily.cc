@@ -222,6 +222,14 @@ Result<std::vector<DailyItem>> LoadPeriod(storage::Store& store, const Period& p
   return WithPapers(store, std::move(entries), all);
 }
 
+Result<std::vector<DailyItem>> LoadFiltered(storage::Store& store,
+                                            const storage::Store::DailyEntryFilter& filter,
+                                            int limit, int offset) {
+  ASSIGN_OR_RETURN(auto entries, store.DailyEntriesWhere(filter, limit, offset));
+  size_t all = entries.size();
+  return WithPapers(store, std::move(entries), all);
+}
+
 Result<std::optional<CivilDate>> LatestDay(storage::Store& store) {
   ASSIGN_OR_RETURN(auto date,
                    store.AdjacentDailyDate("9999-12-31", storage::Store::Direction::kBefore));

@@ -56,6 +56,14 @@ struct DailyItem {
 // Errors: those of the Store.
 Result<std::vector<DailyItem>> LoadPeriod(storage::Store& store, const Period& period);
 
+// The entries that match `filter` (Store::DailyEntriesWhere: newest day
+// first) with their papers, `offset` entries skipped, at most `limit`.
+// Entries whose paper is missing are skipped, so a page may come short.
+// Errors: those of the Store (kInvalidArgument for an empty filter).
+Result<std::vector<DailyItem>> LoadFiltered(storage::Store& store,
+                                            const storage::Store::DailyEntryFilter& filter,
+                                            int limit, int offset);
+
 // The latest day that has entries, or nullopt when there are none at all.
 Result<std::optional<CivilDate>> LatestDay(storage::Store& store);
 

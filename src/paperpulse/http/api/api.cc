@@ -52,22 +52,17 @@ Result<std::optional<Period>> RequestedPeriod(const Request& req) {
   return std::optional<Period>(*p);
 }
 
-// The items of the entries that match `filter`, newest day first (the
-// Store's order; `sort` does not apply), page `page` of `limit` items.
-// Entries whose paper is missing are skipped, so a page may come short.
+// Page `page` of `limit` items of the entries that match `filter`, newest
+// day first (`sort` does not apply).
 Result<std::string> FilteredDailyPapers(storage::Store& store,
                                         const storage::Store::DailyEntryFilter& filter,
                                         int64_t limit, int64_t page) {
   ASSIGN_OR_RETURN(
-      std::vector<DailyEntry> entries,
-      store.DailyEntriesWhere(filter, static_cast<int>(limit), static_cast<int>(page * limit)));
+      std::vector<DailyItem> items,
+      LoadFiltered(store, filter, static_cast<int>(limit), static_cast<int>(page * limit)));
   JsonWriter w;
   w.BeginArray();
-  for (DailyEntry& e : entries) {
-    ASSIGN_OR_RETURN(std::optional<Paper> paper, store.GetPaper(e.paper_id));
-    if (!paper) continue;
-    WriteHfDailyItem(w, DailyItem{std::move(e), std::move(*paper)});
-  }
+  for (const DailyItem& item : items) WriteHfDailyItem(w, item);
   w.EndArray();
   return w.Take();
 }

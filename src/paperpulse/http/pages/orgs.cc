@@ -31,25 +31,22 @@ Response OrganizationPage(const Context& ctx, const Request& req, std::string_vi
   storage::Store::DailyEntryFilter filter;
   filter.organization = name;
   // One more than a page: whether an older page exists.
-  auto entries =
-      (*store)->DailyEntriesWhere(filter, kPageSize + 1, static_cast<int>((*page - 1) * kPageSize));
-  if (!entries) return StoreErrorPage(ctx, entries.error());
-  if (entries->empty()) {
+  auto items =
+      LoadFiltered(**store, filter, kPageSize + 1, static_cast<int>((*page - 1) * kPageSize));
+  if (!items) return StoreErrorPage(ctx, items.error());
+  if (items->empty()) {
     return ErrorPage(ctx, 404,
                      *page == 1 ? "No papers of the organisation “" + name + "” are listed here."
                                 : "There are not that many pages of “" + name + "”.");
   }
-  bool has_older = entries->size() > static_cast<size_t>(kPageSize);
-  if (has_older) entries->pop_back();
+  bool has_older = items->size() > static_cast<size_t>(kPageSize);
+  if (has_older) items->pop_back();
 
   std::string fullname;
   TemplateData cards{TemplateData::type::list};
-  for (DailyEntry& e : *entries) {
-    if (fullname.empty()) fullname = e.organization_fullname;
-    auto paper = (*store)->GetPaper(e.paper_id);
-    if (!paper) return StoreErrorPage(ctx, paper.error());
-    if (!*paper) continue;  // an entry whose paper is missing (as LoadPeriod skips it)
-    cards.push_back(DailyCard({std::move(e), std::move(**paper)}, /*show_date=*/true));
+  for (const DailyItem& item : *items) {
+    if (fullname.empty()) fullname = item.entry.organization_fullname;
+    cards.push_back(DailyCard(item, /*show_date=*/true));
   }
   std::string shown = CleanText(fullname.empty() ? name : fullname);
 
