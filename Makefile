@@ -6,7 +6,7 @@ DATA_DIR ?= ./var
 LISTEN ?= 127.0.0.1:8080
 BIN := build/release/paperpulse
 
-.PHONY: all deps build build-asan run test test-unit test-asan bench format clean
+.PHONY: all deps build build-asan run test test-unit test-asan bench format clean fuzz lint
 
 all: build
 
@@ -17,9 +17,18 @@ build: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
+# The asan tree (clang): unit tests under ASan+UBSan and the fuzz targets
+# of fuzz/, from one compile of the code.
 build-asan: deps
 	@cmake --preset asan >/dev/null
-	@cmake --build --preset asan -j $(JOBS) --target unit_tests
+	@cmake --build --preset asan -j $(JOBS) --target unit_tests fuzzers
+
+# Runs each fuzz target (all, or those named in FUZZ_TARGETS) for
+# FUZZ_SECONDS; crash inputs land in fuzz/regressions/<target>/ (fuzz/README.md).
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS ?=
+fuzz: build-asan
+	@fuzz/run-fuzzer run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Imports the bundled sample (a few hundred real papers, works without
 # ../shared) once, then serves with the background harvester on.
@@ -30,7 +39,8 @@ run: build
 	$(BIN) serve --data-dir $(DATA_DIR) --listen $(LISTEN)
 
 # Every test: release build (unit + integration, PostgreSQL backend included
-# via a throw-away server) and the unit tests again under ASan+UBSan.
+# via a throw-away server), the unit tests again under ASan+UBSan, and each
+# fuzz target briefly over its stored corpus and regressions.
 test: build build-asan
 	@scripts/with-postgres ctest --preset release -j $(JOBS) --timeout 900
 	@ctest --preset asan -j $(JOBS) --timeout 900
@@ -40,6 +50,10 @@ test-unit: build
 
 bench: build
 	@scripts/run-benchmarks
+
+# clang-format check and clang-tidy (.clang-tidy) over the built tree: scripts/lint.
+lint: build
+	@scripts/lint
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

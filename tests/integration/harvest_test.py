@@ -3,11 +3,13 @@
 with the real binary against tests/fixtures/arxiv_fixture_server.py, which
 replays real arXiv recordings from ../shared/data on loopback.
 
-usage: harvest_test.py PAPERPULSE_BINARY   (run by ctest)
+usage: harvest_test.py PAPERPULSE_BINARY PAPERPULSE_TESTING_BINARY   (run by ctest)
 
-Most cases set PAPERPULSE_TEST_TIME_SPEED (the harvester's clock runs that
-many times faster: a Retry-After of 10 s or arXiv's 3 s spacing take
-milliseconds). RateLimitOnTheServerSide uses the real clock.
+Most cases set PAPERPULSE_TEST_TIME_SPEED and run paperpulse-testing, the
+same CLI with test-only time control on (its clock runs that many times
+faster: a Retry-After of 10 s or arXiv's 3 s spacing take milliseconds).
+The production binary ignores the variable (ProductionBinaryKeepsRealTime);
+RateLimitOnTheServerSide uses the real clock.
 """
 import json
 import os
@@ -23,6 +25,7 @@ import unittest
 import urllib.request
 
 BIN = None
+TESTING_BIN = None  # paperpulse-testing: honours PAPERPULSE_TEST_TIME_SPEED
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 SERVER = os.path.join(FIXTURES, "arxiv_fixture_server.py")
@@ -45,8 +48,14 @@ def env_with(extra):
     return env
 
 
+def binary_for(env):
+    """The testing binary when `env` asks for fast time, else the production one."""
+    return TESTING_BIN if env and "PAPERPULSE_TEST_TIME_SPEED" in env else BIN
+
+
 def run(*args, env=None, check=None, timeout=300):
-    p = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout, env=env_with(env))
+    p = subprocess.run([binary_for(env), *args], capture_output=True, text=True, timeout=timeout,
+                       env=env_with(env))
     if check is not None and p.returncode != check:
         raise AssertionError("%s exited %d, wanted %d\nstderr:\n%s" % (args, p.returncode, check, p.stderr[-4000:]))
     return p
@@ -254,7 +263,7 @@ class Checkpoints(unittest.TestCase):
         with TempDir() as tmp:
             d = os.path.join(tmp, "data")
             with Fixture(tmp, "--page-delay", "60") as fx:
-                proc = subprocess.Popen([BIN, "harvest", "-q", "--data-dir", d, "--endpoint", fx.url],
+                proc = subprocess.Popen([TESTING_BIN, "harvest", "-q", "--data-dir", d, "--endpoint", fx.url],
                                         env=env_with(FAST), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 try:
                     self.assertTrue(fx.wait_for(lambda r: len(r) >= 2 or proc.poll() is not None))
@@ -359,12 +368,35 @@ class RateLimitOnTheServerSide(unittest.TestCase):
                 self.assertGreaterEqual(g, 3.0)
 
 
+class ProductionBinaryKeepsRealTime(unittest.TestCase):
+    def test_time_speed_variable_is_ignored(self):
+        # The production binary with PAPERPULSE_TEST_TIME_SPEED=1000 and a
+        # 503 with Retry-After: 10. Honouring the variable, the retry would
+        # follow within 10 ms (and the whole harvest in well under a second,
+        # as RetryAfter shows with the testing binary); in real time nothing
+        # more is asked for 10 s. Stopped (by pid) after 1.5 s.
+        with TempDir() as tmp, Fixture(tmp, "--fail-requests", "1") as fx:
+            d = os.path.join(tmp, "data")
+            proc = subprocess.Popen([BIN, "harvest", "--data-dir", d, "--endpoint", fx.url],
+                                    env=env_with(FAST), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    text=True)
+            try:
+                self.assertTrue(fx.wait_for(lambda r: len(r) >= 1 or proc.poll() is not None, timeout=30))
+                time.sleep(1.5)
+                self.assertIsNone(proc.poll(), "the harvest ended: it did not wait 10 s")
+                self.assertEqual([r["status"] for r in fx.requests()], [503])
+            finally:
+                proc.kill()
+                _, err = proc.communicate()
+            self.assertIn("waiting 10 s", err)
+
+
 class Serve:
     """`paperpulse serve` in a child process, output in a file; stopped by pid."""
 
     def __init__(self, tmp, d, *args, env=None):
         self.out = os.path.join(tmp, "serve-%d.log" % time.monotonic_ns())
-        self.cmd = [BIN, "serve", "--data-dir", d, "--listen", "127.0.0.1:0", "--no-access-log", *args]
+        self.cmd = [binary_for(env), "serve", "--data-dir", d, "--listen", "127.0.0.1:0", "--no-access-log", *args]
         self.env = env
 
     def __enter__(self):
@@ -459,4 +491,5 @@ class BackgroundHarvest(unittest.TestCase):
 
 if __name__ == "__main__":
     BIN = os.path.abspath(sys.argv.pop(1))
+    TESTING_BIN = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)

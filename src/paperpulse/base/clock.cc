@@ -1,6 +1,7 @@
 #include "paperpulse/base/clock.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <numeric>
 #include <thread>
@@ -61,15 +62,24 @@ void InterruptibleClock::SleepFor(Duration d) {
   wake_.wait_for(lock, d, [this] { return interrupted_; });
 }
 
-double TestTimeSpeed() {
-  static const double speed = [] {
-    const char* v = std::getenv("PAPERPULSE_TEST_TIME_SPEED");
-    if (v == nullptr || *v == '\0') return 1.0;
+namespace {
+
+// 1 in production; set once by EnableTestTimeSpeedFromEnvironment().
+std::atomic<double> test_time_speed{1.0};
+
+}  // namespace
+
+double TestTimeSpeed() { return test_time_speed.load(std::memory_order_relaxed); }
+
+void EnableTestTimeSpeedFromEnvironment() {
+  const char* v = std::getenv("PAPERPULSE_TEST_TIME_SPEED");
+  double speed = 1.0;
+  if (v != nullptr && *v != '\0') {
     char* end = nullptr;
     double parsed = std::strtod(v, &end);
-    return end != nullptr && *end == '\0' && parsed >= 1 && parsed <= 1e6 ? parsed : 1.0;
-  }();
-  return speed;
+    if (end != nullptr && *end == '\0' && parsed >= 1 && parsed <= 1e6) speed = parsed;
+  }
+  test_time_speed.store(speed, std::memory_order_relaxed);
 }
 
 void InterruptibleClock::Interrupt() {

@@ -64,12 +64,20 @@ class InterruptibleClock final : public Clock {
   bool interrupted_ = false;
 };
 
-// The PAPERPULSE_TEST_TIME_SPEED environment variable, read once: how much
-// faster than real time the harvester's clocks run (for InterruptibleClock).
-// 1 when unset or not a number >= 1. Undocumented on purpose: it exists so
-// that integration tests can wait out a Retry-After or a daily schedule in
-// milliseconds; with it set, the 3 s arXiv limit is not kept.
+// How much faster than real time the clocks of `harvest` and serve's
+// background harvester run (for InterruptibleClock): 1, real time, unless
+// EnableTestTimeSpeedFromEnvironment() was called.
 double TestTimeSpeed();
+
+// Test-only time control: reads the PAPERPULSE_TEST_TIME_SPEED environment
+// variable (a number from 1 to 1e6; anything else counts as 1) and makes
+// TestTimeSpeed() return it from then on. Only the `paperpulse-testing`
+// binary (apps/paperpulse/testing_main.cc) calls it, first thing in main(),
+// so that integration tests can wait out a Retry-After or a daily schedule
+// in milliseconds; the production `paperpulse` binary never does, so the
+// variable cannot make it break arXiv's 3 s limit. Call before any thread
+// that reads the speed starts.
+void EnableTestTimeSpeedFromEnvironment();
 
 // For tests: time stands still until Advance() or SleepFor() moves it, and
 // SleepFor() returns at once, recording what it was asked to wait. Both

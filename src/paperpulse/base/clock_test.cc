@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <thread>
 
 namespace paperpulse {
@@ -47,9 +48,12 @@ TEST(InterruptibleClock, FastClockRunsFasterAndSleepsShorter) {
   EXPECT_GE(fast.Now() - wall, 20s);
   EXPECT_LT(std::chrono::steady_clock::now() - real_start, 10s);
   // Two clocks of one speed share their origin.
+  // (Read in sequence: the operands of '-' may be evaluated in any order.)
   InterruptibleClock other(1000);
-  EXPECT_LT(other.SteadyNow() - fast.SteadyNow(), 1h);
-  EXPECT_GE(other.SteadyNow() - fast.SteadyNow(), 0s);
+  auto fast_now = fast.SteadyNow();
+  auto other_now = other.SteadyNow();
+  EXPECT_LT(other_now - fast_now, 1h);
+  EXPECT_GE(other_now - fast_now, 0s);
 }
 
 TEST(InterruptibleClock, SpeedBelowOneIsRealTime) {
@@ -58,6 +62,25 @@ TEST(InterruptibleClock, SpeedBelowOneIsRealTime) {
   auto now = clock.SteadyNow();
   EXPECT_GE(now, before);
   EXPECT_LT(now - before, 1h);
+}
+
+// Test-only time control is off in production: the variable alone changes
+// nothing (it used to speed up serve's and harvest's clocks in the released
+// binary); only the testing binary's main enables it.
+TEST(TestTimeSpeed, EnvironmentIsIgnoredUnlessTheTestHookIsEnabled) {
+  ASSERT_EQ(::setenv("PAPERPULSE_TEST_TIME_SPEED", "1000", 1), 0);
+  EXPECT_EQ(TestTimeSpeed(), 1.0);
+
+  EnableTestTimeSpeedFromEnvironment();
+  EXPECT_EQ(TestTimeSpeed(), 1000.0);
+  for (const char* bad : {"fast", "0.5", "1e7", "10x", ""}) {
+    ASSERT_EQ(::setenv("PAPERPULSE_TEST_TIME_SPEED", bad, 1), 0);
+    EnableTestTimeSpeedFromEnvironment();
+    EXPECT_EQ(TestTimeSpeed(), 1.0) << bad;
+  }
+  ASSERT_EQ(::unsetenv("PAPERPULSE_TEST_TIME_SPEED"), 0);
+  EnableTestTimeSpeedFromEnvironment();
+  EXPECT_EQ(TestTimeSpeed(), 1.0);
 }
 
 TEST(RealClock, SleepsAtLeastTheDuration) {

@@ -1,6 +1,13 @@
 #include "paperpulse/base/result.h"
 
+#include <cstring>
+
 namespace paperpulse {
+
+std::string ErrnoText(int err) {
+  char buf[256];
+  return ::strerror_r(err, buf, sizeof buf);  // the GNU form returns the text
+}
 
 std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {

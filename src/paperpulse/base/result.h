@@ -56,6 +56,11 @@ class [[nodiscard]] Result : public tl::expected<T, Error> {
 };
 using Status = Result<void>;
 
+// The text of errno value `err`, safe on any thread (std::strerror may
+// return one buffer shared by every thread: POSIX; glibc documents it
+// MT-Unsafe).
+std::string ErrnoText(int err);
+
 // Builds the unexpected side of a Result: `return Fail(ErrorCode::kIo, "...")`.
 inline tl::unexpected<Error> Fail(ErrorCode code, std::string message) {
   return tl::unexpected<Error>(Error{code, std::move(message)});

@@ -17,11 +17,9 @@
 #include "paperpulse/mail/smtp_transport.h"
 
 namespace paperpulse::cli {
-namespace {
 
-// Makes `zone` the process's local time zone, so localtime_r gives "today"
-// as the site's readers see it. Logs are written in UTC whatever TZ says.
-Status SetTimeZone(const std::string& zone) {
+// Logs are written in UTC whatever TZ says.
+Status SetProcessTimeZone(const std::string& zone) {
   bool known = zone == "UTC" ||
                (zone.find("..") == std::string::npos && !zone.empty() && zone.front() != '/' &&
                 std::filesystem::is_regular_file("/usr/share/zoneinfo/" + zone));
@@ -30,10 +28,13 @@ Status SetTimeZone(const std::string& zone) {
                 "--timezone: unknown time zone \"" + zone +
                     "\" (an IANA name such as Europe/Berlin; needs the tzdata package)");
   }
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): called before any thread starts (see the header).
   setenv("TZ", zone.c_str(), 1);
   tzset();
   return Ok();
 }
+
+namespace {
 
 // Looks papers up at arXiv for submissions: one request at a time (the
 // PoliteClient is single-threaded and arXiv asks for one connection), under
@@ -151,7 +152,6 @@ void AddCommunityFlags(CLI::App& cmd, CommunityFlags& f) {
 
 Result<std::unique_ptr<CommunityServices>> StartCommunityServices(
     const CommunityFlags& f, ingest::harvest::RateLimiter& limiter) {
-  RETURN_IF_ERROR(SetTimeZone(f.timezone));
   auto s = std::make_unique<Services>();
   http::CommunityOptions& o = s->options_;
   o.timezone = f.timezone;

@@ -55,11 +55,18 @@ class CommunityServices {
   virtual const MailSetup& mail() const = 0;
 };
 
-// Checks the flags and starts the services: the time zone (sets the
-// process's TZ; kInvalidArgument for an unknown zone), the SMTP transport
-// and its sender thread when --smtp is given (a warning that sign-in is off
+// Makes `zone` (--timezone) the process's local time zone: sets TZ, so that
+// localtime_r gives "today" as the site's readers see it. setenv() races
+// with getenv() / localtime_r() on other threads, so call it first thing,
+// before any thread starts (the server's worker pool starts when the
+// server is created). Errors: kInvalidArgument for an unknown zone.
+Status SetProcessTimeZone(const std::string& zone);
+
+// Checks the flags and starts the services: the SMTP transport and its
+// sender thread when --smtp is given (a warning that sign-in is off
 // otherwise), the arXiv API client over `limiter` (the process's shared
-// arXiv rate limit). Errors: kInvalidArgument naming the bad flag.
+// arXiv rate limit). The time zone must have been set already
+// (SetProcessTimeZone). Errors: kInvalidArgument naming the bad flag.
 Result<std::unique_ptr<CommunityServices>> StartCommunityServices(
     const CommunityFlags& flags, ingest::harvest::RateLimiter& limiter);
 

@@ -208,7 +208,7 @@ void RegisterHarvest(CLI::App& app, Command* run) {
         std::fprintf(stderr, "paperpulse harvest: %s\n", fetcher.error().message.c_str());
         return 2;
       }
-      // Real time, unless an integration test speeds it up (TestTimeSpeed).
+      // Real time, unless paperpulse-testing speeds it up (TestTimeSpeed).
       InterruptibleClock clock(TestTimeSpeed());
       harvest::RateLimiter limiter(clock, std::chrono::duration_cast<Clock::Duration>(
                                               std::chrono::duration<double>(args->min_interval)));

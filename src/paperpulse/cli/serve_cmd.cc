@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <optional>
+#include <string_view>
 #include <thread>
 
 #include "paperpulse/base/clock.h"
@@ -59,15 +61,26 @@ bool SplitListen(const std::string& listen, std::string& host, uint16_t& port) {
   return true;
 }
 
+// Minutes after midnight of "HH:MM" (00:00 to 23:59, two digits each), or
+// nullopt. Stricter than sscanf("%2d:%2d"), which takes " 7:5" and "-0:+5".
+std::optional<int> ParseHhMm(std::string_view s) {
+  if (s.size() != 5 || s[2] != ':') return std::nullopt;
+  for (int i : {0, 1, 3, 4}) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+  }
+  int hh = (s[0] - '0') * 10 + (s[1] - '0');
+  int mm = (s[3] - '0') * 10 + (s[4] - '0');
+  if (hh > 23 || mm > 59) return std::nullopt;
+  return hh * 60 + mm;
+}
+
 // Starts the daily background harvest (ingest/harvest/background_harvester.h);
 // nullptr after printing why it cannot run.
 std::unique_ptr<ingest::harvest::BackgroundHarvester> StartHarvester(
     const ServeArgs& args, ingest::harvest::RateLimiter& limiter) {
   namespace harvest = ingest::harvest;
-  int hh = -1, mm = -1;
-  char tail = 0;
-  if (std::sscanf(args.harvest_at.c_str(), "%2d:%2d%c", &hh, &mm, &tail) != 2 || hh < 0 ||
-      hh > 23 || mm < 0 || mm > 59) {
+  std::optional<int> run_at = ParseHhMm(args.harvest_at);
+  if (!run_at) {
     std::fprintf(stderr, "paperpulse serve: --harvest-at wants HH:MM (UTC), got %s\n",
                  args.harvest_at.c_str());
     return nullptr;
@@ -77,7 +90,7 @@ std::unique_ptr<ingest::harvest::BackgroundHarvester> StartHarvester(
   bg.harvest.endpoint = args.harvest_endpoint;
   bg.harvest.set = args.harvest_set;
   bg.curl.user_agent = harvest::UserAgent("paperpulse/" PAPERPULSE_VERSION, args.contact);
-  bg.run_at = std::chrono::minutes(hh * 60 + mm);
+  bg.run_at = std::chrono::minutes(*run_at);
   bg.time_speed = TestTimeSpeed();
   auto harvester = std::make_unique<harvest::BackgroundHarvester>(std::move(bg), limiter);
   if (Status s = harvester->Start(); !s) {
@@ -95,6 +108,11 @@ std::unique_ptr<ingest::harvest::BackgroundHarvester> StartHarvester(
 }
 
 int RunServe(const ServeArgs& args) {
+  // Before any thread exists: setting TZ races with threads reading it.
+  if (Status s = SetProcessTimeZone(args.community.timezone); !s) {
+    std::fprintf(stderr, "paperpulse serve: %s\n", s.error().message.c_str());
+    return 2;
+  }
   http::ServerOptions server_options;
   if (!SplitListen(args.listen, server_options.address, server_options.port)) {
     std::fprintf(stderr, "paperpulse serve: --listen wants HOST:PORT, got %s\n",
@@ -177,11 +195,9 @@ int RunServe(const ServeArgs& args) {
   }
   std::unique_ptr<digest::Scheduler> digests;
   if (!args.digest_at.empty()) {
-    int hh = 0, mm = 0;
-    char tail = 0;
+    std::optional<int> at = ParseHhMm(args.digest_at);
     int weekday = digest::ParseWeekday(args.digest_weekday);
-    if (std::sscanf(args.digest_at.c_str(), "%2d:%2d%c", &hh, &mm, &tail) != 2 || hh < 0 ||
-        hh > 23 || mm < 0 || mm > 59) {
+    if (!at) {
       std::fprintf(stderr, "paperpulse serve: --digest-at: HH:MM, not \"%s\"\n",
                    args.digest_at.c_str());
       return 2;
@@ -198,7 +214,7 @@ int RunServe(const ServeArgs& args) {
     so.transport = mail.transport.get();
     so.run.site = {base_url, mail.from, "paperpulse"};
     so.run.dkim = mail.dkim.get();
-    so.at_minutes = hh * 60 + mm;
+    so.at_minutes = *at;
     so.weekly_weekday = weekday;
     auto scheduler = digest::Scheduler::Start(std::move(so));
     if (!scheduler) {

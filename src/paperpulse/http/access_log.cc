@@ -12,22 +12,23 @@
 namespace paperpulse::http {
 namespace {
 
-// "2026-06-30T08:00:00.123Z info access " for now; the part up to the
+// "2026-06-30T08:00:00.123Z info access " for `time`; the part up to the
 // seconds is formatted once a second per thread.
-void AppendPrefix(std::string& out) {
+void AppendPrefix(std::string& out, Clock::WallTime time) {
   thread_local time_t cached_second = -1;
   thread_local char cached[32];
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  if (ts.tv_sec != cached_second) {
-    cached_second = ts.tv_sec;
+  auto since_epoch = std::chrono::floor<std::chrono::milliseconds>(time).time_since_epoch();
+  auto seconds = std::chrono::floor<std::chrono::seconds>(since_epoch);
+  time_t sec = static_cast<time_t>(seconds.count());
+  if (sec != cached_second) {
+    cached_second = sec;
     tm t{};
-    gmtime_r(&ts.tv_sec, &t);
+    gmtime_r(&sec, &t);
     std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &t);
   }
   out += cached;
   char ms[8];
-  std::snprintf(ms, sizeof ms, ".%03dZ", static_cast<int>(ts.tv_nsec / 1000000));
+  std::snprintf(ms, sizeof ms, ".%03dZ", static_cast<int>((since_epoch - seconds).count()));
   out += ms;
   out += " info access ";
 }
@@ -53,7 +54,7 @@ void Emit(const std::string& line) {
 void WriteAccessLine(const AccessRecord& r) {
   thread_local std::string line;
   line.clear();
-  AppendPrefix(line);
+  AppendPrefix(line, r.time);
   line += "remote=";
   line += r.remote;
   line += " method=";
@@ -74,9 +75,9 @@ void WriteAccessLine(const AccessRecord& r) {
   Emit(line);
 }
 
-void WriteAccessEvent(std::string_view fields) {
+void WriteAccessEvent(Clock::WallTime time, std::string_view fields) {
   std::string line;
-  AppendPrefix(line);
+  AppendPrefix(line, time);
   line += fields;
   line += '\n';
   Emit(line);

@@ -7,6 +7,8 @@
 
 #include <string_view>
 
+#include "paperpulse/base/clock.h"
+
 namespace paperpulse::http {
 
 struct AccessRecord {
@@ -18,6 +20,7 @@ struct AccessRecord {
   size_t bytes = 0;
   bool gzip = false;
   double ms = 0;
+  Clock::WallTime time;  // when the request was answered
 };
 
 // Writes the line for `r`. Thread-safe; errors writing are ignored (a full
@@ -26,6 +29,6 @@ void WriteAccessLine(const AccessRecord& r);
 
 // Writes "<time> info access <fields>" for events without a route (requests
 // rejected by the server before any handler ran). Thread-safe.
-void WriteAccessEvent(std::string_view fields);
+void WriteAccessEvent(Clock::WallTime time, std::string_view fields);
 
 }  // namespace paperpulse::http

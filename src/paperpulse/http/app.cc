@@ -29,8 +29,6 @@
 namespace paperpulse::http {
 namespace {
 
-using SteadyClock = std::chrono::steady_clock;
-
 // One background thread running jobs in order; for cache refreshes, which
 // are few (one per hot URL per ttl) and must not block request threads.
 class Refresher {
@@ -145,7 +143,7 @@ class AppImpl final : public App {
   }
 
   std::optional<Response> TryFast(const Request& request) override {
-    auto start = SteadyClock::now();
+    auto start = clock_.SteadyNow();
     PathParams params;
     RouteMatch match = router_.Match(request.method, request.path, params);
     std::optional<Response> response;
@@ -164,7 +162,7 @@ class AppImpl final : public App {
   }
 
   Response Handle(const Request& request) override {
-    auto start = SteadyClock::now();
+    auto start = clock_.SteadyNow();
     PathParams params;
     RouteMatch match = router_.Match(request.method, request.path, params);
     Response response;
@@ -241,7 +239,7 @@ class AppImpl final : public App {
   // What every response gets on its way out: Cache-Control by who may keep
   // it, CORS and security headers, metrics and the access log.
   Response Finish(const Request& request, const Route* route, Response response,
-                  SteadyClock::time_point start) {
+                  Clock::SteadyTime start) {
     if (response.status >= 400 || !request.IsSafeMethod()) {
       // Errors are not for keeping (the paper may be imported, the index
       // built, the database back a moment later), nor are answers to writes.
@@ -257,13 +255,13 @@ class AppImpl final : public App {
     }
     if (response.content_type.starts_with("text/html")) AddHtmlSecurityHeaders(response);
     std::string_view route_name = route ? std::string_view(route->name) : "unmatched";
-    double seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
+    double seconds = std::chrono::duration<double>(clock_.SteadyNow() - start).count();
     metrics_.Record(route_name, response.status, seconds);
     if (options_.access_log) {
       // logfmt: one line per request, machine-parsable, greppable.
       std::string_view client = request.client_ip.empty() ? request.remote : request.client_ip;
       WriteAccessLine({client, request.method, request.target, route_name, response.status,
-                       response.body.size(), response.gzipped, seconds * 1000});
+                       response.body.size(), response.gzipped, seconds * 1000, clock_.Now()});
     }
     return response;
   }

@@ -6,11 +6,16 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 
+#include "paperpulse/http/metrics.h"
 #include "paperpulse/http/request_test_util.h"
 #include "paperpulse/storage/store.h"
 
@@ -63,13 +68,14 @@ class AppTest : public ::testing::Test {
     ASSERT_TRUE(written) << written.error().ToString();
   }
 
-  App& MakeApp(std::chrono::milliseconds content_poll = std::chrono::milliseconds(0)) {
+  App& MakeApp(std::chrono::milliseconds content_poll = std::chrono::milliseconds(0),
+               bool access_log = false) {
     AppOptions o;
     o.store = options_;
     o.cache_ttl = std::chrono::minutes(10);  // on clock_, which stands still
     o.content_poll = content_poll;
     o.clock = &clock_;
-    o.access_log = false;
+    o.access_log = access_log;
     auto app = App::Create(std::move(o));
     EXPECT_TRUE(app) << app.error().ToString();
     app_ = std::move(*app);
@@ -189,6 +195,44 @@ TEST_F(AppTest, AnswersToWritesAreNeverCached) {
   EXPECT_EQ(r.cache, CachePolicy::kNoStore);
   EXPECT_EQ(Header(r, "Access-Control-Allow-Origin"), "");
   EXPECT_EQ(Header(app.Handle(Req("GET", kDailyApi)), "Access-Control-Allow-Origin"), "*");
+}
+
+// Request timing and the access log's timestamps read the App's Clock, not
+// the system clocks: with a FakeClock that stands still every request took
+// exactly 0 s and happened at the fake time.
+TEST_F(AppTest, TimingAndAccessLogReadTheInjectedClock) {
+  App& app = MakeApp(std::chrono::milliseconds(0), /*access_log=*/true);
+  std::string log_path = (dir_ / "access.log").string();
+  fflush(stderr);
+  int saved = ::dup(STDERR_FILENO);
+  FILE* log = std::fopen(log_path.c_str(), "w");
+  ASSERT_NE(log, nullptr);
+  ::dup2(::fileno(log), STDERR_FILENO);
+  Response r = app.Handle(Req("GET", kDailyApi));
+  ASSERT_TRUE(app.TryFast(Req("GET", kDailyApi)));  // now cached
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  std::fclose(log);
+  ASSERT_EQ(r.status, 200) << Body(r);
+
+  std::ifstream in(log_path);
+  std::string line;
+  int lines = 0;
+  while (std::getline(in, line)) {
+    ++lines;
+    EXPECT_TRUE(line.starts_with("2026-01-05T12:00:00.000Z info access ")) << line;
+    EXPECT_THAT(line, HasSubstr(" ms=0.000")) << line;
+  }
+  EXPECT_EQ(lines, 2);
+
+  std::istringstream metrics(app.metrics().Render());
+  int sums = 0;
+  while (std::getline(metrics, line)) {
+    if (!line.starts_with("paperpulse_http_request_duration_seconds_sum")) continue;
+    ++sums;
+    EXPECT_EQ(std::stod(line.substr(line.rfind(' ') + 1)), 0.0) << line;
+  }
+  EXPECT_GE(sums, 1);
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 
 #include "paperpulse/base/time.h"
 
@@ -28,10 +27,10 @@ std::string FormatHttpDate(int64_t unix_seconds) {
   return buf;
 }
 
-const std::string& HttpDateNow() {
+const std::string& HttpDateNow(Clock& clock) {
   thread_local int64_t cached_second = -1;
   thread_local std::string cached;
-  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  int64_t now = std::chrono::floor<std::chrono::seconds>(clock.Now()).time_since_epoch().count();
   if (now != cached_second) {
     cached_second = now;
     cached = FormatHttpDate(now);

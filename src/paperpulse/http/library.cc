@@ -190,8 +190,8 @@ Result<std::vector<std::string>> NormalizeTags(const std::vector<std::string>& t
   return out;
 }
 
-void SetIfAny(TemplateData& data, const std::string& key, std::string value) {
-  if (!value.empty()) data.set(key, std::move(value));
+void SetIfAny(TemplateData& data, const std::string& key, const std::string& value) {
+  if (!value.empty()) data.set(key, value);
 }
 
 }  // namespace

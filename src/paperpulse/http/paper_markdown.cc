@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "paperpulse/base/strings.h"
+#include "paperpulse/base/url.h"
 #include "paperpulse/http/pages/cards.h"
 #include "paperpulse/http/text.h"
 

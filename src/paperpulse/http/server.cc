@@ -49,6 +49,41 @@ std::string_view CacheControl(CachePolicy p) {
   return "no-store";
 }
 
+// Where ScanHeader got to in the bytes of a request's header section.
+struct HeaderScan {
+  enum State { kIncomplete, kObsFold, kDone } state;
+  size_t resume;  // kIncomplete: where the next scan of the same bytes starts
+};
+
+// Scans the header section at the start of `data` from `from` (the start of
+// a line, 0 at first) for obs-fold: a field line continued on the next line
+// by leading white space. Beast accepts it and unfolds the value; RFC 9112
+// §5.2 lets a server reject it instead, which we do, so that no proxy in
+// front that folds differently can disagree with us on the framing
+// (request smuggling). kDone once the blank line ending the section has
+// come, or at a bare LF (which Beast refuses).
+HeaderScan ScanHeader(std::string_view data, size_t from) {
+  size_t pos = from;
+  while (true) {
+    if (pos >= data.size()) return {HeaderScan::kIncomplete, pos};
+    if (pos > 0 && (data[pos] == ' ' || data[pos] == '\t')) return {HeaderScan::kObsFold, pos};
+    size_t lf = data.find('\n', pos);
+    if (lf == std::string_view::npos) return {HeaderScan::kIncomplete, pos};
+    if (lf == pos || data[lf - 1] != '\r') return {HeaderScan::kDone, lf};
+    if (lf == pos + 1 && pos > 0) return {HeaderScan::kDone, lf};
+    pos = lf + 1;
+  }
+}
+
+// A Transfer-Encoding whose final coding is not chunked: Beast then reads
+// no body and takes the bytes after the header as the next request, while a
+// proxy in front may have read them as this one's body. RFC 9112 §6.1: "the
+// server MUST respond with the 400 (Bad Request) status code and then close
+// the connection".
+bool UnframedTransferEncoding(const bhttp::request_parser<bhttp::string_body>& parser) {
+  return parser.get().count(bhttp::field::transfer_encoding) > 0 && !parser.chunked();
+}
+
 // Fills `out` from a parsed Beast request, taking its body, from a
 // connection with peer address `remote`. False when the target is not an
 // origin-form URL ("/path?query"), which the caller answers with 400.
@@ -98,6 +133,9 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void ReadNext();
   void ReadRequest();
+  // Reads until buffer_ holds the request's header section, refusing
+  // obs-fold (ScanHeader), then has Beast parse it.
+  void ReadHeaderBytes();
   void OnRead(beast::error_code ec);
   // Runs the handler's slow path on a worker, then sends on this session's
   // executor (a connection's handlers never run concurrently).
@@ -118,6 +156,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Body body_;         // its body, kept alive until written
   bool http10_ = false;
   bool idle_ = false;
+  size_t header_scanned_ = 0;  // ScanHeader's resume position in buffer_
 };
 
 class ServerImpl final : public Server {
@@ -197,6 +236,7 @@ class ServerImpl final : public Server {
   }
 
   const ServerOptions& options() const { return options_; }
+  Clock& clock() const { return options_.clock ? *options_.clock : DefaultClock(); }
   const TrustedProxies& proxies() const { return proxies_; }
   asio::thread_pool& workers() { return workers_; }
   bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
@@ -269,14 +309,21 @@ class ServerImpl final : public Server {
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
         // Out of file descriptors and the like: keep accepting, but not in a
-        // tight loop.
-        spdlog::warn("http: accept failed: {}", ec.message());
+        // tight loop, and log a run of failures once, not ten times a second.
+        if (accept_failures_++ == 0) {
+          spdlog::warn("http: accept failed: {} (retrying every 100 ms)", ec.message());
+        }
         retry_timer_.expires_after(std::chrono::milliseconds(100));
         retry_timer_.async_wait([this](beast::error_code wait_ec) {
           if (!wait_ec && acceptor_.is_open()) Accept();
         });
         return;
-      } else if (ConnectionCount() >= static_cast<size_t>(options_.max_connections)) {
+      }
+      if (accept_failures_ > 0) {
+        spdlog::info("http: accepting again after {} failed tries", accept_failures_);
+        accept_failures_ = 0;
+      }
+      if (ConnectionCount() >= static_cast<size_t>(options_.max_connections)) {
         beast::error_code ignored;
         socket.close(ignored);
       } else {
@@ -334,6 +381,7 @@ class ServerImpl final : public Server {
   Executor control_;
   std::optional<Socket> pending_;  // the socket being accepted into
   size_t next_context_ = 0;
+  int64_t accept_failures_ = 0;  // failed accepts in a row (control context)
   asio::basic_socket_acceptor<tcp, Executor> acceptor_;
   asio::basic_signal_set<Executor> signals_;
   asio::basic_waitable_timer<std::chrono::steady_clock,
@@ -395,7 +443,29 @@ void Session::ReadNext() {
 
 void Session::ReadRequest() {
   stream_.expires_after(server_.options().request_timeout);
-  // The header first: its path decides how large a body may be.
+  header_scanned_ = 0;
+  ReadHeaderBytes();
+}
+
+void Session::ReadHeaderBytes() {
+  auto data = buffer_.data();
+  std::string_view bytes(static_cast<const char*>(data.data()), data.size());
+  HeaderScan scan = ScanHeader(bytes, header_scanned_);
+  if (scan.state == HeaderScan::kObsFold) {
+    return SendError(400, "bad request: obsolete line folding\n");
+  }
+  if (scan.state == HeaderScan::kIncomplete && bytes.size() <= server_.options().header_limit) {
+    header_scanned_ = scan.resume;
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec) return self->OnRead(ec);
+                              self->buffer_.commit(n);
+                              self->ReadHeaderBytes();
+                            });
+    return;
+  }
+  // The header section is all there (or over the limit, or Beast will
+  // refuse it): its path decides how large a body may be.
   bhttp::async_read_header(stream_, buffer_, *parser_,
                            [self = shared_from_this()](beast::error_code ec, size_t) {
                              if (ec) return self->OnRead(ec);
@@ -404,6 +474,9 @@ void Session::ReadRequest() {
 }
 
 void Session::ReadBody() {
+  if (UnframedTransferEncoding(*parser_)) {
+    return SendError(400, "bad request: Transfer-Encoding must end in chunked\n");
+  }
   const ServerOptions& o = server_.options();
   std::string_view target = parser_->get().target();
   std::string_view path = target.substr(0, target.find('?'));
@@ -489,7 +562,7 @@ void Session::Send(Response res, bool head, bool keep_alive) {
   head_ += bhttp::obsolete_reason(static_cast<bhttp::status>(res.status));
   head_ += "\r\n";
   AppendHeader(head_, "Server", "paperpulse");
-  AppendHeader(head_, "Date", HttpDateNow());
+  AppendHeader(head_, "Date", HttpDateNow(server_.clock()));
   AppendHeader(head_, "Content-Type", res.content_type);
   if (res.status != 304) AppendHeader(head_, "Cache-Control", CacheControl(res.cache));
   if (!res.etag.empty()) AppendHeader(head_, "ETag", res.etag);
@@ -531,7 +604,7 @@ void Session::SendError(int status, std::string_view message) {
   std::string fields = "remote=" + remote_ + " route=rejected status=" + std::to_string(status);
   fields += " reason=";
   fields += JsonQuote(TrimView(message));
-  WriteAccessEvent(fields);
+  WriteAccessEvent(server_.clock().Now(), fields);
   Send(MakeResponse(status, "text/plain; charset=utf-8", std::string(message)), false, false);
 }
 
@@ -552,6 +625,74 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   auto server = std::make_unique<ServerImpl>(options, std::move(proxies));
   RETURN_IF_ERROR(server->Bind());
   return std::unique_ptr<Server>(std::move(server));
+}
+
+ParsedRequest ParseRequestBytes(std::string_view raw, const ServerOptions& options,
+                                const TrustedProxies& proxies, const std::string& remote) {
+  ParsedRequest out;
+  bhttp::request_parser<bhttp::string_body> parser;
+  // As Session::ReadNext: until the path is known the larger limit holds.
+  parser.header_limit(options.header_limit);
+  parser.body_limit(options.upload_paths.empty()
+                        ? options.body_limit
+                        : std::max(options.body_limit, options.upload_limit));
+  parser.eager(false);
+  asio::const_buffer rest(raw.data(), raw.size());
+  // Feeds `rest` to the parser until `done`; the end of `raw` is the end of
+  // the stream.
+  auto feed = [&](auto done) {
+    beast::error_code ec;
+    while (!done()) {
+      size_t n = rest.size() == 0 ? 0 : parser.put(rest, ec);
+      rest += n;
+      if (rest.size() == 0 || (ec == bhttp::error::need_more && n == 0)) {
+        if (ec && ec != bhttp::error::need_more) break;
+        ec = {};
+        if (!done()) parser.put_eof(ec);
+        break;
+      }
+      if (ec == bhttp::error::need_more) ec = {};
+      if (ec) break;
+    }
+    return ec;
+  };
+  auto status_of = [](beast::error_code ec) {
+    if (ec == bhttp::error::header_limit) return 431;
+    if (ec == bhttp::error::body_limit) return 413;
+    return 400;
+  };
+  if (ScanHeader(raw, 0).state == HeaderScan::kObsFold) {  // as Session::ReadHeaderBytes
+    out.error_status = 400;
+    return out;
+  }
+  if (auto ec = feed([&] { return parser.is_header_done(); })) {
+    out.error_status = status_of(ec);
+    return out;
+  }
+  if (UnframedTransferEncoding(parser)) {  // as Session::ReadBody
+    out.error_status = 400;
+    return out;
+  }
+  // As Session::ReadBody.
+  std::string_view target = parser.get().target();
+  std::string_view path = target.substr(0, target.find('?'));
+  bool upload = std::find(options.upload_paths.begin(), options.upload_paths.end(), path) !=
+                options.upload_paths.end();
+  if (!upload) {
+    if (auto length = parser.content_length(); length && *length > options.body_limit) {
+      out.error_status = 413;
+      return out;
+    }
+    parser.body_limit(options.body_limit);
+  }
+  if (auto ec = feed([&] { return parser.is_done(); })) {
+    out.error_status = status_of(ec);
+    return out;
+  }
+  out.consumed = raw.size() - rest.size();
+  auto& breq = parser.get();
+  if (!ConvertRequest(breq, remote, proxies, out.request)) out.error_status = 400;
+  return out;
 }
 
 }  // namespace paperpulse::http

@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "paperpulse/base/clock.h"
 #include "paperpulse/base/result.h"
+#include "paperpulse/http/client_ip.h"
 #include "paperpulse/http/message.h"
 
 namespace paperpulse::http {
@@ -53,6 +55,10 @@ struct ServerOptions {
   int max_connections = 10'000;
   // Stop gracefully on SIGTERM / SIGINT.
   bool handle_signals = true;
+  // The wall clock of Date headers and of the log lines of rejected
+  // requests (timeouts use the I/O library's own steady timers). Borrowed;
+  // must outlive the server. nullptr: DefaultClock().
+  Clock* clock = nullptr;
 };
 
 // What the server runs for every request that passed the limits. The
@@ -96,5 +102,20 @@ class Server {
   // Starts the graceful shutdown described at Run(). Thread-safe; idempotent.
   virtual void Shutdown() = 0;
 };
+
+// What a connection makes of `raw` when it holds one request (or more,
+// pipelined): the steps of the server's reading (header limit, then the
+// body limit of the path, then the conversion of the target) on bytes held
+// in memory. For fuzzing and tests of request parsing without a socket.
+struct ParsedRequest {
+  // 0 when `request` is the request a Handler would get; else the status
+  // the server answers with before any handler runs (400 malformed or
+  // incomplete, 413 body too large, 431 header too large).
+  int error_status = 0;
+  Request request;
+  size_t consumed = 0;  // bytes of `raw` the request took
+};
+ParsedRequest ParseRequestBytes(std::string_view raw, const ServerOptions& options,
+                                const TrustedProxies& proxies, const std::string& remote);
 
 }  // namespace paperpulse::http

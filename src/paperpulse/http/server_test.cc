@@ -18,6 +18,7 @@ namespace paperpulse::http {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 // Answers /fast on the I/O thread; everything else on a worker: /echo
@@ -245,6 +246,37 @@ TEST(Server, ABlockedHandlerDoesNotBlockOtherConnections) {
   EXPECT_LT(echo, fast);
   server.handler().release_.set_value();
   EXPECT_EQ(BodyOf(blocked.ReadAll()), "unblocked");
+}
+
+// Framing that Beast accepts but a proxy in front may read differently
+// (request smuggling): a Transfer-Encoding not ending in chunked (RFC 9112
+// §6.1) and obs-fold (§5.2). Each is refused with 400 and the connection
+// closed; the request hidden after the header is never served.
+TEST(Server, RefusesFramingAProxyMightReadDifferently) {
+  Running server(ServerOptions{});
+  const std::string hidden = "GET /fast HTTP/1.1\r\nHost: h\r\n\r\n";
+  for (std::string header :
+       {"Transfer-Encoding: xchunked\r\n", "Transfer-Encoding: identity\r\n",
+        "Transfer-Encoding: chunked, identity\r\n", "Transfer-Encoding: \r\n",
+        "Transfer-Encoding: gzip\r\nContent-Length: 0\r\n", "X-Folded: a\r\n b\r\n",
+        "Transfer-Encoding:\r\n chunked\r\n", "Content-Length:\r\n\t0\r\n"}) {
+    std::string request = "POST /echo HTTP/1.1\r\nHost: h\r\n" + header + "\r\n";
+    if (header.find("chunked\r\n") != std::string::npos) request += "0\r\n\r\n";
+    Client c(server.port());
+    c.Send(request + hidden);
+    std::string out = c.ReadAll();
+    EXPECT_THAT(out, StartsWith("HTTP/1.1 400 ")) << header;
+    EXPECT_THAT(out, HasSubstr("Connection: close\r\n")) << header;
+    EXPECT_THAT(out, Not(HasSubstr("fast"))) << header;
+    ParsedRequest parsed = ParseRequestBytes(request + hidden, ServerOptions{}, {}, "127.0.0.1");
+    EXPECT_EQ(parsed.error_status, 400) << header;
+  }
+  // Still served: chunked last, and white space inside a value.
+  Client c(server.port());
+  c.Send(
+      "POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\nX-A: a  b\r\n"
+      "Connection: close\r\n\r\n0\r\n\r\n");
+  EXPECT_THAT(c.ReadAll(), StartsWith("HTTP/1.1 200 "));
 }
 
 // True while the server still accepts connections.

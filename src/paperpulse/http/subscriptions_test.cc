@@ -471,7 +471,8 @@ TEST_P(SubscriptionAppTest, SettingsListAndChangeSubscriptionsShownInert) {
   std::string path = "/settings/subscriptions/" + std::to_string(id);
   EXPECT_THAT(Body(page), HasSubstr("action=\"" + path + "\""));
 
-  auto post = [&](std::string p, std::string form) {
+  // A named copy: lambdas capture structured bindings only from clang 16 on.
+  auto post = [&app, cookie = cookie](std::string p, std::string form) {
     return app.Handle(RequestWithBody("POST", std::move(p), form,
                                       "application/x-www-form-urlencoded", {{"cookie", cookie}}));
   };

@@ -1,7 +1,5 @@
 #include "paperpulse/http/text.h"
 
-#include <boost/url/parse.hpp>
-
 #include "paperpulse/base/strings.h"
 #include "paperpulse/base/time.h"
 
@@ -106,20 +104,6 @@ std::string DisplayDate(std::string_view s) {
   out += ", ";
   out += std::to_string(d->year);
   return out;
-}
-
-bool IsHttpUrl(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return false;
-  }
-  // parse_uri, not parse_absolute_uri: project pages often end in "#" or
-  // "#section", and RFC 3986's absolute-URI has no fragment.
-  auto url = boost::urls::parse_uri(s);
-  if (!url) return false;
-  // scheme_id() compares case-insensitively, as RFC 3986 §3.1 says schemes do.
-  return (url->scheme_id() == boost::urls::scheme::http ||
-          url->scheme_id() == boost::urls::scheme::https) &&
-         !url->encoded_host().empty();
 }
 
 }  // namespace paperpulse::http

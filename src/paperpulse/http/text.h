@@ -39,8 +39,4 @@ std::string ShortAuthorList(const std::vector<std::string>& authors, size_t max)
 // it does not start with a valid date.
 std::string DisplayDate(std::string_view s);
 
-// True for an absolute http:// or https:// URL with a host and without white
-// space or control characters (what we let into href attributes and the API).
-bool IsHttpUrl(std::string_view s);
-
 }  // namespace paperpulse::http

@@ -7,6 +7,7 @@
 
 #include "paperpulse/base/strings.h"
 #include "paperpulse/base/time.h"
+#include "paperpulse/base/url.h"
 #include "paperpulse/ingest/json_util.h"
 #include "paperpulse/ingest/pyrepr.h"
 #include "paperpulse/ingest/readers.h"
@@ -212,10 +213,10 @@ std::string Convert(const HfItem& h, std::string_view list_date, Paper& paper, D
   entry.upvotes = h.upvotes;
   entry.num_comments = h.num_comments;
   std::string_view repo = TrimView(h.github_repo);
-  if (json::IsHttpUrl(repo)) entry.github_repo = repo;
+  if (IsHttpUrl(repo)) entry.github_repo = repo;
   entry.github_stars = h.github_stars;
   std::string_view page = TrimView(h.project_page);
-  if (json::IsHttpUrl(page)) entry.project_page = page;
+  if (IsHttpUrl(page)) entry.project_page = page;
   entry.source = "hf";
   entry.published_at = NormalizeTimestamp(h.item_published_at).value_or("");
   entry.organization = json::NormalizeText(h.organization);
@@ -405,7 +406,7 @@ bool HfDailyJsonReader::Sniff(std::string_view head, std::string_view /*path*/) 
   std::string_view first = SkipSpace(s.substr(1));
   if (first.empty() || first.front() != '"') return false;
   size_t close = first.find('"', 1);
-  if (close == std::string_view::npos || close > 100) return false;
+  if (close > 100) return false;  // also when there is none (npos)
   if (!ParseArxivId(first.substr(1, close - 1))) return false;
   std::string_view value = SkipSpace(first.substr(close + 1));
   if (value.empty() || value.front() != ':') return false;

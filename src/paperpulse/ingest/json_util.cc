@@ -165,23 +165,6 @@ std::string NormalizeText(std::string_view text) {
   return CollapseWhitespace(TexToUnicode(text));
 }
 
-bool IsHttpUrl(std::string_view s) {
-  size_t scheme_end;
-  if (s.size() > 7 && AsciiLower(s.substr(0, 7)) == "http://") {
-    scheme_end = 7;
-  } else if (s.size() > 8 && AsciiLower(s.substr(0, 8)) == "https://") {
-    scheme_end = 8;
-  } else {
-    return false;
-  }
-  char host_start = s[scheme_end];
-  if (host_start == '/' || IsAsciiSpace(host_start)) return false;
-  for (char c : s) {
-    if (IsAsciiSpace(c)) return false;
-  }
-  return true;
-}
-
 bool LooksLikeCategory(std::string_view s) {
   size_t dot = s.find('.');
   if (dot == std::string_view::npos) return s.size() >= 2 && IsCategoryPart(s, true);

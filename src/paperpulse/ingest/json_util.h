@@ -65,9 +65,6 @@ std::string Collapse(std::string_view s);
 // readers do the same): TeX accents converted, white space collapsed.
 std::string NormalizeText(std::string_view text);
 
-// True for "http://..." and "https://..." (any case) with a host part.
-bool IsHttpUrl(std::string_view s);
-
 // True for the shape of an arXiv category code: "hep-th", "cs.CL",
 // "cond-mat.mes-hall", "q-fin.ST". MSC/ACM classes ("14J60", "F.4.1") and
 // free text are not.

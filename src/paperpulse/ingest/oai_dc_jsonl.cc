@@ -8,6 +8,7 @@
 
 #include "paperpulse/base/strings.h"
 #include "paperpulse/base/time.h"
+#include "paperpulse/base/url.h"
 #include "paperpulse/ingest/json_util.h"
 #include "paperpulse/ingest/readers.h"
 
@@ -265,7 +266,7 @@ std::string Convert(std::string_view raw_id, object fields, Paper& paper) {
           if (t.empty()) return;
           if (!doi.empty()) doi.push_back(' ');
           doi.append(t);
-        } else if (json::IsHttpUrl(t)) {
+        } else if (IsHttpUrl(t)) {
           if (abs_url.empty() && t.find("/abs/") != std::string_view::npos) abs_url = t;
         } else if (journal_ref.empty()) {
           journal_ref = t;
@@ -333,7 +334,7 @@ bool OaiDcJsonlReader::Sniff(std::string_view head, std::string_view /*path*/) c
   line = json::SkipBomAndSpace(line.substr(1));
   if (line.empty() || line[0] != '"') return false;
   size_t close = line.find('"', 1);
-  if (close == std::string_view::npos || close > 100) return false;
+  if (close > 100) return false;  // also when there is none (npos)
   if (!ParseArxivId(line.substr(1, close - 1))) return false;
   line = json::SkipBomAndSpace(line.substr(close + 1));
   if (line.empty() || line[0] != ',') return false;

@@ -3,11 +3,50 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <atomic>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <new>
 #include <string>
 
 #include "paperpulse/base/test_paths.h"
+
+// Every allocation of this test binary goes through here, so that a test can
+// count the bytes the parser allocates: quadratic copying (rebuilding a
+// string per piece, growing it by a constant) shows as allocated bytes that
+// grow with the square of the input, without timing anything.
+namespace {
+std::atomic<bool> counting{false};
+std::atomic<size_t> allocated_bytes{0};
+std::atomic<size_t> allocations{0};
+}  // namespace
+
+// GCC sees malloc behind operator new once both are inlined here and takes
+// the free() below for a mismatch; it is the matching release.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+void* operator new(size_t n) {
+  if (counting.load(std::memory_order_relaxed)) {
+    allocated_bytes += n;
+    ++allocations;
+  }
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+// The nothrow form too (simdjson uses it): under ASan it would otherwise be
+// the sanitizer's, released by the free() below (alloc-dealloc-mismatch).
+void* operator new(size_t n, const std::nothrow_t&) noexcept {
+  try {
+    return ::operator new(n);
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace paperpulse::ingest {
 namespace {
@@ -218,11 +257,55 @@ TEST(PyReprTest, DepthLimitStopsDeepNesting) {
   EXPECT_FALSE(ParsePyLiteral("{'a': {'b': [1]}}", PyParseOptions{.max_depth = 2}).has_value());
 }
 
+struct Work {
+  size_t bytes = 0;        // allocated while parsing
+  size_t allocations = 0;  // calls to operator new while parsing
+  size_t parsed_size = 0;  // of the resulting string
+};
+
+Work ParseCounting(const std::string& text) {
+  allocated_bytes = 0;
+  allocations = 0;
+  counting = true;
+  Work w;
+  {
+    auto v = ParsePyLiteral(text);
+    counting = false;
+    EXPECT_TRUE(v.has_value()) << (v ? "" : v.error().ToString());
+    if (v && v->AsString()) w.parsed_size = v->AsString()->size();
+  }
+  w.bytes = allocated_bytes;
+  w.allocations = allocations;
+  return w;
+}
+
+// A string literal of about `n` bytes mixing plain runs with escapes (each
+// escape appends on its own): "'abcdefg\n\u00e9\\...'".
+std::string MixedLiteral(size_t n) {
+  std::string s = "'";
+  while (s.size() < n) s += "abcdefg\\n\\u00e9\\\\";
+  return s + "'";
+}
+
 TEST(PyReprTest, LargeStringIsLinear) {
-  // A 10 MB string literal: one pass, no quadratic copying.
+  // One 10 MiB run and mixed text at 1 and 4 MiB: the string grows
+  // geometrically (a few allocations, their sum bounded by a small multiple
+  // of the result), however the pieces come. Quadratic copying would
+  // allocate about n^2 / piece bytes: gigabytes here.
   std::string big = "'" + std::string(10 << 20, 'x') + "\\n'";
-  PyValue v = MustParse(big);
-  EXPECT_EQ(v.AsString()->size(), (10u << 20) + 1);
+  Work plain = ParseCounting(big);
+  EXPECT_EQ(plain.parsed_size, (10u << 20) + 1);
+  EXPECT_LE(plain.bytes, 6 * plain.parsed_size);
+  EXPECT_LE(plain.allocations, 64u);
+
+  Work small = ParseCounting(MixedLiteral(1 << 20));
+  Work large = ParseCounting(MixedLiteral(4 << 20));
+  ASSERT_GT(small.parsed_size, 0u);
+  EXPECT_GT(large.parsed_size, 3 * small.parsed_size);
+  EXPECT_LE(small.bytes, 6 * small.parsed_size);
+  EXPECT_LE(large.bytes, 6 * large.parsed_size);
+  // Four times the input: two more doublings, not four times the calls.
+  EXPECT_LE(large.allocations, small.allocations + 8);
 }
 
 }  // namespace

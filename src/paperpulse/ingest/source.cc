@@ -86,11 +86,11 @@ class StringSource final : public ByteSource {
 Result<std::unique_ptr<ByteSource>> ByteSource::Open(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    return Fail(ErrorCode::kIo, path + ": " + std::strerror(errno));
+    return Fail(ErrorCode::kIo, path + ": " + ErrnoText(errno));
   }
   if (S_ISDIR(st.st_mode)) return Fail(ErrorCode::kIo, path + ": is a directory");
   gzFile f = gzopen(path.c_str(), "rb");
-  if (f == nullptr) return Fail(ErrorCode::kIo, path + ": cannot open: " + std::strerror(errno));
+  if (f == nullptr) return Fail(ErrorCode::kIo, path + ": cannot open: " + ErrnoText(errno));
   gzbuffer(f, 256 * 1024);
   return std::unique_ptr<ByteSource>(new GzFileSource(path, f, static_cast<int64_t>(st.st_size)));
 }
@@ -109,14 +109,11 @@ Result<bool> LineReader::Fill() {
     consumed_ += static_cast<int64_t>(pos_);
     pos_ = 0;
   }
-  size_t old = buf_.size();
-  buf_.resize(old + (1 << 20));
-  auto got = source_.Read(buf_.data() + old, 1 << 20);
-  if (!got) {
-    buf_.resize(old);
-    return tl::unexpected(got.error());
-  }
-  buf_.resize(old + *got);
+  constexpr size_t kChunk = 1 << 20;
+  if (!chunk_) chunk_ = std::make_unique_for_overwrite<char[]>(kChunk);
+  auto got = source_.Read(chunk_.get(), kChunk);
+  if (!got) return tl::unexpected(got.error());
+  buf_.append(chunk_.get(), *got);
   if (*got == 0) eof_ = true;
   return *got > 0;
 }

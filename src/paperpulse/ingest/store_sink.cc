@@ -5,6 +5,7 @@
 #include "paperpulse/base/arxiv_id.h"
 #include "paperpulse/base/strings.h"
 #include "paperpulse/base/time.h"
+#include "paperpulse/base/url.h"
 
 namespace paperpulse::ingest {
 namespace {
@@ -21,11 +22,6 @@ std::optional<std::string> CheckText(std::string_view field, std::string_view va
   }
   if (value.find('\0') != std::string_view::npos) return "NUL byte in " + std::string(field);
   return std::nullopt;
-}
-
-bool IsHttpUrl(std::string_view s) {
-  return (StartsWith(s, "https://") || StartsWith(s, "http://")) && s.size() > 10 &&
-         s.find_first_of(" \t\n\"<>") == std::string_view::npos;
 }
 
 // arXiv category shape: archive ("hep-th") or archive.subject ("cs.CL",

@@ -21,7 +21,7 @@ std::string Recipients(const Message& message) {
 
 AsyncSender::AsyncSender(Transport& transport, AsyncSenderOptions options)
     : transport_(transport),
-      options_(std::move(options)),
+      options_(options),
       clock_(options_.clock != nullptr ? *options_.clock : own_clock_),
       thread_([this] { Run(); }) {}
 

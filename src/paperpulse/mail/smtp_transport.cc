@@ -213,7 +213,9 @@ Status SmtpTransport::SendMime(std::string_view from, const std::vector<std::str
   for (const std::string& rcpt : to) {
     curl_slist* appended = curl_slist_append(recipients.get(), ("<" + rcpt + ">").c_str());
     if (appended == nullptr) return Fail(ErrorCode::kInternal, "libcurl: out of memory");
-    recipients.release();
+    // `appended` is the head of the list, now one longer: the old head when
+    // there was one (then release() hands over nothing new), else a new list.
+    (void)recipients.release();
     recipients.reset(appended);
   }
 

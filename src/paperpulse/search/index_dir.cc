@@ -4,7 +4,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -26,12 +29,27 @@ tl::unexpected<Error> IoError(const std::string& what, const std::error_code& ec
   return Fail(ErrorCode::kIo, what + ": " + ec.message());
 }
 
-// Generation number of a published directory name ("gen-000007" -> 7), or -1.
-long GenerationNumber(const std::string& name) {
-  if (name.rfind(kGenPrefix, 0) != 0 || name.find(kTmpMarker) != std::string::npos) return -1;
-  std::string digits = name.substr(kGenPrefix.size());
-  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
-  return std::stol(digits);
+// Generations are numbered up from 1, one per publish: twelve digits outlast
+// any disk. A longer number is some other folder (std::stol threw on one
+// that overflowed a long, and LONG_MAX + 1 would have overflowed).
+constexpr long kMaxGeneration = 999'999'999'999;
+
+// Parses all of `digits` as a decimal number in [0, max]; -1 otherwise.
+long ParseDecimal(std::string_view digits, long max) {
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return -1;
+  }
+  long n = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || end != digits.data() + digits.size() || n > max) return -1;
+  return n;
+}
+
+// Generation number of a published directory name ("gen-000007" -> 7), or
+// -1 for any other name (which every function here leaves alone).
+long GenerationNumber(std::string_view name) {
+  if (!name.starts_with(kGenPrefix) || name.find(kTmpMarker) != std::string_view::npos) return -1;
+  return ParseDecimal(name.substr(kGenPrefix.size()), kMaxGeneration);
 }
 
 std::string GenerationName(long n) {
@@ -42,11 +60,11 @@ std::string GenerationName(long n) {
 
 Status FsyncPath(const fs::path& p, bool directory) {
   int fd = ::open(p.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
-  if (fd < 0) return Fail(ErrorCode::kIo, "open " + p.string() + ": " + std::strerror(errno));
+  if (fd < 0) return Fail(ErrorCode::kIo, "open " + p.string() + ": " + ErrnoText(errno));
   int rc = ::fsync(fd);
   int err = errno;
   ::close(fd);
-  if (rc != 0) return Fail(ErrorCode::kIo, "fsync " + p.string() + ": " + std::strerror(err));
+  if (rc != 0) return Fail(ErrorCode::kIo, "fsync " + p.string() + ": " + ErrnoText(err));
   return Ok();
 }
 
@@ -73,7 +91,9 @@ Result<std::string> NewBuildDirectory(std::string_view index_dir) {
     std::string name = entry.path().filename().string();
     size_t marker = name.find(kTmpMarker);
     if (marker == std::string::npos) continue;
-    pid_t pid = static_cast<pid_t>(std::atol(name.c_str() + marker + kTmpMarker.size()));
+    // 0 (no owner: remove) when what follows the marker is not a pid.
+    pid_t pid = static_cast<pid_t>(std::max(
+        0L, ParseDecimal(std::string_view(name).substr(marker + kTmpMarker.size()), INT_MAX)));
     if (pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM)) continue;
     std::error_code rm_ec;
     fs::remove_all(entry.path(), rm_ec);
@@ -95,7 +115,8 @@ Result<std::string> PublishBuild(std::string_view index_dir, std::string_view bu
   fs::path dir(index_dir);
   std::error_code ec;
   for (const auto& entry : fs::recursive_directory_iterator(build_dir, ec)) {
-    if (entry.is_regular_file()) RETURN_IF_ERROR(FsyncPath(entry.path(), false));
+    std::error_code type_ec;
+    if (entry.is_regular_file(type_ec)) RETURN_IF_ERROR(FsyncPath(entry.path(), false));
   }
   if (ec) return IoError("listing " + std::string(build_dir), ec);
   RETURN_IF_ERROR(FsyncPath(build_dir, true));
@@ -111,8 +132,7 @@ Result<std::string> PublishBuild(std::string_view index_dir, std::string_view bu
     target = dir / GenerationName(n);
     if (::rename(std::string(build_dir).c_str(), target.c_str()) == 0) break;
     if (errno != EEXIST && errno != ENOTEMPTY) {
-      return Fail(ErrorCode::kIo,
-                  "renaming " + std::string(build_dir) + ": " + std::strerror(errno));
+      return Fail(ErrorCode::kIo, "renaming " + std::string(build_dir) + ": " + ErrnoText(errno));
     }
   }
 

@@ -1,6 +1,7 @@
 #include "paperpulse/http/api/hf_json.h"
 
 #include "paperpulse/base/time.h"
+#include "paperpulse/base/url.h"
 #include "paperpulse/http/text.h"
 
 namespace paperpulse::http {

@@ -4,6 +4,7 @@
 
 #include <unordered_set>
 
+#include "paperpulse/base/url.h"
 #include "paperpulse/http/text.h"
 
 namespace paperpulse::http {
@@ -11,8 +12,8 @@ namespace {
 
 // Sets `key` only when `value` is not empty: mustache treats an empty string
 // as true, so {{#key}} sections would render for it.
-void SetIfAny(TemplateData& data, const std::string& key, std::string value) {
-  if (!value.empty()) data.set(key, std::move(value));
+void SetIfAny(TemplateData& data, const std::string& key, const std::string& value) {
+  if (!value.empty()) data.set(key, value);
 }
 
 }  // namespace

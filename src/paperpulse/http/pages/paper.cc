@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "paperpulse/base/arxiv_id.h"
+#include "paperpulse/base/url.h"
 #include "paperpulse/http/comments.h"
 #include "paperpulse/http/library.h"
 #include "paperpulse/http/markdown.h"
@@ -49,8 +50,8 @@ Response NoSuchPaper(const Context& ctx, std::string_view raw_id) {
   return ErrorPage(ctx, 404, message, CleanText(id ? id->base : shown));
 }
 
-void SetIfAny(TemplateData& data, const std::string& key, std::string value) {
-  if (!value.empty()) data.set(key, std::move(value));
+void SetIfAny(TemplateData& data, const std::string& key, const std::string& value) {
+  if (!value.empty()) data.set(key, value);
 }
 
 std::string SearchPath(std::string_view query) { return "/search?q=" + UrlEncode(query); }

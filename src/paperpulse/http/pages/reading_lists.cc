@@ -55,8 +55,8 @@ std::string VisibilityHelp(ListVisibility v) {
   return "";
 }
 
-void SetIfAny(TemplateData& data, const std::string& key, std::string value) {
-  if (!value.empty()) data.set(key, std::move(value));
+void SetIfAny(TemplateData& data, const std::string& key, const std::string& value) {
+  if (!value.empty()) data.set(key, value);
 }
 
 // "?key=SECRET" to carry a reader's secret on to the list's feed, BibTeX

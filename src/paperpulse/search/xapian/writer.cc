@@ -30,13 +30,16 @@ using xapian::XapianError;
 // Documents buffered per shard before Put blocks (bounds memory while the
 // shards are busier than the reader of the Store).
 constexpr size_t kShardQueueDocs = 512;
-// Xapian flushes a writer's buffered changes every this many documents
-// (its default is 10,000). Measured on the 50k shared-data corpus (2 cores,
-// `paperpulse reindex`): 50,000 -> 774 docs/s, 20,000 -> 959, 5,000 -> 1,176,
-// 2,000 -> 1,520, 500 -> 1,541. Xapian's in-memory inverter (maps of maps
-// keyed by term) gets slower as it grows, so small batches win here, and
-// they bound memory (~130 MiB per shard at 2,000).
-constexpr const char* kFreshFlushThreshold = "2000";
+// A shard commits every this many changes, below Xapian's own auto-commit
+// (XAPIAN_FLUSH_THRESHOLD, default 10,000). Measured on the 50k shared-data
+// corpus (2 cores, `paperpulse reindex`): 50,000 -> 774 docs/s, 20,000 ->
+// 959, 5,000 -> 1,176, 2,000 -> 1,520, 500 -> 1,541. Xapian's in-memory
+// inverter (maps of maps keyed by term) gets slower as it grows, so small
+// batches win here, and they bound memory (~130 MiB per shard at 2,000).
+// Committed by the shard itself rather than by setting the environment
+// variable: setenv() while other threads (libpq, libcurl, the resolver) may
+// call getenv() is a data race (POSIX: setenv is not thread-safe).
+constexpr int kFreshCommitChanges = 2000;
 
 // Replaces the popularity of paper `id` in `db`, if it is there.
 Status UpdatePopularity(Xapian::WritableDatabase& db, std::string_view id, int64_t upvotes,
@@ -214,6 +217,20 @@ class Shard {
   }
 
   Status Apply(const Item& item) {
+    RETURN_IF_ERROR(ApplyChange(item));
+    if (++uncommitted_ < kFreshCommitChanges) return Ok();
+    uncommitted_ = 0;
+    try {
+      // What Xapian's auto-commit does at its threshold; DB_NO_SYNC makes
+      // it cheap. Readers never see a shard, so no progress is recorded.
+      db_.commit();
+    } catch (const Xapian::Error& e) {
+      return tl::unexpected(XapianError(e, "committing " + path_));
+    }
+    return Ok();
+  }
+
+  Status ApplyChange(const Item& item) {
     const IndexDocument& doc = item.doc;
     if (item.popularity_only) {
       return UpdatePopularity(db_, doc.paper.id, doc.upvotes, doc.trending);
@@ -238,6 +255,7 @@ class Shard {
   std::string path_;
   xapian::Stemmer stemmer_;
   std::unordered_set<size_t> seen_;  // id hashes added (used by the thread)
+  int uncommitted_ = 0;              // changes since the last commit (the thread's)
 
   std::mutex mu_;
   std::condition_variable work_, space_, idle_;
@@ -354,10 +372,6 @@ Result<std::unique_ptr<FreshIndexWriter>> CreateFreshIndexWriter(std::string_vie
     std::error_code ec;
     std::filesystem::remove_all(build, ec);
   };
-  // Xapian reads the flush threshold from the environment when a database
-  // is opened; it applies to this process's writers from here on, which
-  // are all either fresh builds or the live index's small batches.
-  ::setenv("XAPIAN_FLUSH_THRESHOLD", kFreshFlushThreshold, /*overwrite=*/0);
   for (unsigned i = 0; i < cores; ++i) {
     auto shard_dir = NewBuildDirectory(index_dir);
     if (!shard_dir) {
