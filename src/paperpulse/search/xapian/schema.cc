@@ -292,6 +292,14 @@ Error XapianError(const Xapian::Error& e, std::string_view what) {
              type == "DatabaseOpeningError" || type == "DatabaseNotFoundError") {
     code = ErrorCode::kParse;
   }
+  // The system's reason, when a system call failed ("Error writing block
+  // 112" alone does not say that the disk is full).
+  if (const char* why = e.get_error_string(); why != nullptr && *why != '\0') {
+    msg += " (";
+    msg += why;
+    msg += ")";
+    if (code == ErrorCode::kInternal) code = ErrorCode::kIo;
+  }
   return Error{code, std::move(msg)};
 }
 
