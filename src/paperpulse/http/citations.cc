@@ -196,6 +196,9 @@ std::string NormalizeDoi(std::string_view s, bool url_only) {
   size_t end = 0;
   while (end < s.size() && !IsSpace(s[end])) ++end;
   std::string doi = url ? PercentDecode(s.substr(0, end)) : std::string(s.substr(0, end));
+  // Raw or percent-encoded bytes that are not UTF-8 text make no DOI (and
+  // the strings returned must be valid UTF-8).
+  if (!IsValidUtf8(doi) || HasControlChars(doi)) return {};
   return LooksLikeDoi(doi) ? doi : std::string();
 }
 

@@ -250,6 +250,15 @@ TEST(ParseCitationFile, ReportedStringsAreValidUtf8) {
   EXPECT_EQ(ref.title.find('\x07'), std::string::npos);
 }
 
+// Found by fuzz/citations: a DOI field with a byte that is not UTF-8 came
+// back as it was.
+TEST(ParseCitationFile, DoisWithBytesThatAreNotTextAreDropped) {
+  EXPECT_EQ(One(Entry("doi = {10.1103/PhysRev\xE3.75.043613}")).doi, "");
+  EXPECT_EQ(One(Entry("url = {https://doi.org/10.1000/a%FFb}")).doi, "");
+  EXPECT_EQ(One(Entry("url = {https://doi.org/10.1000/a%0Ab}")).doi, "");
+  EXPECT_EQ(One(Entry("doi = {10.1000/caf\xC3\xA9}")).doi, "10.1000/caf\xC3\xA9");
+}
+
 TEST(ParseCitationFile, CapsTheNumberOfReportedErrors) {
   std::string text;
   for (int i = 0; i < 1000; ++i) text += "@misc{k" + std::to_string(i) + ", title}\n";

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "paperpulse/base/strings.h"
+#include "paperpulse/http/text.h"
 
 namespace paperpulse::http {
 namespace {
@@ -359,7 +360,9 @@ void RestoreLiterals(cmark_node* root, const Protected& p) {
 }  // namespace
 
 std::string RenderCommentMarkdown(std::string_view text) {
-  Protected p = ProtectMath(WithoutMarkers(text));
+  // Math spans are put back as they were typed, past cmark's own UTF-8
+  // check: clean the text first (invalid UTF-8 becomes U+FFFD).
+  Protected p = ProtectMath(WithoutMarkers(CleanText(text)));
   constexpr int kOptions = CMARK_OPT_HARDBREAKS | CMARK_OPT_VALIDATE_UTF8;
   std::unique_ptr<cmark_node, NodeDeleter> doc(
       cmark_parse_document(p.text.data(), p.text.size(), kOptions));

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "paperpulse/base/strings.h"
+
 namespace paperpulse::http {
 namespace {
 
@@ -154,6 +156,14 @@ TEST(RenderCommentMarkdown, MarkersTypedByTheWriterAreReplaced) {
   EXPECT_EQ(html,
             "<p>\xEF\xBF\xBD"
             "0\xEF\xBF\xBD $x$</p>\n");
+}
+
+// Found by fuzz/markdown: bytes that are not UTF-8 inside $...$ came out
+// as they were.
+TEST(RenderCommentMarkdown, InvalidUtf8InMathIsReplaced) {
+  std::string html = RenderCommentMarkdown("$x\xC8$ and $$\xFF\xFE$$ \xFF");
+  EXPECT_TRUE(IsValidUtf8(html)) << html;
+  EXPECT_THAT(html, HasSubstr("x\xEF\xBF\xBD"));
 }
 
 TEST(RenderCommentMarkdown, LinksAreNofollow) {
