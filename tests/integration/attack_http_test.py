@@ -319,19 +319,9 @@ def make_victim(port, site):
     return token
 
 
-def wait_for_index(port):
-    # /healthz says index_lag 0 before the first build is done: ask a search.
-    def caught_up():
-        status, _, body = pp_http.request(port, "/healthz")
-        if status != 200 or json.loads(body).get("index_lag") != 0:
-            return False
-        return pp_http.request(port, "/api/papers/search?q=video&limit=1")[0] == 200
-    pp_server.wait_for("the search index", caught_up, timeout=120)
-
-
 def run_sweep(test, site, strings):
     port = site.port
-    wait_for_index(port)
+    pp_attack.wait_for_index(port)
     victim = make_victim(port, site)
     attacker_token = site.token("attacker@attack.test")
     pp_client.Client(port, token=attacker_token).json("PATCH", "/api/me", {"name": "Attacker"})
@@ -826,7 +816,7 @@ def setUpModule():
     BED = pp_community.TestBed(BIN, "pp_attack_http_")
     try:
         SITE = BED.site("sqlite", *SITE_FLAGS)
-        wait_for_index(SITE.port)
+        pp_attack.wait_for_index(SITE.port)
     except BaseException:
         tearDownModule()
         raise

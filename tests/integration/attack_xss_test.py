@@ -142,16 +142,6 @@ class Checks(unittest.TestCase):
         return root
 
 
-def wait_for_index(port):
-    # /healthz says index_lag 0 before the first build is done: ask a search.
-    def caught_up():
-        status, _, body = pp_http.request(port, "/healthz")
-        if status != 200 or json.loads(body).get("index_lag") != 0:
-            return False
-        return pp_http.request(port, "/api/papers/search?q=video&limit=1")[0] == 200
-    pp_server.wait_for("the search index", caught_up, timeout=120)
-
-
 # ------------------------------------------------------ imported records
 
 class ImportedRecordsTest(Checks):
@@ -216,7 +206,7 @@ class ImportedRecordsTest(Checks):
             self.assertTrue(headers["content-type"].startswith("text/markdown"), headers)
 
     def test_search_queries(self):
-        wait_for_index(SITE.port)
+        pp_attack.wait_for_index(SITE.port)
         # Snippets of the crafted abstracts, highlighted.
         text = self.html("/search?q=" + MARKER)
         self.assertIn("<mark>", text)
@@ -422,7 +412,7 @@ class MailTest(Checks):
 
     def test_search_alert_mails(self):
         # An alert's query is in its subject and heading.
-        wait_for_index(SITE.port)
+        pp_attack.wait_for_index(SITE.port)
         queries = {}
         for k, p in enumerate([x for x in XSS if "\\" not in x][:12]):
             address = "alert%d@attack.test" % k
@@ -475,7 +465,7 @@ def setUpModule():
                                                             "visibility": "public"})
         assert status == 201, doc
         viewer.json("POST", "/api/lists/%s/%s/papers" % (doc["owner"], doc["slug"]), {"id": paper})
-        wait_for_index(SITE.port)
+        pp_attack.wait_for_index(SITE.port)
         for path in ["/", "/papers/date/" + REAL_DAY, "/papers/" + paper, "/papers/trending",
                      "/search?q=video", "/search?q=zzzznothing", "/authors/Xinyu%20Wang",
                      "/login", "/subscribe", "/papers/org/xss-org-0", "/papers/date/2019-01-01",

@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import pp_client  # noqa: E402
 import pp_community  # noqa: E402
 from pp_client import Client, run_concurrently  # noqa: E402
+from pp_attack import scheme  # noqa: E402
 from pp_community import HF_DAYS, kaggle_ids, needs_postgres  # noqa: E402
 
 feedparser = pp_community.system_module("feedparser")
@@ -197,17 +198,6 @@ class TagScan(html.parser.HTMLParser):
             self._script[1] += data
         if self._depth:
             self.body_text.append(data)
-
-
-def scheme(url):
-    """The scheme of `url` as a browser reads it (white space and controls
-    dropped), lower case; "" for a relative URL."""
-    probe = "".join(ch for ch in url if ord(ch) > 0x20).lower()
-    colon = probe.find(":")
-    ends = [i for i in (probe.find(c) for c in "/?#") if i >= 0]
-    if colon < 0 or (ends and min(ends) < colon):
-        return ""
-    return probe[:colon]
 
 
 def assert_no_active_attributes(test, tags, where):

@@ -107,6 +107,29 @@ class FaultCase(unittest.TestCase):
     def assert_sound(self, target, what):
         self.assertEqual(target.integrity(), "ok", what)
 
+    def kill_and_rerun(self, name, backend, argv, seconds, want, after_kill=None,
+                       after_rerun=None):
+        """KILLS runs of argv(target) killed at seeded moments of a clean run
+        of `seconds`, each re-run to completion: the Store is sound after
+        the kill and after the re-run, and then holds `want`."""
+        rng = pp_faults.seeded_rng("kill %s (%s)" % (name, backend.label))
+        moments = pp_faults.kill_moments(rng, seconds, KILLS)
+        killed = []
+        for i, at in enumerate(moments):
+            t = backend.new(name)
+            killed.append(pp_faults.run_killed_at(argv(t), at, env=ENV))
+            if t.exists():
+                self.assert_sound(t, "after kill %d at %.3f s" % (i, at))
+                if after_kill:
+                    after_kill(t)
+            pp_faults.run_ok(argv(t), env=ENV)
+            self.assert_sound(t, "after the re-run of kill %d" % i)
+            if after_rerun:
+                after_rerun(t)
+            self.assertEqual(t.content(), want, "kill %d at %.3f s, then a re-run" % (i, at))
+            backend.drop(t)
+        self.report("kill -9 " + name, backend, seconds, moments, killed)
+
     def report(self, name, backend, clean_seconds, moments, killed, extra=""):
         log("%s (%s): clean run %.3f s; %d of %d kills came before the end (at %s s)%s" % (
             name, backend.label, clean_seconds, sum(killed), len(moments),
@@ -134,22 +157,11 @@ class KillImport(FaultCase):
         self.assertGreater(want["daily_entries"][0], 50, want)
         self.assertGreater(want["unkeyed"][0], 50, want)
         backend.drop(clean)
-        rng = pp_faults.seeded_rng("kill import (%s)" % backend.label)
-        moments = pp_faults.kill_moments(rng, seconds, KILLS)
-        killed = []
-        for i, at in enumerate(moments):
-            t = backend.new("import")
-            killed.append(pp_faults.run_killed_at(argv(t), at, env=ENV))
-            if t.exists():
-                self.assert_sound(t, "after kill %d at %.3f s" % (i, at))
-                partial = t.content()
-                # A prefix: never more than the clean run, rows whole.
-                self.assertLessEqual(partial["papers"][0], want["papers"][0])
-            pp_faults.run_ok(argv(t), env=ENV)
-            self.assert_sound(t, "after the re-run of kill %d" % i)
-            self.assertEqual(t.content(), want, "kill %d at %.3f s, then a re-run" % (i, at))
-            backend.drop(t)
-        self.report("kill -9 import", backend, seconds, moments, killed)
+
+        def prefix(t):  # never more than the clean run, rows whole
+            self.assertLessEqual(t.content()["papers"][0], want["papers"][0])
+
+        self.kill_and_rerun("import", backend, argv, seconds, want, after_kill=prefix)
 
 
 class KillHarvest(FaultCase):
@@ -173,22 +185,14 @@ class KillHarvest(FaultCase):
         want = clean.content()
         self.assertEqual(want["papers"][0], 2000, want)
         backend.drop(clean)
-        rng = pp_faults.seeded_rng("kill harvest (%s)" % backend.label)
-        moments = pp_faults.kill_moments(rng, seconds, KILLS)
-        killed = []
-        for i, at in enumerate(moments):
-            t = backend.new("harvest")
-            killed.append(pp_faults.run_killed_at(argv(t), at, env=ENV))
-            if t.exists():
-                self.assert_sound(t, "after kill %d at %.3f s" % (i, at))
-            pp_faults.run_ok(argv(t), env=ENV)
-            self.assert_sound(t, "after the re-run of kill %d" % i)
+
+        def checkpoint_complete(t):
             cp = json.loads(pp_faults.run_ok([BIN, "harvest", "--status", "--json", *t.args],
                                              env=ENV).stdout)
             self.assertTrue(cp["complete"], cp)
-            self.assertEqual(t.content(), want, "kill %d at %.3f s, then a re-run" % (i, at))
-            backend.drop(t)
-        self.report("kill -9 harvest", backend, seconds, moments, killed)
+
+        self.kill_and_rerun("harvest", backend, argv, seconds, want,
+                            after_rerun=checkpoint_complete)
 
 
 def message_id(msg):

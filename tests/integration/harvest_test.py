@@ -36,7 +36,9 @@ PAGES = [os.path.join(OAI, "albertoMontero__ListRecords_arXivRaw_set-cs_2019-10-
 CONTACT = "harvest-test@example.org"
 FAST = {"PAPERPULSE_TEST_TIME_SPEED": "1000"}
 sys.path.insert(0, FIXTURES)
+sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
 import make_oai_pages  # noqa: E402
+from pp_server import free_port  # noqa: E402
 
 
 def env_with(extra):
@@ -67,14 +69,6 @@ def stats(d):
 
 def status(d):
     return json.loads(run("harvest", "--status", "--json", "--data-dir", d, check=0).stdout)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class TempDir:

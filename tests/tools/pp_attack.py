@@ -14,6 +14,9 @@ import json
 import os
 import xml.etree.ElementTree as ET
 
+import pp_http
+import pp_server
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CORPORA = os.path.join(ROOT, "tests", "fixtures", "attack")
 
@@ -195,3 +198,14 @@ def mail_problems(msg, baseline, shown=()):
         problems += ["html part: " + p
                      for p in inert_problems(part.get_content(), baseline, shown)]
     return problems
+
+
+def wait_for_index(port):
+    """Until the search index answers: /healthz says index_lag 0 before the
+    first build is done, so a search is asked too."""
+    def caught_up():
+        status, _, body = pp_http.request(port, "/healthz")
+        if status != 200 or json.loads(body).get("index_lag") != 0:
+            return False
+        return pp_http.request(port, "/api/papers/search?q=video&limit=1")[0] == 200
+    pp_server.wait_for("the search index", caught_up, timeout=120)

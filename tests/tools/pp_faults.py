@@ -11,12 +11,13 @@ import os
 import random
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+
+from pp_server import free_port
 
 PG_ENV = "PAPERPULSE_TEST_PG"
 
@@ -239,14 +240,6 @@ def run_killed_at(argv, at, env=None, stdout=subprocess.DEVNULL):
         raise AssertionError("%s exited %d before the kill\n%s" % (" ".join(argv), proc.returncode,
                                                                   err[-3000:]))
     return False
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 # --------------------------------------------------------- search index

@@ -6,6 +6,7 @@ appended to a log file, from which the port of the "listening on" line is read.
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -77,3 +78,12 @@ def stop_server_cleanly(proc, log, log_path, timeout=30):
         with open(log_path, "rb") as f:
             sys.stderr.write(f.read()[-3000:].decode("utf-8", "replace"))
         raise AssertionError("server exited %s on SIGTERM, wanted 0" % rc)
+
+
+def free_port():
+    """A TCP port free on 127.0.0.1 right now."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

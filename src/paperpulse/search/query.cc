@@ -533,26 +533,6 @@ class Parser {
     return s;
   }
 
-  static std::string_view FieldName(Field f) {
-    switch (f) {
-      case Field::kCategory:
-        return "cat";
-      case Field::kId:
-        return "id";
-      case Field::kYear:
-        return "year";
-      case Field::kAuthor:
-        return "author";
-      case Field::kTitle:
-        return "title";
-      case Field::kAbstract:
-        return "abs";
-      case Field::kAny:
-        break;
-    }
-    return "";
-  }
-
   // A bare chunk of free text (or of a field inside field parentheses).
   Result<Unary> Words(Field field, std::string_view chunk, size_t begin) {
     Unary out;
@@ -599,6 +579,26 @@ class Parser {
 };
 
 }  // namespace
+
+std::string_view FieldName(Field f) {
+  switch (f) {
+    case Field::kCategory:
+      return "cat";
+    case Field::kId:
+      return "id";
+    case Field::kYear:
+      return "year";
+    case Field::kAuthor:
+      return "author";
+    case Field::kTitle:
+      return "title";
+    case Field::kAbstract:
+      return "abs";
+    case Field::kAny:
+      break;
+  }
+  return "";
+}
 
 Result<ParsedQuery> ParseQuery(std::string_view query) { return Parser(query).Run(); }
 

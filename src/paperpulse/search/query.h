@@ -39,6 +39,10 @@ enum class Field {
   kYear,
 };
 
+// The name of `f` in the query language ("title", "abs", "author", "cat",
+// "id", "year"); "" for kAny.
+std::string_view FieldName(Field f);
+
 // One normalised word of a leaf and where it is in the query text (to
 // rewrite the query for "did you mean").
 struct QueryWord {

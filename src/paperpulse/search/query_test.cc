@@ -15,31 +15,14 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string FieldName(Field f) {
-  switch (f) {
-    case Field::kAny:
-      return "any";
-    case Field::kTitle:
-      return "title";
-    case Field::kAbstract:
-      return "abs";
-    case Field::kAuthor:
-      return "author";
-    case Field::kCategory:
-      return "cat";
-    case Field::kId:
-      return "id";
-    case Field::kYear:
-      return "year";
-  }
-  return "?";
-}
+// The field of a leaf as Dump shows it ("any" for free text).
+std::string ShownField(Field f) { return f == Field::kAny ? "any" : std::string(FieldName(f)); }
 
 // The tree as an S-expression: leaves "field:word", "field:\"a b\"",
 // "field:pre*", "cat:cs.cl", "id:1706.03762", "year:2020..2023".
 std::string Dump(const QueryNode& n) {
   if (n.kind == QueryNode::Kind::kLeaf) {
-    std::string out = FieldName(n.field) + ":";
+    std::string out = ShownField(n.field) + ":";
     if (n.field == Field::kCategory || n.field == Field::kId) return out + n.value;
     if (n.field == Field::kYear) {
       return out + std::to_string(n.year_from) + ".." + std::to_string(n.year_to);
