@@ -28,6 +28,7 @@ import unittest
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+import pp_attack  # noqa: E402
 import pp_http  # noqa: E402
 import pp_server  # noqa: E402
 from pp_community import HF_DAILY  # noqa: E402
@@ -152,6 +153,9 @@ class FileDescriptorLimitTest(unittest.TestCase):
             pp_server.wait_for("the server to listen", listening, timeout=30)
             self.assertIsNone(proc.poll())
             self.assertEqual(timed_get(port, "/healthz", timeout=10), 200)
+            # The index build (at start, when there is none) opens files of
+            # its own: let it finish, so that running out is the flood's doing.
+            pp_attack.wait_for_index(port)
             # More connections than descriptors: the kernel queues what the
             # server cannot accept.
             for _ in range(limit + 50):
@@ -181,10 +185,12 @@ class FileDescriptorLimitTest(unittest.TestCase):
             log.close()
         with open(log_path, "rb") as f:
             text = f.read().decode("utf-8", "replace")
-        # One warning for the run of failed accepts (not ten a second), one
-        # line when accepting works again.
-        self.assertEqual(text.count("accept failed"), 1, text[-2000:])
-        self.assertIn("accepting again after", text)
+        # One warning per run of failed accepts (not ten a second: dozens of
+        # tries failed), one line each when accepting works again.
+        episodes = text.count("accept failed")
+        self.assertGreaterEqual(episodes, 1, text[-2000:])
+        self.assertLessEqual(episodes, 3, text[-2000:])
+        self.assertEqual(text.count("accepting again after"), episodes, text[-2000:])
         self.assertNotIn("I/O thread failed", text)
 
 

@@ -116,8 +116,16 @@ class FaultCase(unittest.TestCase):
         moments = pp_faults.kill_moments(rng, seconds, KILLS)
         killed = []
         for i, at in enumerate(moments):
-            t = backend.new(name)
-            killed.append(pp_faults.run_killed_at(argv(t), at, env=ENV))
+            target = [backend.new(name)]
+
+            def fresh():
+                backend.drop(target[0])
+                target[0] = backend.new(name)
+
+            landed, moments[i] = pp_faults.run_killed_at_point(
+                lambda: argv(target[0]), at, seconds, reset=fresh, env=ENV)
+            t, at = target[0], moments[i]
+            killed.append(landed)
             if t.exists():
                 self.assert_sound(t, "after kill %d at %.3f s" % (i, at))
                 if after_kill:
@@ -246,8 +254,16 @@ class KillIndex(FaultCase):
         killed = []
         generations = set()
         for i, at in enumerate(moments):
-            before = pp_faults.live_generation(t.data_dir)
-            killed.append(pp_faults.run_killed_at(argv, at, env=ENV))
+            state = {}
+
+            def note_live():  # what is live before a run (after a completed one, on a retry)
+                state["before"] = pp_faults.live_generation(t.data_dir)
+
+            note_live()
+            landed, moments[i] = pp_faults.run_killed_at_point(argv, at, seconds, reset=note_live,
+                                                               env=ENV)
+            before, at = state["before"], moments[i]
+            killed.append(landed)
             live = pp_faults.live_generation(t.data_dir)
             what = "kill %d at %.3f s" % (i, at)
             # Never half-built: none, the previous index or a complete new one.

@@ -109,11 +109,16 @@ Result<bool> LineReader::Fill() {
     consumed_ += static_cast<int64_t>(pos_);
     pos_ = 0;
   }
+  // What one Read() fills: uninitialised (growing buf_ by a whole chunk
+  // before each Read would zero a MiB per call, however few bytes came),
+  // and one per thread, kept: a MiB per LineReader cost an mmap and its
+  // page faults per small input (5 ms each for the fuzz targets). Safe to
+  // share: it is copied into buf_ before anything else can run here.
   constexpr size_t kChunk = 1 << 20;
-  if (!chunk_) chunk_ = std::make_unique_for_overwrite<char[]>(kChunk);
-  auto got = source_.Read(chunk_.get(), kChunk);
+  thread_local const std::unique_ptr<char[]> chunk = std::make_unique_for_overwrite<char[]>(kChunk);
+  auto got = source_.Read(chunk.get(), kChunk);
   if (!got) return tl::unexpected(got.error());
-  buf_.append(chunk_.get(), *got);
+  buf_.append(chunk.get(), *got);
   if (*got == 0) eof_ = true;
   return *got > 0;
 }

@@ -60,9 +60,6 @@ class LineReader {
   ByteSource& source_;
   size_t max_line_;
   std::string buf_;
-  // What one Read() fills, uninitialised: growing buf_ by a whole chunk
-  // before each Read would zero a MiB per call, however few bytes came.
-  std::unique_ptr<char[]> chunk_;
   size_t pos_ = 0;
   bool eof_ = false;
   int64_t line_number_ = 0;
