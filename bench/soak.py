@@ -42,11 +42,7 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
 import pp_server  # noqa: E402
-
-SHARED = os.path.join(ROOT, "..", "shared", "data")
-HF_DAILY = os.path.join(SHARED, "hf-daily-papers-json", "daily")
-KAGGLE = os.path.join(SHARED, "arxiv-kaggle-jsonl",
-                      "wanng-ide__arxiv-metadata-oai-snapshot_head200.jsonl")
+from pp_community import HF_DAILY, KAGGLE  # noqa: E402
 LUA = os.path.join(ROOT, "bench", "soak.lua")
 SECONDS = int(os.environ.get("SOAK_SECONDS", "600"))
 CONNECTIONS = int(os.environ.get("SOAK_CONNECTIONS", "16"))

@@ -43,21 +43,17 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "fixtures"))
 import pp_faults  # noqa: E402
 import pp_http  # noqa: E402
 import pp_server  # noqa: E402
-from pp_community import read_mails, start_sink  # noqa: E402
+from pp_community import FIXTURE, HF_DAILY, KAGGLE, SHARED, read_mails, start_sink  # noqa: E402
 from pp_faults import log  # noqa: E402
 
 BIN = None
 PROBE = None
-SHARED = os.path.join(ROOT, "..", "shared", "data")
-KAGGLE = os.path.join(SHARED, "arxiv-kaggle-jsonl", "wanng-ide__arxiv-metadata-oai-snapshot_head200.jsonl")
 OAI_PAGE = os.path.join(SHARED, "arxiv-oai-pmh-xml",
                         "albertoMontero__ListRecords_arXivRaw_set-cs_2019-10-01_2019-10-09.xml")
 ABSTRACTS = os.path.join(SHARED, "arxiv-abstracts-csv", "albertoMontero__arxiv-cs_sample.csv")
 # Rows without arXiv ids (held as id-less papers).
 IDLESS = os.path.join(SHARED, "arxiv-abstracts-csv", "AmirYunus__arxiv_lite.csv")
-HF_DAILY = os.path.join(SHARED, "hf-daily-papers-json", "daily")
 HF_DAYS = ["2026-06-23", "2026-06-24", "2026-06-25"]
-FIXTURE = os.path.join(ROOT, "tests", "fixtures", "arxiv_fixture_server.py")
 KILLS = 20
 MAIL_FROM = "paperpulse digests <digest@paperpulse.test>"
 
