@@ -6,7 +6,7 @@ DATA_DIR ?= ./var
 LISTEN ?= 127.0.0.1:8080
 BIN := build/release/paperpulse
 
-.PHONY: all deps build build-asan run test test-unit test-asan bench format clean fuzz lint
+.PHONY: all deps build build-asan build-fuzz run test test-unit test-asan bench format clean fuzz lint
 
 all: build
 
@@ -23,11 +23,17 @@ build-asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS) --target unit_tests fuzzers
 
+# The fuzz targets alone, optimised (-O2) under the same sanitizers: 3-10x
+# the executions per second of the -O0 asan tree, for long `make fuzz` runs.
+build-fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS) --target fuzzers
+
 # Runs each fuzz target (all, or those named in FUZZ_TARGETS) for
 # FUZZ_SECONDS; crash inputs land in fuzz/regressions/<target>/ (fuzz/README.md).
 FUZZ_SECONDS ?= 300
 FUZZ_TARGETS ?=
-fuzz: build-asan
+fuzz: build-fuzz
 	@fuzz/run-fuzzer run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Imports the bundled sample (a few hundred real papers, works without
