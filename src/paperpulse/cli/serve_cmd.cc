@@ -156,6 +156,7 @@ int RunServe(const ServeArgs& args) {
   }
   app_options.index = index->get();
   app_options.index_lag = [indexer = indexer->get()] { return indexer->lag(); };
+  app_options.index_build = [indexer = indexer->get()] { return indexer->build_status(); };
 
   // Bind first: the base URL may need the port the OS chose.
   auto server = http::Server::Create(server_options);

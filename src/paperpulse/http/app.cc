@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <functional>
 #include <map>
@@ -117,6 +118,20 @@ class AppImpl final : public App {
     AddRoutes();
     metrics_.AddGauge("paperpulse_index_lag", "Store changes not yet in the search index.",
                       [this] { return static_cast<double>(IndexLag().value_or(0)); });
+    auto build = [this](auto field) {
+      return [this, field] {
+        if (!options_.index_build) return 0.0;
+        return static_cast<double>(field(options_.index_build()));
+      };
+    };
+    metrics_.AddGauge(
+        "paperpulse_index_build_phase",
+        "Search index build: 0 none, 1 lookup pass, 2 full index, 3 merging.",
+        build([](const search::IndexBuildStatus& s) { return static_cast<int>(s.phase); }));
+    metrics_.AddGauge("paperpulse_index_build_done", "Papers through the current build phase.",
+                      build([](const search::IndexBuildStatus& s) { return s.done; }));
+    metrics_.AddGauge("paperpulse_index_build_total", "Papers the running index build covers.",
+                      build([](const search::IndexBuildStatus& s) { return s.total; }));
     auto outbox = [this](int64_t OutboxStats::*field) {
       return [this, field] {
         Result<OutboxStats> stats = CachedOutboxStats();
@@ -205,6 +220,10 @@ class AppImpl final : public App {
     return variant.empty() ? request.target : request.target + '\n' + variant;
   }
 
+  static bool Keepable(const Response& r) {
+    return r.status < 500 && r.cache != CachePolicy::kNoStore;
+  }
+
   // The cached answer for `request`, rendered and cached on a miss.
   Response Cached(const Request& request, const Route& route, const PathParams& params) {
     std::string key = CacheKey(request, route);
@@ -216,8 +235,10 @@ class AppImpl final : public App {
     // cache meanwhile, this possibly older answer is not kept.
     uint64_t generation = cache_.generation();
     auto entity = Prepare(key, route.handler(request, params));
-    // A failing database or index must not stick for a whole ttl.
-    if (entity->response.status < 500) cache_.Put(key, entity, generation);
+    // A failing database or index must not stick for a whole ttl, nor must
+    // an answer its handler marked no-store (partial search results while
+    // the index builds).
+    if (Keepable(entity->response)) cache_.Put(key, entity, generation);
     return Deliver(*entity, request);
   }
 
@@ -332,7 +353,7 @@ class AppImpl final : public App {
       }
       // Keep serving the last good answer through a passing failure; the
       // entry is re-claimed after ResponseCache::kClaimTimeout.
-      if (fresh.status >= 500) return;
+      if (!Keepable(fresh)) return;
       std::string key = CacheKey(request, route);
       cache_.Put(key, Prepare(key, std::move(fresh)), generation);
     });
@@ -373,9 +394,38 @@ class AppImpl final : public App {
     return Deliver(*it->second, request);
   }
 
+  // nullopt without an indexer, or before it has counted anything.
   std::optional<int64_t> IndexLag() const {
     if (!options_.index_lag) return std::nullopt;
-    return options_.index_lag();
+    int64_t lag = options_.index_lag();
+    if (lag < 0) return std::nullopt;
+    return lag;
+  }
+
+  // ', "index": {...}' for /healthz: "ready" (a full index is live and kept
+  // current), "building" with the phase, progress and ETA, or "waiting"
+  // (the indexer has not started or retries after an error).
+  std::string IndexHealth() const {
+    if (!options_.index_build) return "";
+    search::IndexBuildStatus b = options_.index_build();
+    std::string out = ", \"index\": {\"state\": ";
+    if (b.phase == search::IndexBuildStatus::Phase::kNone) {
+      // Not building: current (lag counted), or not started / retrying.
+      out += IndexLag() ? "\"ready\"}" : "\"waiting\"}";
+      return out;
+    }
+    out += "\"building\", \"phase\": ";
+    out += JsonQuote(search::PhaseName(b.phase));
+    out += ", \"done\": " + std::to_string(b.done);
+    out += ", \"total\": " + std::to_string(b.total);
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.1f", b.rate);
+    out += ", \"rate_per_second\": ";
+    out += rate;
+    out += ", \"eta_seconds\": ";
+    out += b.eta_seconds >= 0 ? std::to_string(b.eta_seconds) : std::string("null");
+    out += "}";
+    return out;
   }
 
   Response Healthz() {
@@ -400,6 +450,7 @@ class AppImpl final : public App {
     body += std::to_string(stats->change_seq);
     body += ", \"index_lag\": ";
     body += lag ? std::to_string(*lag) : std::string("null");
+    body += IndexHealth();
     body += ", \"uptime_seconds\": ";
     body += std::to_string(Now() - started_);
     body += "}\n";

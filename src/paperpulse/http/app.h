@@ -18,11 +18,8 @@
 #include "paperpulse/http/community_options.h"
 #include "paperpulse/http/message.h"
 #include "paperpulse/http/server.h"
+#include "paperpulse/search/index.h"
 #include "paperpulse/storage/store.h"
-
-namespace paperpulse::search {
-class Index;
-}
 
 namespace paperpulse::http {
 
@@ -52,6 +49,10 @@ struct AppOptions {
   // Search-index lag in change sequence numbers (for /healthz and /metrics);
   // empty when there is no indexer. Must be thread-safe.
   std::function<int64_t()> index_lag;
+  // Where the search index's build is (/healthz, /metrics and the search
+  // page show its progress and ETA); empty when there is no indexer. Must
+  // be thread-safe.
+  std::function<search::IndexBuildStatus()> index_build;
   // Accounts, votes, submissions (community_options.h).
   CommunityOptions community;
   // Write one access-log line per request.

@@ -15,6 +15,20 @@ Result<SortOrder> ParseSortOrder(std::string_view s) {
   return Fail(ErrorCode::kInvalidArgument, msg);
 }
 
+std::string_view PhaseName(IndexBuildStatus::Phase phase) {
+  switch (phase) {
+    case IndexBuildStatus::Phase::kNone:
+      return "none";
+    case IndexBuildStatus::Phase::kLookup:
+      return "lookup";
+    case IndexBuildStatus::Phase::kFull:
+      return "full";
+    case IndexBuildStatus::Phase::kMerging:
+      return "merging";
+  }
+  return "none";
+}
+
 std::string IndexDir(std::string_view data_dir) {
   return (std::filesystem::path(data_dir) / "search").string();
 }

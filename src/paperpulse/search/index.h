@@ -80,7 +80,33 @@ struct SearchResults {
   // you need"); the results already include matches of the correction.
   // Empty when nothing was corrected.
   std::string did_you_mean;
+  // True while the full index is still being built for the first time: the
+  // results then come from the lookup index (index_writer.h) and find
+  // papers only by arXiv id, exact title, author name, and the cat:, year:
+  // and author: fields; snippets are empty.
+  bool partial = false;
 };
+
+// Where the Indexer's build of a full index is (Indexer::build_status), for
+// /healthz, /metrics and the search page.
+struct IndexBuildStatus {
+  enum class Phase {
+    kNone,     // no build running (the index is live, or the Indexer idles)
+    kLookup,   // the quick pass: ids, titles and authors into the lookup index
+    kFull,     // the full index: every paper's words
+    kMerging,  // merging the full index's shards; then it goes live
+  };
+  Phase phase = Phase::kNone;
+  int64_t done = 0;   // papers through the current phase so far
+  int64_t total = 0;  // papers in the Store when the build started
+  double rate = 0;    // papers per second in the current phase (0: not known yet)
+  // Seconds until the full index is live, estimated from the current rate
+  // (-1: not known yet, e.g. during the quick pass or the merge).
+  int64_t eta_seconds = -1;
+};
+
+// "none", "lookup", "full", "merging".
+std::string_view PhaseName(IndexBuildStatus::Phase phase);
 
 struct IndexInfo {
   int64_t documents = 0;

@@ -161,6 +161,10 @@ Result<std::string> PublishBuild(std::string_view index_dir, std::string_view bu
   return target.string();
 }
 
+std::string LookupIndexPath(std::string_view index_dir) {
+  return (fs::path(std::string(index_dir)) / "lookup").string();
+}
+
 int64_t DirectorySize(std::string_view path) {
   std::error_code ec;
   int64_t total = 0;

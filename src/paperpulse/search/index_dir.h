@@ -3,6 +3,8 @@
 //   CURRENT            the name of the live generation, e.g. "gen-000007"
 //   gen-000007/        a complete index
 //   gen-000008.tmp-PID a build in progress by process PID
+//   lookup/            the first-stage index of a fresh site
+//                      (index_writer.h), only while no generation is live
 // A build is published by renaming its directory to the next generation
 // and then atomically replacing CURRENT, so a reader sees either the old
 // index or the complete new one; a crash at any point leaves the old one live.
@@ -28,6 +30,9 @@ Result<std::string> NewBuildDirectory(std::string_view index_dir);
 // generation, points CURRENT at it and removes all generations except it and
 // the one it replaced. Returns the new generation's path. Errors: kIo.
 Result<std::string> PublishBuild(std::string_view index_dir, std::string_view build_dir);
+
+// Path of the lookup index under `index_dir`.
+std::string LookupIndexPath(std::string_view index_dir);
 
 // Total size in bytes of the files under `path` (0 when it does not exist).
 int64_t DirectorySize(std::string_view path);

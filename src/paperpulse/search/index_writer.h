@@ -80,4 +80,17 @@ class FreshIndexWriter : public IndexWriter {
 // never finished). Errors: kIo / kInternal.
 Result<std::unique_ptr<FreshIndexWriter>> CreateFreshIndexWriter(std::string_view data_dir);
 
+// The lookup index (<index dir>/lookup): ids, exact titles, author names,
+// categories and years of every paper, without words or positions, built by
+// the Indexer in a quick pass before a full build when no index is live, so
+// that a fresh site answers those searches within a minute while its full
+// index builds. Readers use it only while there is no live generation (their
+// results are then marked partial); the Indexer removes it once the full
+// index is published. Each Commit is visible to readers.
+// Errors: kIo / kInternal; kUnavailable when another writer holds it.
+Result<std::unique_ptr<IndexWriter>> CreateLookupIndexWriter(std::string_view data_dir);
+
+// Deletes the lookup index of `data_dir` (nothing when there is none).
+void RemoveLookupIndex(std::string_view data_dir);
+
 }  // namespace paperpulse::search

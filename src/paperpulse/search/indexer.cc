@@ -99,8 +99,77 @@ Status Indexer::EnsureWriter() {
   return Ok();
 }
 
+void Indexer::BeginPhase(IndexBuildStatus::Phase phase, int64_t total) {
+  std::lock_guard<std::mutex> lock(status_mu_);
+  status_ = IndexBuildStatus{};
+  status_.phase = phase;
+  status_.total = total;
+  phase_start_ = std::chrono::steady_clock::now();
+}
+
+void Indexer::Advance(int64_t n) {
+  std::lock_guard<std::mutex> lock(status_mu_);
+  status_.done += n;
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - phase_start_).count();
+  if (seconds <= 0) return;
+  status_.rate = static_cast<double>(status_.done) / seconds;
+  if (status_.phase == IndexBuildStatus::Phase::kFull && status_.rate > 0) {
+    int64_t left = std::max<int64_t>(status_.total - status_.done, 0);
+    status_.eta_seconds = static_cast<int64_t>(static_cast<double>(left) / status_.rate + 0.5);
+  }
+}
+
+IndexBuildStatus Indexer::build_status() const {
+  std::lock_guard<std::mutex> lock(status_mu_);
+  return status_;
+}
+
+Status Indexer::BuildLookup(int64_t total) {
+  BeginPhase(IndexBuildStatus::Phase::kLookup, total);
+  auto start = std::chrono::steady_clock::now();
+  int64_t count = 0;
+  ASSIGN_OR_RETURN(std::unique_ptr<IndexWriter> lookup,
+                   CreateLookupIndexWriter(options_.store.data_dir));
+  IndexProgress progress;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<storage::ChangedPaper> batch,
+                     store_->PapersChangedSince(progress.change_seq, options_.batch_size));
+    if (batch.empty()) break;
+    for (storage::ChangedPaper& c : batch) {
+      RETURN_IF_ERROR(lookup->Put(MakeDocument(std::move(c.paper), nullptr)));
+      progress.change_seq = c.change_seq;
+    }
+    RETURN_IF_ERROR(lookup->Commit(progress));
+    count += static_cast<int64_t>(batch.size());
+    Advance(static_cast<int64_t>(batch.size()));
+    if (Stopping()) return Fail(ErrorCode::kUnavailable, "stopped during a rebuild");
+  }
+  spdlog::info("search index: lookup of {} papers (ids, titles, authors) ready in {:.1f} s", count,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return Ok();
+}
+
 Status Indexer::Rebuild() {
   writer_.reset();
+  // Readers answer from the lookup index only while no generation is live.
+  bool nothing_live = !LiveGeneration(IndexDir(options_.store.data_dir));
+  Status built = RebuildFull(nothing_live);
+  BeginPhase(IndexBuildStatus::Phase::kNone, 0);
+  return built;
+}
+
+Status Indexer::RebuildFull(bool with_lookup) {
+  ASSIGN_OR_RETURN(storage::StoreStats stats, store_->Stats());
+  if (with_lookup) {
+    // Without it the site waits for the full build, as before: not a reason
+    // to fail the build.
+    if (Status s = BuildLookup(stats.papers); !s) {
+      if (Stopping()) return s;
+      spdlog::warn("search index: no lookup index while the full one builds: {}",
+                   s.error().message);
+    }
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<FreshIndexWriter> fresh,
                    CreateFreshIndexWriter(options_.store.data_dir));
   // Popularity first: a change after this read has a later popularity_seq
@@ -108,7 +177,7 @@ Status Indexer::Rebuild() {
   IndexProgress progress;
   ASSIGN_OR_RETURN(PopularityMap popularity,
                    ReadAllPopularity(*store_, options_.batch_size, &progress.popularity_seq));
-  ASSIGN_OR_RETURN(storage::StoreStats stats, store_->Stats());
+  BeginPhase(IndexBuildStatus::Phase::kFull, stats.papers);
   int64_t count = 0;
   while (true) {
     ASSIGN_OR_RETURN(std::vector<storage::ChangedPaper> batch,
@@ -122,10 +191,13 @@ Status Indexer::Rebuild() {
     }
     count += static_cast<int64_t>(batch.size());
     documents_indexed_ += static_cast<int64_t>(batch.size());
+    Advance(static_cast<int64_t>(batch.size()));
     lag_ = std::max<int64_t>(stats.change_seq - progress.change_seq, 0);
     if (Stopping()) return Fail(ErrorCode::kUnavailable, "stopped during a rebuild");
   }
+  BeginPhase(IndexBuildStatus::Phase::kMerging, stats.papers);
   RETURN_IF_ERROR(fresh->Publish(progress));
+  RemoveLookupIndex(options_.store.data_dir);
   spdlog::info("search index rebuilt: {} papers up to change {}, popularity {}", count,
                progress.change_seq, progress.popularity_seq);
   fresh.reset();

@@ -11,6 +11,13 @@
 // incremental batch is one atomic commit that also records how far the index
 // has followed both sequences (IndexProgress). A missing, corrupt, half-built or foreign index (one
 // that is ahead of the Store, or of an older format) is rebuilt from the Store.
+//
+// A site without any live index (a fresh one, or after its index was lost)
+// is not left without search for the length of a full build (~10 minutes a
+// million papers on 2 cores): the build first makes the lookup index of
+// index_writer.h in a quick pass over the Store, which readers use until the
+// full index is live, so arXiv ids, exact titles and author names are found
+// within the first minute. build_status() tells how far a build is.
 #pragma once
 
 #include <atomic>
@@ -23,6 +30,7 @@
 #include <thread>
 
 #include "paperpulse/base/result.h"
+#include "paperpulse/search/index.h"
 #include "paperpulse/storage/store.h"
 
 namespace paperpulse::search {
@@ -75,8 +83,8 @@ class Indexer {
   void Stop();
 
   // The Store's change_seq minus the last indexed one, as of the latest poll
-  // (0 when up to date; the whole Store before the first build). For
-  // /healthz and /metrics; thread-safe.
+  // (0 when up to date; -1 before anything was counted). For /healthz and
+  // /metrics; thread-safe.
   int64_t lag() const { return lag_.load(); }
   // The last change_seq committed to the index; thread-safe.
   int64_t indexed_seq() const { return indexed_seq_.load(); }
@@ -84,6 +92,8 @@ class Indexer {
   int64_t documents_indexed() const { return documents_indexed_.load(); }
   // The last popularity_seq committed to the index; thread-safe.
   int64_t indexed_popularity_seq() const { return indexed_popularity_seq_.load(); }
+  // Where a running build is (phase kNone when none runs). Thread-safe.
+  IndexBuildStatus build_status() const;
   // Popularity changes applied to the live index since this Indexer was
   // created (one per changed popularity row; a full build counts none):
   // what a poll costs after votes. Thread-safe.
@@ -99,6 +109,15 @@ class Indexer {
   Status PopularityBatch(bool* done);
   // Indexes one batch of paper changes; sets *done when there were none left.
   Status IndexBatch(bool* done);
+  // The quick pass of a fresh site: every paper's ids, title and authors
+  // into the lookup index, committed every batch.
+  Status BuildLookup(int64_t total);
+  // Rebuild's work: the lookup pass when `with_lookup`, then the full build.
+  Status RebuildFull(bool with_lookup);
+  // Starts phase `phase` of a build over `total` papers; Advance counts
+  // `n` more papers through it.
+  void BeginPhase(IndexBuildStatus::Phase phase, int64_t total);
+  void Advance(int64_t n);
   // Whether Stop was called.
   bool Stopping();
   void Run();
@@ -107,11 +126,15 @@ class Indexer {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<IndexWriter> writer_;
 
-  std::atomic<int64_t> lag_{0};
+  std::atomic<int64_t> lag_{-1};
   std::atomic<int64_t> indexed_seq_{0};
   std::atomic<int64_t> documents_indexed_{0};
   std::atomic<int64_t> indexed_popularity_seq_{0};
   std::atomic<int64_t> popularity_updates_{0};
+
+  mutable std::mutex status_mu_;
+  IndexBuildStatus status_;                            // guarded by status_mu_
+  std::chrono::steady_clock::time_point phase_start_;  // guarded by status_mu_
 
   std::mutex mu_;
   std::condition_variable wake_;

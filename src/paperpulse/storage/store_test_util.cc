@@ -55,12 +55,12 @@ bool BackendAvailable(const std::string& backend) {
 TempDatabase::TempDatabase(const std::string& backend) : backend_(backend) {
   static std::atomic<int> counter{0};
   std::string unique = std::to_string(::getpid()) + "_" + std::to_string(counter++);
-  if (backend == "sqlite") {
-    dir_ = (std::filesystem::temp_directory_path() / ("pp_store_" + unique)).string();
-    std::filesystem::create_directories(dir_);
-    options_.data_dir = dir_;
-    return;
-  }
+  // The data dir holds the SQLite database, and on every backend what lives
+  // beside the Store (the search index).
+  dir_ = (std::filesystem::temp_directory_path() / ("pp_store_" + unique)).string();
+  std::filesystem::create_directories(dir_);
+  options_.data_dir = dir_;
+  if (backend == "sqlite") return;
   pg_admin_url_ = std::getenv("PAPERPULSE_TEST_PG");
   pg_dbname_ = "pp_test_" + unique;
   PgExec(pg_admin_url_, "CREATE DATABASE " + pg_dbname_);

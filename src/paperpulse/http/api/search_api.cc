@@ -6,6 +6,7 @@
 #include "paperpulse/http/api/hf_json.h"
 #include "paperpulse/http/api/params.h"
 #include "paperpulse/http/daily.h"
+#include "paperpulse/http/index_status.h"
 #include "paperpulse/http/json_writer.h"
 #include "paperpulse/search/index.h"
 
@@ -18,11 +19,25 @@ constexpr int64_t kDefaultRelatedLimit = 10;
 // Index errors as API answers, with the status of status.h. The index's
 // kUnavailable means "still being built": its message says so, and a retry
 // in a few seconds may succeed.
-Response FromSearchError(const Error& e) {
+Response FromSearchError(const Context& ctx, const Error& e) {
   if (e.code != ErrorCode::kUnavailable) return JsonErrorResponse(e);
-  Response r = JsonError(HttpStatus(e.code), e.message);
+  std::string progress = IndexBuildSentence(RunningIndexBuild(ctx));
+  Response r = JsonError(HttpStatus(e.code), progress.empty() ? e.message : progress);
   r.headers.emplace_back("Retry-After", "5");
   return r;
+}
+
+// "phase=full; done=N; total=M; eta=S" for the X-Search-Index header of
+// partial answers.
+std::string BuildHeader(const Context& ctx) {
+  auto build = RunningIndexBuild(ctx);
+  if (!build) return "building";
+  std::string out = "building; phase=";
+  out += search::PhaseName(build->phase);
+  out += "; done=" + std::to_string(build->done);
+  out += "; total=" + std::to_string(build->total);
+  if (build->eta_seconds >= 0) out += "; eta=" + std::to_string(build->eta_seconds);
+  return out;
 }
 
 Response NoIndex() {
@@ -70,10 +85,24 @@ Response Search(const Context& ctx, const Request& req) {
   options.to = std::string(req.Param("to"));
   options.category = std::string(req.Param("category"));
   auto results = ctx.index->Search(q, options);
-  if (!results) return FromSearchError(results.error());
+  if (!results) return FromSearchError(ctx, results.error());
+  if (results->partial && results->hits.empty()) {
+    // Not an answer yet: the words may be in papers the full index will have.
+    std::string progress = IndexBuildSentence(RunningIndexBuild(ctx));
+    if (progress.empty()) progress = "The full-text index is being built.";
+    Response r = JsonError(503, progress + " " + kPartialSearchNote);
+    r.headers.emplace_back("Retry-After", "30");
+    r.headers.emplace_back("X-Search-Index", BuildHeader(ctx));
+    return r;
+  }
   auto body = ItemsJson(ctx, results->hits);
   if (!body) return JsonErrorResponse(body.error());
   Response r = MakeResponse(200, "application/json", std::move(*body));
+  if (results->partial) {
+    // Found by id, title or author while the full index builds.
+    r.headers.emplace_back("X-Search-Index", BuildHeader(ctx));
+    r.cache = CachePolicy::kNoStore;
+  }
   r.headers.emplace_back("X-Total-Count", std::to_string(results->total_estimate));
   if (!results->did_you_mean.empty()) {
     // Header values must not carry line breaks; the correction is query text.
@@ -89,7 +118,7 @@ Response Related(const Context& ctx, const Request& req, std::string_view id) {
   auto limit = IntParam(req, "limit", kDefaultRelatedLimit, 1, search::kMaxLimit);
   if (!limit) return JsonError(400, limit.error().message);
   auto hits = ctx.index->Related(id, static_cast<int>(*limit));
-  if (!hits) return FromSearchError(hits.error());
+  if (!hits) return FromSearchError(ctx, hits.error());
   auto body = ItemsJson(ctx, *hits);
   if (!body) return JsonErrorResponse(body.error());
   return MakeResponse(200, "application/json", std::move(*body));

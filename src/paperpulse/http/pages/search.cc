@@ -6,6 +6,7 @@
 
 #include "paperpulse/base/strings.h"
 #include "paperpulse/http/api/params.h"
+#include "paperpulse/http/index_status.h"
 #include "paperpulse/http/pages/cards.h"
 #include "paperpulse/http/pages/pages.h"
 #include "paperpulse/http/pages/routes.h"
@@ -48,8 +49,11 @@ Response SearchUnavailable(const Context& ctx, std::string_view query) {
 Response IndexError(const Context& ctx, const Error& e, std::string_view query) {
   int status = HttpStatus(e.code);
   if (e.code == ErrorCode::kUnavailable) {
-    return ErrorPage(ctx, status,
-                     "The search index is still being built. Please try again in a minute.", query);
+    std::string progress = IndexBuildSentence(RunningIndexBuild(ctx));
+    if (progress.empty()) progress = "The search index is still being built.";
+    Response r = ErrorPage(ctx, status, progress + " Please try again in a minute.", query);
+    r.headers.emplace_back("Retry-After", "30");
+    return r;
   }
   if (status < 500) return ErrorPage(ctx, status, e.message, query);
   spdlog::error("pages: search: {}", e.ToString());
@@ -162,8 +166,21 @@ Response SearchPage(const Context& ctx, const Request& req) {
                                                         {"from", from},
                                                         {"to", to}}));
   }
+  int status = 200;
+  if (results->partial) {
+    // The first full build is running: say so, and how long it will take.
+    std::string progress = IndexBuildSentence(RunningIndexBuild(ctx));
+    data.set("building", progress.empty() ? "The full-text index is being built." : progress);
+    data.set("building_note", std::string(kPartialSearchNote));
+  }
   if (results->hits.empty()) {
     data.set("empty_message", "No papers match “" + q + "”.");
+    if (results->partial) {
+      // Not a real "nothing": a client should come back.
+      data.set("empty_message", "Nothing found by id, title or author yet for “" + q +
+                                    "”. Full-text results appear when the index is ready.");
+      status = 503;
+    }
   }
   int64_t last_page = std::min<int64_t>(kMaxPage, (total + kPageSize - 1) / kPageSize);
   if (*page > 1 || *page < last_page) {
@@ -181,7 +198,11 @@ Response SearchPage(const Context& ctx, const Request& req) {
     if (*page > 1) data.set("prev_href", href(*page - 1));
     if (*page < last_page) data.set("next_href", href(*page + 1));
   }
-  return render(200);
+  Response r = render(status);
+  if (status == 503) r.headers.emplace_back("Retry-After", "30");
+  // Partial answers change as the build goes on: not for any cache.
+  if (results->partial) r.cache = CachePolicy::kNoStore;
+  return r;
 }
 
 Response AuthorPage(const Context& ctx, const Request& req, std::string_view raw_name) {
@@ -209,6 +230,9 @@ Response AuthorPage(const Context& ctx, const Request& req, std::string_view raw
     return IndexError(ctx, results.error(), query);
   }
   if (results->hits.empty()) {
+    if (results->partial) {
+      return IndexError(ctx, Error{ErrorCode::kUnavailable, "building"}, query);
+    }
     return ErrorPage(ctx, 404, "No papers by “" + name + "” were found.", query);
   }
   TemplateData cards{TemplateData::type::list};
@@ -240,7 +264,13 @@ Response AuthorPage(const Context& ctx, const Request& req, std::string_view raw
   info.canonical_path = AuthorPath(name);
   info.math = true;
   info.viewer = std::move(viewer);
-  return RenderPage(ctx, 200, "author", std::move(data), info);
+  if (results->partial) {
+    std::string progress = IndexBuildSentence(RunningIndexBuild(ctx));
+    data.set("building", progress.empty() ? "The full-text index is being built." : progress);
+  }
+  Response r = RenderPage(ctx, 200, "author", std::move(data), info);
+  if (results->partial) r.cache = CachePolicy::kNoStore;
+  return r;
 }
 
 }  // namespace

@@ -29,12 +29,16 @@ using xapian::XapianError;
 constexpr Xapian::termcount kRelatedTerms = 25;
 // A search that keeps meeting a concurrent commit gives up after this.
 constexpr int kMaxAttempts = 3;
+constexpr const char* kNotBuiltYet =
+    "the search index is not built yet (the indexer builds it; try again shortly)";
 
 // One reader: Xapian::Database and Xapian::Stem are not thread-safe, so each
 // call borrows one of these from the pool.
 struct Reader {
   std::string path;
   Xapian::Database db;
+  // Open on the lookup index: no live generation yet (index_writer.h).
+  bool partial = false;
   Xapian::Stem stemmer{"english"};
   // Stems of words seen in snippets: abstracts repeat the same few hundred
   // thousand words, and stemming each of ten abstracts per query word by word
@@ -156,7 +160,9 @@ class XapianIndex : public Index {
     // An id or URL is that paper, whatever it looks like as text.
     if (auto id = ParseArxivId(trimmed)) {
       return WithReader([&](Reader& r) -> Result<SearchResults> {
-        return IdSearch(r, id->base, filter, options);
+        ASSIGN_OR_RETURN(SearchResults out, IdSearch(r, id->base, filter, options));
+        out.partial = r.partial;
+        return out;
       });
     }
     ASSIGN_OR_RETURN(ParsedQuery parsed, ParseQuery(trimmed));
@@ -174,6 +180,7 @@ class XapianIndex : public Index {
       return Fail(ErrorCode::kInvalidArgument, msg);
     }
     return WithReader([&](Reader& r) -> Result<std::vector<SearchHit>> {
+      if (r.partial) return Fail(ErrorCode::kUnavailable, kNotBuiltYet);
       std::string id_term = xapian::IdTerm(parsed->base);
       Xapian::PostingIterator it = r.db.postlist_begin(id_term);
       if (it == r.db.postlist_end(id_term)) {
@@ -203,6 +210,7 @@ class XapianIndex : public Index {
 
   Result<IndexInfo> Info() override {
     return WithReader([&](Reader& r) -> Result<IndexInfo> {
+      if (r.partial) return Fail(ErrorCode::kUnavailable, kNotBuiltYet);
       IndexInfo info;
       info.documents = r.db.get_doccount();
       std::string seq = r.db.get_metadata(xapian::kChangeSeqKey);
@@ -232,6 +240,20 @@ class XapianIndex : public Index {
     xapian::BuiltQuery built = xapian::BuildQuery(*parsed.root, text, r.db, r.stemmer);
     SearchResults out;
     out.did_you_mean = built.corrected;
+    out.partial = r.partial;
+    if (r.partial && parsed.plain_text) {
+      // The lookup index has no words, only names: plain text may be one
+      // ("Yann LeCun", "Y. LeCun", "lecun").
+      std::string name = NormalizeText(text);
+      if (!name.empty()) {
+        Xapian::Query names(Xapian::Query::OP_OR,
+                            Xapian::Query(std::string(xapian::kFullNamePrefix) + name),
+                            Xapian::Query(std::string(xapian::kSurnamePrefix) + name));
+        built.query =
+            built.query.empty() ? names : Xapian::Query(Xapian::Query::OP_OR, built.query, names);
+        built.scored = true;
+      }
+    }
 
     // Ids typed among free words ("2405.04517 xlstm"), then a pasted title:
     // those papers come first. Titles are looked for in any query: an
@@ -387,9 +409,16 @@ class XapianIndex : public Index {
 
   Result<std::unique_ptr<Reader>> Acquire() {
     std::optional<std::string> live = LiveGeneration(index_dir_);
+    bool partial = false;
     if (!live) {
-      return Fail(ErrorCode::kUnavailable,
-                  "the search index is not built yet (the indexer builds it; try again shortly)");
+      // While the first full build runs, its quick first stage answers.
+      std::string lookup = LookupIndexPath(index_dir_);
+      std::error_code ec;
+      if (!std::filesystem::exists(lookup + "/iamglass", ec)) {
+        return Fail(ErrorCode::kUnavailable, kNotBuiltYet);
+      }
+      live = lookup;
+      partial = true;
     }
     std::unique_ptr<Reader> r;
     {
@@ -404,11 +433,14 @@ class XapianIndex : public Index {
         auto fresh = std::make_unique<Reader>();
         fresh->db = Xapian::Database(*live);
         fresh->path = *live;
+        fresh->partial = partial;
         r = std::move(fresh);
       } else {
         r->db.reopen();
       }
     } catch (const Xapian::Error& e) {
+      // The lookup index goes away when the full one is published.
+      if (partial) return Fail(ErrorCode::kUnavailable, kNotBuiltYet);
       return tl::unexpected(XapianError(e, "opening the search index " + *live));
     }
     return r;

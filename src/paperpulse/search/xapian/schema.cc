@@ -165,21 +165,15 @@ std::string DateKey(const Paper& paper) {
   return key;
 }
 
-Xapian::Document BuildDocument(const IndexDocument& doc, Stemmer& stemmer,
-                               Xapian::WritableDatabase* spelling_db) {
-  const Paper& p = doc.paper;
-  Xapian::Document d;
-  d.add_boolean_term(IdTerm(p.id));
+namespace {
 
-  Xapian::termpos pos = 0;
-  std::vector<Token> title = Tokenize(p.title);
-  for (const Token& t : title) {
-    const std::string& stem = stemmer.Stem(t.text);
-    ++pos;
-    d.add_posting(Prefixed(kStemPrefix, stem), pos, kTitleBoost);
-    d.add_posting(Prefixed(kTitlePrefix, stem), pos);
-    if (spelling_db && t.text.size() >= 3 && !IsStopWord(t.text)) spelling_db->add_spelling(t.text);
-  }
+// The boolean and author terms and the values both layouts share: id, exact
+// title (of the already tokenised title), author name forms, categories,
+// year, and the date, upvotes and trending values.
+void AddLookupTerms(const IndexDocument& doc, const std::vector<Token>& title,
+                    Xapian::Document& d) {
+  const Paper& p = doc.paper;
+  d.add_boolean_term(IdTerm(p.id));
   if (!title.empty()) {
     std::string normalized;
     for (const Token& t : title) {
@@ -187,6 +181,46 @@ Xapian::Document BuildDocument(const IndexDocument& doc, Stemmer& stemmer,
       normalized += t.text;
     }
     d.add_boolean_term(ExactTitleTerm(normalized));
+  }
+  size_t n_authors = std::min(p.authors.size(), kMaxAuthors);
+  for (size_t i = 0; i < n_authors; ++i) {
+    AuthorTerms forms = AuthorNameForms(p.authors[i]);
+    for (const auto& s : forms.surnames) d.add_term(Prefixed(kSurnamePrefix, s));
+    for (const auto& n : forms.full_names) d.add_term(Prefixed(kFullNamePrefix, n));
+  }
+  for (const std::string& cat : p.categories) {
+    std::string lower;
+    for (char c : cat) lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    d.add_boolean_term(Prefixed(kCategoryPrefix, lower));
+    if (auto dot = lower.find('.'); dot != std::string::npos) {
+      d.add_boolean_term(Prefixed(kCategoryPrefix, lower.substr(0, dot)));
+    }
+  }
+  std::string date = DateKey(p);
+  if (!date.empty()) {
+    d.add_boolean_term(Prefixed(kYearPrefix, date.substr(0, 4)));
+    d.add_value(kDateSlot, date);
+  }
+  d.add_value(kUpvotesSlot, Xapian::sortable_serialise(static_cast<double>(doc.upvotes)));
+  d.add_value(kTrendingSlot, Xapian::sortable_serialise(doc.trending));
+}
+
+}  // namespace
+
+Xapian::Document BuildDocument(const IndexDocument& doc, Stemmer& stemmer,
+                               Xapian::WritableDatabase* spelling_db) {
+  const Paper& p = doc.paper;
+  Xapian::Document d;
+  std::vector<Token> title = Tokenize(p.title);
+  AddLookupTerms(doc, title, d);
+
+  Xapian::termpos pos = 0;
+  for (const Token& t : title) {
+    const std::string& stem = stemmer.Stem(t.text);
+    ++pos;
+    d.add_posting(Prefixed(kStemPrefix, stem), pos, kTitleBoost);
+    d.add_posting(Prefixed(kTitlePrefix, stem), pos);
+    if (spelling_db && t.text.size() >= 3 && !IsStopWord(t.text)) spelling_db->add_spelling(t.text);
   }
 
   pos += kFieldGap;
@@ -203,28 +237,25 @@ Xapian::Document BuildDocument(const IndexDocument& doc, Stemmer& stemmer,
       d.add_posting(Prefixed(kStemPrefix, stemmer.Stem(t.text)), ++pos);
     }
     pos += kAuthorGap;
-    AuthorTerms forms = AuthorNameForms(p.authors[i]);
-    for (const auto& s : forms.surnames) d.add_term(Prefixed(kSurnamePrefix, s));
-    for (const auto& n : forms.full_names) d.add_term(Prefixed(kFullNamePrefix, n));
   }
-
-  for (const std::string& cat : p.categories) {
-    std::string lower;
-    for (char c : cat) lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-    d.add_boolean_term(Prefixed(kCategoryPrefix, lower));
-    if (auto dot = lower.find('.'); dot != std::string::npos) {
-      d.add_boolean_term(Prefixed(kCategoryPrefix, lower.substr(0, dot)));
-    }
-  }
-
-  std::string date = DateKey(p);
-  if (!date.empty()) {
-    d.add_boolean_term(Prefixed(kYearPrefix, date.substr(0, 4)));
-    d.add_value(kDateSlot, date);
-  }
-  d.add_value(kUpvotesSlot, Xapian::sortable_serialise(static_cast<double>(doc.upvotes)));
-  d.add_value(kTrendingSlot, Xapian::sortable_serialise(doc.trending));
   d.set_data(EncodeStoredPaper(doc));
+  return d;
+}
+
+Xapian::Document BuildLookupDocument(const IndexDocument& doc) {
+  Xapian::Document d;
+  AddLookupTerms(doc, Tokenize(doc.paper.title), d);
+  // Hits show the title, authors and date; the abstract (most of a
+  // document's bytes) is left out: lookup hits have no snippet.
+  IndexDocument stored;
+  stored.paper.id = doc.paper.id;
+  stored.paper.title = doc.paper.title;
+  stored.paper.authors = doc.paper.authors;
+  stored.paper.categories = doc.paper.categories;
+  stored.paper.submitted = doc.paper.submitted;
+  stored.upvotes = doc.upvotes;
+  stored.trending = doc.trending;
+  d.set_data(EncodeStoredPaper(stored));
   return d;
 }
 

@@ -88,6 +88,12 @@ AuthorTerms AuthorNameForms(std::string_view author);
 Xapian::Document BuildDocument(const IndexDocument& doc, Stemmer& stemmer,
                                Xapian::WritableDatabase* spelling_db);
 
+// The document of `doc` in the lookup index (the first stage a fresh site
+// answers from while its full index builds): the id, exact-title, author,
+// category and year terms and the values of BuildDocument, no words, and
+// stored data without the abstract.
+Xapian::Document BuildLookupDocument(const IndexDocument& doc);
+
 // "YYYYMMDD" of the v1 submission (falling back to the first version, the
 // update, then the year and month of the id), or "" when unknown.
 std::string DateKey(const Paper& paper);

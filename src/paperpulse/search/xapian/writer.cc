@@ -126,6 +126,53 @@ class LiveWriter : public IndexWriter {
   xapian::Stemmer stemmer_;
 };
 
+// The lookup index: one database, written in a quick pass and committed as
+// it goes, so that readers find more papers after each commit.
+class LookupWriter : public IndexWriter {
+ public:
+  LookupWriter(Xapian::WritableDatabase db, std::string path)
+      : db_(std::move(db)), path_(std::move(path)) {}
+
+  ~LookupWriter() override {
+    try {
+      db_.close();
+    } catch (const Xapian::Error&) {
+      // Uncommitted documents come again with the next build.
+    }
+  }
+
+  Status Put(const IndexDocument& doc) override {
+    // Without a termlist a document cannot be replaced: a paper that comes
+    // again (changed during the pass) keeps its first entry here, and the
+    // full index, which follows every change, has the new one soon after.
+    if (!seen_.insert(std::hash<std::string>()(doc.paper.id)).second) return Ok();
+    try {
+      db_.add_document(xapian::BuildLookupDocument(doc));
+    } catch (const Xapian::Error& e) {
+      return tl::unexpected(XapianError(e, "adding " + doc.paper.id + " to the lookup index"));
+    }
+    return Ok();
+  }
+
+  // Lookup hits sort by date; popularity waits for the full index.
+  Status SetPopularity(std::string_view, int64_t, double) override { return Ok(); }
+
+  Status Commit(const IndexProgress& progress) override {
+    RETURN_IF_ERROR(CommitWithProgress(db_, progress));
+    progress_ = progress;
+    return Ok();
+  }
+
+  const IndexProgress& progress() const override { return progress_; }
+  const std::string& path() const override { return path_; }
+
+ private:
+  Xapian::WritableDatabase db_;
+  std::string path_;
+  IndexProgress progress_;
+  std::unordered_set<size_t> seen_;
+};
+
 // One shard of a fresh build: a database and the thread that fills it.
 class Shard {
  public:
@@ -360,6 +407,30 @@ Result<std::unique_ptr<IndexWriter>> OpenLiveIndexWriter(std::string_view data_d
   } catch (const std::exception& e) {  // std::stoll on a damaged marker
     return Fail(ErrorCode::kParse, "search index " + *live + ": bad progress marker");
   }
+}
+
+Result<std::unique_ptr<IndexWriter>> CreateLookupIndexWriter(std::string_view data_dir) {
+  std::string index_dir = IndexDir(data_dir);
+  std::error_code ec;
+  std::filesystem::create_directories(index_dir, ec);
+  if (ec) return Fail(ErrorCode::kIo, "creating " + index_dir + ": " + ec.message());
+  std::string path = LookupIndexPath(index_dir);
+  try {
+    // A leftover of an earlier pass is overwritten; nothing needs it on disk
+    // after a crash (the next build makes it again), so no fsync. No
+    // termlist table: nothing reads a lookup document's terms, and writing
+    // them (zlib-compressed) was a third of the pass.
+    Xapian::WritableDatabase db(
+        path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_NO_TERMLIST);
+    return std::unique_ptr<IndexWriter>(new LookupWriter(std::move(db), path));
+  } catch (const Xapian::Error& e) {
+    return tl::unexpected(XapianError(e, "creating the lookup index " + path));
+  }
+}
+
+void RemoveLookupIndex(std::string_view data_dir) {
+  std::error_code ec;
+  std::filesystem::remove_all(LookupIndexPath(IndexDir(data_dir)), ec);
 }
 
 Result<std::unique_ptr<FreshIndexWriter>> CreateFreshIndexWriter(std::string_view data_dir) {

@@ -1,0 +1,70 @@
+#include "paperpulse/http/index_status.h"
+
+#include "paperpulse/http/app.h"
+
+namespace paperpulse::http {
+namespace {
+
+// 2700000 -> "2,700,000".
+std::string Grouped(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+std::string Duration(int64_t seconds) {
+  int64_t minutes = (seconds + 30) / 60;
+  if (minutes < 120) return std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
+  int64_t hours = (minutes + 30) / 60;
+  return std::to_string(hours) + " hours";
+}
+
+// ", about 12 minutes left".
+std::string TimeLeft(int64_t seconds) {
+  if (seconds < 60) return ", less than a minute left";
+  return ", about " + Duration(seconds) + " left";
+}
+
+}  // namespace
+
+std::optional<search::IndexBuildStatus> RunningIndexBuild(const Context& ctx) {
+  if (!ctx.options.index_build) return std::nullopt;
+  search::IndexBuildStatus s = ctx.options.index_build();
+  if (s.phase == search::IndexBuildStatus::Phase::kNone) return std::nullopt;
+  return s;
+}
+
+std::string IndexBuildSentence(const std::optional<search::IndexBuildStatus>& build) {
+  using Phase = search::IndexBuildStatus::Phase;
+  if (!build) return "";
+  std::string out = "The full-text index is being built";
+  switch (build->phase) {
+    case Phase::kNone:
+      return "";
+    case Phase::kLookup:
+      out += " (first, a quick pass over ids, titles and authors";
+      if (build->total > 0) {
+        out += ": " + std::to_string(build->done * 100 / build->total) + "%";
+      }
+      out += ").";
+      return out;
+    case Phase::kFull:
+      if (build->total > 0) {
+        out += ": " + std::to_string(std::min<int64_t>(build->done * 100 / build->total, 99)) +
+               "% of " + Grouped(build->total) + " papers";
+      }
+      if (build->eta_seconds >= 0) out += TimeLeft(build->eta_seconds);
+      out += ".";
+      return out;
+    case Phase::kMerging:
+      out += ": the last step (merging) is running.";
+      return out;
+  }
+  return "";
+}
+
+}  // namespace paperpulse::http
