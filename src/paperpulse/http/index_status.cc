@@ -1,5 +1,7 @@
 #include "paperpulse/http/index_status.h"
 
+#include "paperpulse/base/arxiv_id.h"
+#include "paperpulse/base/strings.h"
 #include "paperpulse/http/app.h"
 
 namespace paperpulse::http {
@@ -65,6 +67,39 @@ std::string IndexBuildSentence(const std::optional<search::IndexBuildStatus>& bu
       return out;
   }
   return "";
+}
+
+Result<search::SearchResults> SearchOrFindId(const Context& ctx, std::string_view query,
+                                             const search::SearchOptions& options) {
+  auto results = ctx.index->Search(query, options);
+  bool no_answer = results ? results->partial && results->hits.empty()
+                           : results.error().code == ErrorCode::kUnavailable;
+  bool plain =
+      options.offset == 0 && options.category.empty() && options.from.empty() && options.to.empty();
+  if (!no_answer || !plain) return results;
+  auto id = ParseArxivId(TrimView(query));
+  if (!id) return results;
+  auto found = [&]() -> Result<std::optional<search::SearchHit>> {
+    ASSIGN_OR_RETURN(auto store, ctx.stores.Acquire());
+    ASSIGN_OR_RETURN(std::optional<Paper> paper, store->GetPaper(id->base));
+    if (!paper) return std::nullopt;
+    ASSIGN_OR_RETURN(std::optional<PaperPopularity> popularity, store->GetPopularity(paper->id));
+    search::SearchHit hit;
+    hit.id = paper->id;
+    hit.title = paper->title;
+    hit.authors = paper->authors;
+    hit.categories = paper->categories;
+    hit.published_at = paper->submitted;
+    hit.upvotes = popularity ? popularity->upvotes() : 0;
+    return hit;
+  }();
+  // The Store failing too: the index's answer (or error) stands.
+  if (!found || !*found) return results;
+  search::SearchResults out;
+  out.hits.push_back(std::move(**found));
+  out.total_estimate = 1;
+  out.partial = true;
+  return out;
 }
 
 }  // namespace paperpulse::http

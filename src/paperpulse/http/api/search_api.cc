@@ -84,7 +84,7 @@ Response Search(const Context& ctx, const Request& req) {
   options.from = std::string(req.Param("from"));
   options.to = std::string(req.Param("to"));
   options.category = std::string(req.Param("category"));
-  auto results = ctx.index->Search(q, options);
+  auto results = SearchOrFindId(ctx, q, options);
   if (!results) return FromSearchError(ctx, results.error());
   if (results->partial && results->hits.empty()) {
     // Not an answer yet: the words may be in papers the full index will have.

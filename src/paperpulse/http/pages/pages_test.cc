@@ -207,6 +207,57 @@ TEST_F(PagesTest, WithoutAnIndexSearchAnswers503AndPapersStillWork) {
   EXPECT_THAT(Body(paper), Not(HasSubstr("Related papers")));
 }
 
+TEST_F(PagesTest, BeforeAnyIndexIdsAreFoundInTheStoreAndTheBuildIsShown) {
+  // A data dir whose index was never built (no generation, no lookup index
+  // yet): the Store answers ids; words wait for the index, with its progress.
+  std::filesystem::remove_all(dir_ / "search");
+  auto index = search::OpenIndex(dir_.string());
+  ASSERT_TRUE(index);
+  AppOptions o;
+  o.store = options_;
+  o.index = index->get();
+  o.cache_ttl = std::chrono::milliseconds(60'000);
+  o.access_log = false;
+  o.index_build = [] {
+    search::IndexBuildStatus s;
+    s.phase = search::IndexBuildStatus::Phase::kFull;
+    s.done = 270'000;
+    s.total = 2'700'000;
+    s.eta_seconds = 1500;
+    return s;
+  };
+  auto app = App::Create(std::move(o));
+  ASSERT_TRUE(app) << app.error().ToString();
+
+  for (std::string q : {"1706.03762", "arXiv:1706.03762v2", "https://arxiv.org/abs/1706.03762"}) {
+    Response page = Get(**app, "/search", {{"q", q}});
+    EXPECT_EQ(page.status, 200) << q;
+    EXPECT_THAT(Body(page), HasSubstr("Attention Is All You Need")) << q;
+    EXPECT_THAT(Body(page), HasSubstr("10% of 2,700,000 papers, about 25 minutes left")) << q;
+    EXPECT_EQ(page.cache, CachePolicy::kNoStore);
+    Response api = Get(**app, "/api/papers/search", {{"q", q}});
+    EXPECT_EQ(api.status, 200) << q;
+    EXPECT_THAT(Body(api), HasSubstr("\"id\":\"1706.03762\""));
+    EXPECT_EQ(Header(api, "X-Search-Index"),
+              "building; phase=full; done=270000; total=2700000; eta=1500");
+  }
+  Response words = Get(**app, "/api/papers/search", {{"q", "attention"}});
+  EXPECT_EQ(words.status, 503);
+  EXPECT_THAT(Body(words), HasSubstr("about 25 minutes left"));
+  EXPECT_EQ(Header(words, "Retry-After"), "5");
+  // An id the Store lacks, or one behind a filter, is not answered this way.
+  EXPECT_EQ(Get(**app, "/api/papers/search", {{"q", "2101.99999"}}).status, 503);
+  EXPECT_EQ(Get(**app, "/api/papers/search", {{"q", "1706.03762"}, {"category", "math.AG"}}).status,
+            503);
+  // Not cached: once the index is live the same target gets its real answer.
+  auto indexer = search::Indexer::Create({.store = options_});
+  ASSERT_TRUE(indexer);
+  ASSERT_TRUE((*indexer)->CatchUp());
+  Response after = Get(**app, "/api/papers/search", {{"q", "1706.03762"}});
+  EXPECT_EQ(after.status, 200);
+  EXPECT_EQ(Header(after, "X-Search-Index"), "");
+}
+
 TEST_F(PagesTest, CardsAndPaperPagesShowTheOrganisationLinkedToItsPage) {
   AddHfEntries();
   auto app = MakeApp(nullptr);

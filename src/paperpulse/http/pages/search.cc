@@ -137,7 +137,7 @@ Response SearchPage(const Context& ctx, const Request& req) {
   if (!sort) return bad_request(sort.error());
   options.offset = static_cast<int>((*page - 1) * kPageSize);
   options.sort = *sort;
-  auto results = ctx.index->Search(q, options);
+  auto results = SearchOrFindId(ctx, q, options);
   if (!results) {
     if (results.error().code == ErrorCode::kInvalidArgument) return bad_request(results.error());
     return IndexError(ctx, results.error(), q);
