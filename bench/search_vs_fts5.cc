@@ -4,7 +4,11 @@
 // documents and the same query log, in one run.
 //
 // usage: search_vs_fts5 --data-dir DIR [--docs N] [--queries N] [--work DIR] [--seed S]
+//                       [--use-index]
 //   --data-dir  a paperpulse data dir with papers imported (`paperpulse import`)
+//   --use-index query the live index of --data-dir (built by `serve` or
+//               `reindex`) instead of building one (bench/scale.sh: the build
+//               is timed there, through serve)
 //   --docs      documents to index; more than the Store holds repeats its real
 //               records with perturbed ids ("<id>-<copy>"); default: the Store's
 //   --queries   size of the query log (default 1200, at least 1000 are sensible)
@@ -51,6 +55,7 @@ struct Args {
   int queries = 1200;
   std::string work;
   uint32_t seed = 5;
+  bool use_index = false;
 };
 
 double Seconds(Clock::time_point since) {
@@ -279,7 +284,7 @@ int Main(const Args& args) {
 
   // paperpulse: the writer the Indexer uses for a fresh build.
   auto t0 = Clock::now();
-  {
+  if (!args.use_index) {
     auto writer = OrDie(CreateFreshIndexWriter(work), "creating the index");
     for (int64_t i = 0; i < n_docs; ++i) {
       IndexDocument doc;
@@ -291,7 +296,10 @@ int Main(const Args& args) {
   }
   double ours_build = Seconds(t0);
   double ours_rss = MaxRssMiB();
-  int64_t ours_size = DirectorySize(*LiveGeneration(IndexDir(work)));
+  std::string index_home = args.use_index ? args.data_dir : work;
+  auto live = LiveGeneration(IndexDir(index_home));
+  if (!live) Die("no live index in " + index_home);
+  int64_t ours_size = DirectorySize(*live);
 
   auto t1 = Clock::now();
   auto fts5 = OrDie(testing::Fts5Baseline::Create(work + "/fts5.db"), "creating FTS5");
@@ -311,7 +319,7 @@ int Main(const Args& args) {
 
   // The Indexer's own path (Store -> index) when the documents are the Store's.
   double indexer_build = 0;
-  if (n_docs == static_cast<int64_t>(papers.size())) {
+  if (!args.use_index && n_docs == static_cast<int64_t>(papers.size())) {
     IndexerOptions options;
     options.store = {args.data_dir, ""};
     auto indexer = OrDie(Indexer::Create(options), "opening the indexer");
@@ -320,7 +328,7 @@ int Main(const Args& args) {
     indexer_build = Seconds(t);
   }
 
-  auto index = OrDie(OpenIndex(work), "opening the index");
+  auto index = OrDie(OpenIndex(index_home), "opening the index");
   std::vector<LoggedQuery> log = MakeQueryLog(papers, args.queries, args.seed);
   SearchOptions options;
   options.limit = kTopK;
@@ -348,9 +356,14 @@ int Main(const Args& args) {
   auto mib = [](int64_t b) { return static_cast<double>(b) / (1024.0 * 1024.0); };
   std::printf(
       "\n| build | documents | seconds | docs/s | index MiB |\n|---|---:|---:|---:|---:|\n");
-  std::printf("| paperpulse (Xapian, IndexWriter) | %lld | %.1f | %.0f | %.1f |\n",
-              static_cast<long long>(n_docs), ours_build, static_cast<double>(n_docs) / ours_build,
-              mib(ours_size));
+  if (args.use_index) {
+    std::printf("| paperpulse (the live index of --data-dir) | %lld | | | %.1f |\n",
+                static_cast<long long>(n_docs), mib(ours_size));
+  } else {
+    std::printf("| paperpulse (Xapian, IndexWriter) | %lld | %.1f | %.0f | %.1f |\n",
+                static_cast<long long>(n_docs), ours_build,
+                static_cast<double>(n_docs) / ours_build, mib(ours_size));
+  }
   if (indexer_build > 0) {
     std::printf("| paperpulse (Indexer::Rebuild from the Store) | %lld | %.1f | %.0f | |\n",
                 static_cast<long long>(n_docs), indexer_build,
@@ -359,11 +372,16 @@ int Main(const Args& args) {
   std::printf("| SQLite FTS5 (porter, optimize) | %lld | %.1f | %.0f | %.1f |\n",
               static_cast<long long>(n_docs), fts5_build, static_cast<double>(n_docs) / fts5_build,
               mib(fts5_size));
-  std::printf(
-      "\nbuild time FTS5/paperpulse %.2fx; size paperpulse/FTS5 %.2fx; peak RSS after "
-      "our build %.0f MiB\n",
-      fts5_build / ours_build, static_cast<double>(ours_size) / static_cast<double>(fts5_size),
-      ours_rss);
+  if (!args.use_index) {
+    std::printf(
+        "\nbuild time FTS5/paperpulse %.2fx; size paperpulse/FTS5 %.2fx; peak RSS after "
+        "our build %.0f MiB\n",
+        fts5_build / ours_build, static_cast<double>(ours_size) / static_cast<double>(fts5_size),
+        ours_rss);
+  } else {
+    std::printf("\nsize paperpulse/FTS5 %.2fx\n",
+                static_cast<double>(ours_size) / static_cast<double>(fts5_size));
+  }
   std::printf("\ntop-%d latency in ms (paperpulse: Index::Search with snippets; FTS5: ids only)\n",
               kTopK);
   std::printf(
@@ -419,12 +437,14 @@ int main(int argc, char** argv) {
       args.queries = std::atoi(value().c_str());
     } else if (a == "--work") {
       args.work = value();
+    } else if (a == "--use-index") {
+      args.use_index = true;
     } else if (a == "--seed") {
       args.seed = static_cast<uint32_t>(std::atoi(value().c_str()));
     } else {
       std::fprintf(stderr,
                    "usage: search_vs_fts5 --data-dir DIR [--docs N] [--queries N] [--work DIR] "
-                   "[--seed S]\n");
+                   "[--seed S] [--use-index]\n");
       return 2;
     }
   }
