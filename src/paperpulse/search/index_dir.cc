@@ -165,6 +165,10 @@ std::string LookupIndexPath(std::string_view index_dir) {
   return (fs::path(std::string(index_dir)) / "lookup").string();
 }
 
+std::string LookupShardPath(std::string_view lookup_path, int i) {
+  return (fs::path(std::string(lookup_path)) / ("shard-" + std::to_string(i))).string();
+}
+
 int64_t DirectorySize(std::string_view path) {
   std::error_code ec;
   int64_t total = 0;

@@ -3,8 +3,9 @@
 //   CURRENT            the name of the live generation, e.g. "gen-000007"
 //   gen-000007/        a complete index
 //   gen-000008.tmp-PID a build in progress by process PID
-//   lookup/            the first-stage index of a fresh site
-//                      (index_writer.h), only while no generation is live
+//   lookup/shard-N/    the first-stage index of a fresh site, one database
+//                      per core (index_writer.h), only while no generation
+//                      is live
 // A build is published by renaming its directory to the next generation
 // and then atomically replacing CURRENT, so a reader sees either the old
 // index or the complete new one; a crash at any point leaves the old one live.
@@ -31,8 +32,10 @@ Result<std::string> NewBuildDirectory(std::string_view index_dir);
 // the one it replaced. Returns the new generation's path. Errors: kIo.
 Result<std::string> PublishBuild(std::string_view index_dir, std::string_view build_dir);
 
-// Path of the lookup index under `index_dir`.
+// Path of the lookup index under `index_dir`, and of its shard `i`
+// (lookup/shard-0, ...): readers open every shard that exists.
 std::string LookupIndexPath(std::string_view index_dir);
+std::string LookupShardPath(std::string_view lookup_path, int i);
 
 // Total size in bytes of the files under `path` (0 when it does not exist).
 int64_t DirectorySize(std::string_view path);

@@ -140,6 +140,16 @@ void ApplySort(Xapian::Enquire& enquire, SortOrder sort, bool scored) {
   }
 }
 
+// Every shard of the lookup index at `path` as one database.
+Xapian::Database OpenLookupShards(const std::string& path) {
+  Xapian::Database all;
+  std::error_code ec;
+  for (int i = 0; std::filesystem::exists(LookupShardPath(path, i) + "/iamglass", ec); ++i) {
+    all.add_database(Xapian::Database(LookupShardPath(path, i)));
+  }
+  return all;
+}
+
 class XapianIndex : public Index {
  public:
   explicit XapianIndex(std::string index_dir) : index_dir_(std::move(index_dir)) {}
@@ -414,7 +424,7 @@ class XapianIndex : public Index {
       // While the first full build runs, its quick first stage answers.
       std::string lookup = LookupIndexPath(index_dir_);
       std::error_code ec;
-      if (!std::filesystem::exists(lookup + "/iamglass", ec)) {
+      if (!std::filesystem::exists(LookupShardPath(lookup, 0) + "/iamglass", ec)) {
         return Fail(ErrorCode::kUnavailable, kNotBuiltYet);
       }
       live = lookup;
@@ -431,7 +441,7 @@ class XapianIndex : public Index {
     try {
       if (!r || r->path != *live) {
         auto fresh = std::make_unique<Reader>();
-        fresh->db = Xapian::Database(*live);
+        fresh->db = partial ? OpenLookupShards(*live) : Xapian::Database(*live);
         fresh->path = *live;
         fresh->partial = partial;
         r = std::move(fresh);

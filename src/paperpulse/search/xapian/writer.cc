@@ -70,6 +70,9 @@ Status UpdatePopularity(Xapian::WritableDatabase& db, std::string_view id, int64
   return Ok();
 }
 
+// Shards of a build: one per core, at most 4.
+unsigned Cores() { return std::max(1u, std::min(4u, std::thread::hardware_concurrency())); }
+
 Status CommitWithProgress(Xapian::WritableDatabase& db, const IndexProgress& progress) {
   try {
     db.set_metadata(xapian::kFormatKey, xapian::kFormatVersion);
@@ -126,58 +129,17 @@ class LiveWriter : public IndexWriter {
   xapian::Stemmer stemmer_;
 };
 
-// The lookup index: one database, written in a quick pass and committed as
-// it goes, so that readers find more papers after each commit.
-class LookupWriter : public IndexWriter {
- public:
-  LookupWriter(Xapian::WritableDatabase db, std::string path)
-      : db_(std::move(db)), path_(std::move(path)) {}
-
-  ~LookupWriter() override {
-    try {
-      db_.close();
-    } catch (const Xapian::Error&) {
-      // Uncommitted documents come again with the next build.
-    }
-  }
-
-  Status Put(const IndexDocument& doc) override {
-    // Without a termlist a document cannot be replaced: a paper that comes
-    // again (changed during the pass) keeps its first entry here, and the
-    // full index, which follows every change, has the new one soon after.
-    if (!seen_.insert(std::hash<std::string>()(doc.paper.id)).second) return Ok();
-    try {
-      db_.add_document(xapian::BuildLookupDocument(doc));
-    } catch (const Xapian::Error& e) {
-      return tl::unexpected(XapianError(e, "adding " + doc.paper.id + " to the lookup index"));
-    }
-    return Ok();
-  }
-
-  // Lookup hits sort by date; popularity waits for the full index.
-  Status SetPopularity(std::string_view, int64_t, double) override { return Ok(); }
-
-  Status Commit(const IndexProgress& progress) override {
-    RETURN_IF_ERROR(CommitWithProgress(db_, progress));
-    progress_ = progress;
-    return Ok();
-  }
-
-  const IndexProgress& progress() const override { return progress_; }
-  const std::string& path() const override { return path_; }
-
- private:
-  Xapian::WritableDatabase db_;
-  std::string path_;
-  IndexProgress progress_;
-  std::unordered_set<size_t> seen_;
-};
-
-// One shard of a fresh build: a database and the thread that fills it.
+// One shard of a fresh build or of the lookup index: a database and the
+// thread that fills it.
 class Shard {
  public:
-  Shard(Xapian::WritableDatabase db, std::string path)
-      : db_(std::move(db)), path_(std::move(path)), thread_([this] { Run(); }) {}
+  enum class Kind {
+    kFull,    // BuildDocument; the directory is merged, then removed
+    kLookup,  // BuildLookupDocument; readers use the directory as it fills
+  };
+
+  Shard(Xapian::WritableDatabase db, std::string path, Kind kind = Kind::kFull)
+      : db_(std::move(db)), path_(std::move(path)), kind_(kind), thread_([this] { Run(); }) {}
 
   ~Shard() {
     Finish();
@@ -186,8 +148,10 @@ class Shard {
     } catch (const Xapian::Error&) {
       // Dropped with the build.
     }
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
+    if (kind_ == Kind::kFull) {
+      std::error_code ec;
+      std::filesystem::remove_all(path_, ec);
+    }
   }
 
   // Queues `doc` (or a popularity change when `popularity_only`); blocks
@@ -279,6 +243,7 @@ class Shard {
 
   Status ApplyChange(const Item& item) {
     const IndexDocument& doc = item.doc;
+    if (kind_ == Kind::kLookup) return ApplyLookup(doc, item.popularity_only);
     if (item.popularity_only) {
       return UpdatePopularity(db_, doc.paper.id, doc.upvotes, doc.trending);
     }
@@ -298,8 +263,25 @@ class Shard {
     return Ok();
   }
 
+  // Without a termlist (the lookup index has none) a document cannot be
+  // replaced: a paper that comes again (changed during the pass) keeps its
+  // first entry, and the full index, which follows every change, has the
+  // new one soon after. Popularity waits for the full index too.
+  Status ApplyLookup(const IndexDocument& doc, bool popularity_only) {
+    if (popularity_only || !seen_.insert(std::hash<std::string>()(doc.paper.id)).second) {
+      return Ok();
+    }
+    try {
+      db_.add_document(xapian::BuildLookupDocument(doc));
+    } catch (const Xapian::Error& e) {
+      return tl::unexpected(XapianError(e, "adding " + doc.paper.id + " to the lookup index"));
+    }
+    return Ok();
+  }
+
   Xapian::WritableDatabase db_;  // used by the thread, or by the caller when drained
   std::string path_;
+  Kind kind_;
   xapian::Stemmer stemmer_;
   std::unordered_set<size_t> seen_;  // id hashes added (used by the thread)
   int uncommitted_ = 0;              // changes since the last commit (the thread's)
@@ -311,6 +293,43 @@ class Shard {
   bool stop_ = false;       // guarded by mu_
   std::string error_;       // guarded by mu_: the first failure
   std::thread thread_;      // last: starts after the rest is built
+};
+
+// Shards by paper id, as a fresh build: the Indexer's thread reads the Store
+// while one thread per core fills a shard.
+Shard& ShardOf(const std::vector<std::unique_ptr<Shard>>& shards, std::string_view id) {
+  return *shards[std::hash<std::string_view>()(id) % shards.size()];
+}
+
+// The lookup index: one shard database per core under <index dir>/lookup,
+// each committing every kFreshCommitChanges on its own, so readers (which
+// open all shards as one database) find more papers as the pass goes.
+class LookupWriter : public IndexWriter {
+ public:
+  LookupWriter(std::string path, std::vector<std::unique_ptr<Shard>> shards)
+      : path_(std::move(path)), shards_(std::move(shards)) {}
+
+  Status Put(const IndexDocument& doc) override {
+    return ShardOf(shards_, doc.paper.id).Push(doc, false);
+  }
+
+  // Lookup hits sort by date; popularity waits for the full index.
+  Status SetPopularity(std::string_view, int64_t, double) override { return Ok(); }
+
+  Status Commit(const IndexProgress& progress) override {
+    for (auto& s : shards_) RETURN_IF_ERROR(s->Drain());
+    for (auto& s : shards_) RETURN_IF_ERROR(s->Commit(progress));
+    progress_ = progress;
+    return Ok();
+  }
+
+  const IndexProgress& progress() const override { return progress_; }
+  const std::string& path() const override { return path_; }
+
+ private:
+  std::string path_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+  IndexProgress progress_;
 };
 
 class FreshWriter : public FreshIndexWriter {
@@ -330,7 +349,7 @@ class FreshWriter : public FreshIndexWriter {
 
   Status Put(const IndexDocument& doc) override {
     if (published_) return Fail(ErrorCode::kInternal, "Put() after Publish()");
-    return ShardOf(doc.paper.id).Push(doc, false);
+    return ShardOf(shards_, doc.paper.id).Push(doc, false);
   }
 
   Status SetPopularity(std::string_view id, int64_t upvotes, double trending) override {
@@ -339,7 +358,7 @@ class FreshWriter : public FreshIndexWriter {
     doc.paper.id = std::string(id);
     doc.upvotes = upvotes;
     doc.trending = trending;
-    return ShardOf(id).Push(std::move(doc), true);
+    return ShardOf(shards_, id).Push(std::move(doc), true);
   }
 
   Status Commit(const IndexProgress& progress) override {
@@ -373,10 +392,6 @@ class FreshWriter : public FreshIndexWriter {
   const std::string& path() const override { return path_; }
 
  private:
-  Shard& ShardOf(std::string_view id) {
-    return *shards_[std::hash<std::string_view>()(id) % shards_.size()];
-  }
-
   std::string index_dir_;
   std::string path_;
   std::vector<std::unique_ptr<Shard>> shards_;
@@ -410,22 +425,28 @@ Result<std::unique_ptr<IndexWriter>> OpenLiveIndexWriter(std::string_view data_d
 }
 
 Result<std::unique_ptr<IndexWriter>> CreateLookupIndexWriter(std::string_view data_dir) {
-  std::string index_dir = IndexDir(data_dir);
+  std::string path = LookupIndexPath(IndexDir(data_dir));
+  // A leftover of an earlier pass goes: the new one starts from nothing.
   std::error_code ec;
-  std::filesystem::create_directories(index_dir, ec);
-  if (ec) return Fail(ErrorCode::kIo, "creating " + index_dir + ": " + ec.message());
-  std::string path = LookupIndexPath(index_dir);
-  try {
-    // A leftover of an earlier pass is overwritten; nothing needs it on disk
-    // after a crash (the next build makes it again), so no fsync. No
-    // termlist table: nothing reads a lookup document's terms, and writing
-    // them (zlib-compressed) was a third of the pass.
-    Xapian::WritableDatabase db(
-        path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_NO_TERMLIST);
-    return std::unique_ptr<IndexWriter>(new LookupWriter(std::move(db), path));
-  } catch (const Xapian::Error& e) {
-    return tl::unexpected(XapianError(e, "creating the lookup index " + path));
+  std::filesystem::remove_all(path, ec);
+  std::filesystem::create_directories(path, ec);
+  if (ec) return Fail(ErrorCode::kIo, "creating " + path + ": " + ec.message());
+  std::vector<std::unique_ptr<Shard>> shards;
+  for (unsigned i = 0; i < Cores(); ++i) {
+    std::string shard = LookupShardPath(path, static_cast<int>(i));
+    try {
+      // Nothing needs it on disk after a crash (the next build makes it
+      // again), so no fsync. No termlist table: nothing reads a lookup
+      // document's terms, and writing them (zlib-compressed) was a third of
+      // the pass.
+      Xapian::WritableDatabase db(
+          shard, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_NO_TERMLIST);
+      shards.push_back(std::make_unique<Shard>(std::move(db), shard, Shard::Kind::kLookup));
+    } catch (const Xapian::Error& e) {
+      return tl::unexpected(XapianError(e, "creating the lookup index " + shard));
+    }
   }
+  return std::unique_ptr<IndexWriter>(new LookupWriter(path, std::move(shards)));
 }
 
 void RemoveLookupIndex(std::string_view data_dir) {
@@ -436,7 +457,7 @@ void RemoveLookupIndex(std::string_view data_dir) {
 Result<std::unique_ptr<FreshIndexWriter>> CreateFreshIndexWriter(std::string_view data_dir) {
   std::string index_dir = IndexDir(data_dir);
   ASSIGN_OR_RETURN(std::string build, NewBuildDirectory(index_dir));
-  unsigned cores = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  unsigned cores = Cores();
   std::vector<std::unique_ptr<Shard>> shards;
   auto cleanup = [&] {
     shards.clear();
