@@ -19,6 +19,9 @@ std::string CollapseWhitespace(std::string_view s);
 // ASCII lower-casing; bytes >= 0x80 are left as they are.
 std::string AsciiLower(std::string_view s);
 
+// 1234567 -> "1,234,567" (digit groups for people to read).
+std::string WithThousands(int64_t n);
+
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 

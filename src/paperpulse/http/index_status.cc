@@ -7,17 +7,6 @@
 namespace paperpulse::http {
 namespace {
 
-// 2700000 -> "2,700,000".
-std::string Grouped(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return n < 0 ? "-" + out : out;
-}
-
 std::string Duration(int64_t seconds) {
   int64_t minutes = (seconds + 30) / 60;
   if (minutes < 120) return std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
@@ -57,7 +46,7 @@ std::string IndexBuildSentence(const std::optional<search::IndexBuildStatus>& bu
     case Phase::kFull:
       if (build->total > 0) {
         out += ": " + std::to_string(std::min<int64_t>(build->done * 100 / build->total, 99)) +
-               "% of " + Grouped(build->total) + " papers";
+               "% of " + WithThousands(build->total) + " papers";
       }
       if (build->eta_seconds >= 0) out += TimeLeft(build->eta_seconds);
       out += ".";

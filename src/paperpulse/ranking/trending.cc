@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "paperpulse/base/strings.h"
 #include "paperpulse/base/time.h"
 #include "paperpulse/ranking/trending_constants.h"
 
@@ -16,17 +17,6 @@ std::optional<int64_t> DayNumber(std::string_view date) {
   auto d = ParseIsoDate(date.substr(0, 10));
   if (!d) return std::nullopt;
   return DaysFromCivil(*d);
-}
-
-// 1234567 -> "1,234,567".
-std::string WithThousands(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return n < 0 ? "-" + out : out;
 }
 
 std::string Plural(int64_t n, const char* one, const char* many) {
