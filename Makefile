@@ -6,7 +6,7 @@ DATA_DIR ?= ./var
 LISTEN ?= 127.0.0.1:8080
 BIN := build/release/paperpulse
 
-.PHONY: all deps build build-asan build-fuzz run test test-unit test-asan bench format clean fuzz lint
+.PHONY: all deps build build-asan build-fuzz run test test-unit test-asan bench bench-scale format clean fuzz lint
 
 all: build
 
@@ -56,6 +56,12 @@ test-unit: build
 
 bench: build
 	@scripts/run-benchmarks
+
+# All of arXiv on one machine (issue 14): a generated 2.7M-paper corpus
+# (SCALE_SIZE to change), import, index build, search and pages at that size,
+# FTS5 alongside; see docs/benchmarks.md. Not part of make test or make bench.
+bench-scale: build
+	@bash bench/scale.sh $(BIN)
 
 # clang-format check and clang-tidy (.clang-tidy) over the built tree: scripts/lint.
 lint: build
