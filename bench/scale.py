@@ -118,17 +118,6 @@ def rss_kib(pid):
     return 0
 
 
-def dir_mib(path):
-    total = 0
-    for d, _, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.path.getsize(os.path.join(d, name))
-            except OSError:
-                pass
-    return total / (1024 * 1024)
-
-
 def percentile(values, p):
     """Nearest rank: the smallest value with at least p of them at or below."""
     if not values:
@@ -820,7 +809,7 @@ def main():
         code = pp_server.stop_server(proc, logf)
         log("serve stopped (exit %s)" % code)
     r["cache_off"] = cache_off_run(binary, args.data, serve_log, routes, counter)
-    r["data_mib"] = dir_mib(args.data)
+    r["data_mib"] = pp_server.dir_size(args.data) / (1024 * 1024)
 
     log("search_vs_fts5 --use-index")
     out, rows, seconds = run_search_bench(bench, args.data, args.data + "-fts5-work")

@@ -34,6 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
 import pp_faults  # noqa: E402
+import pp_server  # noqa: E402
 from pp_faults import log  # noqa: E402
 
 BIN = None
@@ -58,17 +59,6 @@ def clean_env():
 def free_bytes(path):
     st = os.statvfs(path)
     return st.f_bavail * st.f_frsize
-
-
-def dir_size(path):
-    total = 0
-    for root, _, files in os.walk(path):
-        for f in files:
-            try:
-                total += os.path.getsize(os.path.join(root, f))
-            except FileNotFoundError:
-                pass
-    return total
 
 
 def fill_leaving(mount, free, name="ballast"):
@@ -138,7 +128,7 @@ class DiskFull(unittest.TestCase):
         pp_faults.run_ok(self.import_argv(clean), env=ENV)
         want = clean.content()
         self.assertEqual(want["papers"][0], RECORDS)
-        need = dir_size(clean.data_dir)
+        need = pp_server.dir_size(clean.data_dir)
         fs = self.mount()
         t = pp_faults.Target(os.path.join(fs.path, "var"))
         ballast = fill_leaving(fs.path, int(need * 0.4))
@@ -206,7 +196,7 @@ class DiskFull(unittest.TestCase):
         if not pg:
             shutil.copy(store.sqlite_path, probe.sqlite_path)
         pp_faults.run_ok([BIN, "reindex", *probe.args], env=ENV)
-        index_size = dir_size(os.path.join(probe.data_dir, "search"))
+        index_size = pp_server.dir_size(os.path.join(probe.data_dir, "search"))
         fs = self.mount()
         t = pp_faults.Target(os.path.join(fs.path, "var"), store.db)
         if not pg:

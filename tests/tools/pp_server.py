@@ -87,3 +87,16 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def dir_size(path):
+    """Bytes of every file under `path` (a data dir, an index); files that
+    vanish while it walks (a build swapping generations) count as 0."""
+    total = 0
+    for root, _, files in os.walk(path):
+        for f in files:
+            try:
+                total += os.path.getsize(os.path.join(root, f))
+            except OSError:
+                pass
+    return total
