@@ -118,6 +118,7 @@ int RunServe(const ServeArgs& args) {
   // default threshold adapts upwards to the largest block freed, after which
   // a cache that filled and emptied keeps its peak for good (bench/scale.py:
   // 650-800 MiB RSS for a 256 MiB cache; ~285 MiB with a fixed threshold).
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): first thing of serve, before any thread starts.
   mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   // Before any thread exists: setting TZ races with threads reading it.
   if (Status s = SetProcessTimeZone(args.community.timezone); !s) {
