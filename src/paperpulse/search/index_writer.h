@@ -66,6 +66,11 @@ class IndexWriter {
 // writer holds its lock; kIo / kInternal otherwise.
 Result<std::unique_ptr<IndexWriter>> OpenLiveIndexWriter(std::string_view data_dir);
 
+// The progress recorded in the live index under `data_dir`, read without
+// taking its write lock (another process may be writing it).
+// Errors: as OpenLiveIndexWriter's, without kUnavailable.
+Result<IndexProgress> ReadLiveIndexProgress(std::string_view data_dir);
+
 // A writer that builds a new index next to the live one (readers keep using
 // the live one). `Publish` replaces the live index with it.
 class FreshIndexWriter : public IndexWriter {

@@ -63,13 +63,18 @@ Indexer::Indexer(IndexerOptions options, std::unique_ptr<storage::Store> store)
 
 Indexer::~Indexer() { Stop(); }
 
-Status Indexer::EnsureWriter() {
+Result<bool> Indexer::EnsureWriter() {
   std::optional<std::string> live = LiveGeneration(IndexDir(options_.store.data_dir));
   // Still on the live generation: keep going. (`reindex` in another process
   // may have swapped in a new one; the index dir may have been deleted.)
-  if (writer_ && live && writer_->path() == *live) return Ok();
+  if (writer_ && live && writer_->path() == *live) return true;
   writer_.reset();
   auto opened = OpenLiveIndexWriter(options_.store.data_dir);
+  if (!opened && opened.error().code == ErrorCode::kUnavailable) {
+    RETURN_IF_ERROR(Follow());
+    return false;
+  }
+  following_ = false;
   if (!opened) {
     if (opened.error().code == ErrorCode::kNotFound || opened.error().code == ErrorCode::kParse) {
       // No index yet is the normal state of a fresh data dir; a damaged one
@@ -79,7 +84,8 @@ Status Indexer::EnsureWriter() {
       } else {
         spdlog::warn("search index: {}; rebuilding it from the store", opened.error().message);
       }
-      return Rebuild();
+      RETURN_IF_ERROR(Rebuild());
+      return true;
     }
     return tl::unexpected(opened.error());
   }
@@ -91,11 +97,31 @@ Status Indexer::EnsureWriter() {
         "search index is at change {} / popularity {} but the store only at {} / {}; rebuilding",
         progress.change_seq, progress.popularity_seq, stats.change_seq, stats.popularity_seq);
     opened->reset();
-    return Rebuild();
+    RETURN_IF_ERROR(Rebuild());
+    return true;
   }
   writer_ = std::move(*opened);
   indexed_seq_ = writer_->progress().change_seq;
   indexed_popularity_seq_ = writer_->progress().popularity_seq;
+  return true;
+}
+
+Status Indexer::Follow() {
+  // Another process on this data dir (a second `serve`, a `reindex`) holds
+  // the index's write lock and keeps it current: this one reads what it
+  // writes, counts the lag from its progress marker, and takes the index
+  // over when the lock comes free (tried on every poll).
+  ASSIGN_OR_RETURN(IndexProgress progress, ReadLiveIndexProgress(options_.store.data_dir));
+  ASSIGN_OR_RETURN(storage::StoreStats stats, store_->Stats());
+  indexed_seq_ = progress.change_seq;
+  indexed_popularity_seq_ = progress.popularity_seq;
+  lag_ = std::max<int64_t>(stats.change_seq - progress.change_seq, 0);
+  if (!following_) {
+    spdlog::info(
+        "search index: another process on this data dir keeps it current; this one reads it "
+        "and takes over writing when that process stops");
+    following_ = true;
+  }
   return Ok();
 }
 
@@ -261,7 +287,8 @@ bool Indexer::Stopping() {
 }
 
 Status Indexer::CatchUp() {
-  RETURN_IF_ERROR(EnsureWriter());
+  ASSIGN_OR_RETURN(bool writing, EnsureWriter());
+  if (!writing) return Ok();
   // Popularity before papers: a paper that arrives with its first listing
   // is then Put once, with its popularity, rather than Put and updated.
   for (bool done = false; !done;) {

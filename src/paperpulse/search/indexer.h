@@ -102,8 +102,12 @@ class Indexer {
  private:
   Indexer(IndexerOptions options, std::unique_ptr<storage::Store> store);
 
-  // Opens the live index for writing, rebuilding it when it is not usable.
-  Status EnsureWriter();
+  // Opens the live index for writing, rebuilding it when it is not usable:
+  // true when writer_ is ready, false when another process holds the
+  // index's write lock (then Follow has counted the lag).
+  Result<bool> EnsureWriter();
+  // Reads the progress of an index another process writes.
+  Status Follow();
   // Applies one batch of popularity changes; sets *done when there were
   // none left.
   Status PopularityBatch(bool* done);
@@ -127,6 +131,7 @@ class Indexer {
   std::unique_ptr<IndexWriter> writer_;
 
   std::atomic<int64_t> lag_{-1};
+  bool following_ = false;  // another process writes the index (indexer thread only)
   std::atomic<int64_t> indexed_seq_{0};
   std::atomic<int64_t> documents_indexed_{0};
   std::atomic<int64_t> indexed_popularity_seq_{0};

@@ -188,6 +188,34 @@ TEST_P(IndexerPopularityTest, ProgressIsKeptWithTheIndex) {
   EXPECT_EQ(Upvotes("2606.00002"), 6);
 }
 
+TEST_P(IndexerPopularityTest, ASecondProcessFollowsTheWriterAndTakesOverWhenItStops) {
+  // Two `serve` on one data dir: the second cannot take the index's write
+  // lock (Xapian's lock holds within one process too). It neither rebuilds
+  // nor fails: it counts its lag from the index the first one writes.
+  auto second = Indexer::Create({.store = db_->options()});
+  ASSERT_TRUE(second) << second.error().ToString();
+  EXPECT_EQ((*second)->lag(), -1);  // not counted yet
+  ASSERT_TRUE((*second)->CatchUp());
+  EXPECT_EQ((*second)->lag(), 0);
+  EXPECT_EQ((*second)->documents_indexed(), 0);
+
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2606.00007", "Transformers G", "2026-06-03")));
+  ASSERT_TRUE((*second)->CatchUp());
+  EXPECT_EQ((*second)->lag(), 1);  // the writer has not seen it yet
+  EXPECT_EQ((*second)->documents_indexed(), 0);
+  Poll();
+  ASSERT_TRUE((*second)->CatchUp());
+  EXPECT_EQ((*second)->lag(), 0);
+
+  // The writer stops: the next poll of the second one takes the index over.
+  indexer_.reset();
+  ASSERT_TRUE(store_->UpsertPaper(MakePaper("2606.00008", "Transformers H", "2026-06-03")));
+  ASSERT_TRUE((*second)->CatchUp());
+  EXPECT_EQ((*second)->lag(), 0);
+  EXPECT_EQ((*second)->documents_indexed(), 1);
+  EXPECT_THAT(Ids(SortOrder::kRelevance), ::testing::Contains("2606.00008"));
+}
+
 TEST_P(IndexerPopularityTest, UnlistedPapersTrendNewestFirst) {
   ASSERT_TRUE(store_->UpsertPaper(MakePaper("2101.00005", "Transformers E", "2021-01-01")));
   ASSERT_TRUE(store_->UpsertPaper(MakePaper("1901.00006", "Transformers F", "2019-01-01")));

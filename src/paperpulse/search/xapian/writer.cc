@@ -399,6 +399,25 @@ class FreshWriter : public FreshIndexWriter {
   IndexProgress progress_;
 };
 
+// The format check and the progress markers of the live index `db` at `path`.
+template <typename Db>
+Result<IndexProgress> ProgressOf(const Db& db, const std::string& path) {
+  if (db.get_metadata(xapian::kFormatKey) != xapian::kFormatVersion) {
+    return Fail(ErrorCode::kParse, "search index " + path + " is of another format");
+  }
+  std::string seq = db.get_metadata(xapian::kChangeSeqKey);
+  if (seq.empty()) return Fail(ErrorCode::kParse, "search index " + path + " is incomplete");
+  try {
+    IndexProgress progress;
+    progress.change_seq = std::stoll(seq);
+    std::string popularity_seq = db.get_metadata(xapian::kPopularitySeqKey);
+    if (!popularity_seq.empty()) progress.popularity_seq = std::stoll(popularity_seq);
+    return progress;
+  } catch (const std::exception&) {  // std::stoll on a damaged marker
+    return Fail(ErrorCode::kParse, "search index " + path + ": bad progress marker");
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<IndexWriter>> OpenLiveIndexWriter(std::string_view data_dir) {
@@ -407,20 +426,21 @@ Result<std::unique_ptr<IndexWriter>> OpenLiveIndexWriter(std::string_view data_d
   if (!live) return Fail(ErrorCode::kNotFound, "no search index in " + index_dir);
   try {
     Xapian::WritableDatabase db(*live, Xapian::DB_OPEN);
-    if (db.get_metadata(xapian::kFormatKey) != xapian::kFormatVersion) {
-      return Fail(ErrorCode::kParse, "search index " + *live + " is of another format");
-    }
-    std::string seq = db.get_metadata(xapian::kChangeSeqKey);
-    if (seq.empty()) return Fail(ErrorCode::kParse, "search index " + *live + " is incomplete");
-    IndexProgress progress;
-    progress.change_seq = std::stoll(seq);
-    std::string popularity_seq = db.get_metadata(xapian::kPopularitySeqKey);
-    if (!popularity_seq.empty()) progress.popularity_seq = std::stoll(popularity_seq);
+    ASSIGN_OR_RETURN(IndexProgress progress, ProgressOf(db, *live));
     return std::unique_ptr<IndexWriter>(new LiveWriter(std::move(db), *live, progress));
   } catch (const Xapian::Error& e) {
     return tl::unexpected(XapianError(e, "opening " + *live));
-  } catch (const std::exception& e) {  // std::stoll on a damaged marker
-    return Fail(ErrorCode::kParse, "search index " + *live + ": bad progress marker");
+  }
+}
+
+Result<IndexProgress> ReadLiveIndexProgress(std::string_view data_dir) {
+  std::string index_dir = IndexDir(data_dir);
+  std::optional<std::string> live = LiveGeneration(index_dir);
+  if (!live) return Fail(ErrorCode::kNotFound, "no search index in " + index_dir);
+  try {
+    return ProgressOf(Xapian::Database(*live), *live);
+  } catch (const Xapian::Error& e) {
+    return tl::unexpected(XapianError(e, "reading " + *live));
   }
 }
 
