@@ -9,6 +9,7 @@
 
 #include "paperpulse/http/app.h"
 #include "paperpulse/search/index.h"
+#include "paperpulse/search/index_writer.h"
 #include "paperpulse/search/indexer.h"
 #include "paperpulse/storage/store.h"
 
@@ -249,6 +250,32 @@ TEST_F(PagesTest, BeforeAnyIndexIdsAreFoundInTheStoreAndTheBuildIsShown) {
   EXPECT_EQ(Get(**app, "/api/papers/search", {{"q", "2101.99999"}}).status, 503);
   EXPECT_EQ(Get(**app, "/api/papers/search", {{"q", "1706.03762"}, {"category", "math.AG"}}).status,
             503);
+  // Once the quick pass has written the lookup index, the search page
+  // answers from it; a miss says why there is nothing yet, with no
+  // "0 results" and no alert form for a search that cannot be answered now.
+  {
+    auto store = storage::Store::Open(options_);
+    ASSERT_TRUE(store);
+    auto paper = (*store)->GetPaper("1706.03762");
+    ASSERT_TRUE(paper && *paper);
+    auto lookup = search::CreateLookupIndexWriter(dir_.string());
+    ASSERT_TRUE(lookup) << lookup.error().ToString();
+    search::IndexDocument doc;
+    doc.paper = **paper;
+    ASSERT_TRUE((*lookup)->Put(doc));
+    ASSERT_TRUE((*lookup)->Commit({1, 0}));
+  }
+  Response words_page = Get(**app, "/search", {{"q", "attention"}});
+  EXPECT_EQ(words_page.status, 503);
+  EXPECT_THAT(Body(words_page), HasSubstr("Full-text results appear when the index is ready"));
+  EXPECT_THAT(Body(words_page), HasSubstr("about 25 minutes left"));
+  EXPECT_THAT(Body(words_page), Not(HasSubstr("results for")));
+  EXPECT_THAT(Body(words_page), Not(HasSubstr("alert-box")));
+  // A hit gets its count and the alert form.
+  Response title_page = Get(**app, "/search", {{"q", "attention is all you need"}});
+  EXPECT_EQ(title_page.status, 200);
+  EXPECT_THAT(Body(title_page), HasSubstr("1 result for"));
+  EXPECT_THAT(Body(title_page), HasSubstr("alert-box"));
   // Not cached: once the index is live the same target gets its real answer.
   auto indexer = search::Indexer::Create({.store = options_});
   ASSERT_TRUE(indexer);

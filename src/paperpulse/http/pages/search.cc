@@ -157,7 +157,11 @@ Response SearchPage(const Context& ctx, const Request& req) {
   }
   int64_t total = std::max<int64_t>(results->total_estimate,
                                     options.offset + static_cast<int64_t>(results->hits.size()));
-  data.set("count_label", CountLabel(total, total > 100));
+  // A miss while the index builds is no count: no "0 results" heading, no
+  // alert form (the empty message says why).
+  if (!results->partial || !results->hits.empty()) {
+    data.set("count_label", CountLabel(total, total > 100));
+  }
   if (!results->did_you_mean.empty()) {
     data.set("did_you_mean", CleanText(results->did_you_mean));
     data.set("did_you_mean_href", WithQuery("/search", {{"q", results->did_you_mean},
