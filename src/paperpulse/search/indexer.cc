@@ -130,25 +130,29 @@ void Indexer::BeginPhase(IndexBuildStatus::Phase phase, int64_t total) {
   status_ = IndexBuildStatus{};
   status_.phase = phase;
   status_.total = total;
-  phase_start_ = std::chrono::steady_clock::now();
+  phase_start_ = last_advance_ = std::chrono::steady_clock::now();
 }
 
 void Indexer::Advance(int64_t n) {
   std::lock_guard<std::mutex> lock(status_mu_);
   status_.done += n;
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - phase_start_).count();
-  if (seconds <= 0) return;
-  status_.rate = static_cast<double>(status_.done) / seconds;
-  if (status_.phase == IndexBuildStatus::Phase::kFull && status_.rate > 0) {
-    int64_t left = std::max<int64_t>(status_.total - status_.done, 0);
-    status_.eta_seconds = static_cast<int64_t>(static_cast<double>(left) / status_.rate + 0.5);
-  }
+  last_advance_ = std::chrono::steady_clock::now();
+  double seconds = std::chrono::duration<double>(last_advance_ - phase_start_).count();
+  if (seconds > 0) status_.rate = static_cast<double>(status_.done) / seconds;
 }
 
 IndexBuildStatus Indexer::build_status() const {
   std::lock_guard<std::mutex> lock(status_mu_);
-  return status_;
+  IndexBuildStatus status = status_;
+  if (status.phase == IndexBuildStatus::Phase::kFull && status.rate > 0) {
+    // What is left at the rate so far, less the time since the last count:
+    // the estimate goes down between batches rather than in steps.
+    double left = static_cast<double>(std::max<int64_t>(status.total - status.done, 0));
+    double since =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - last_advance_).count();
+    status.eta_seconds = static_cast<int64_t>(std::max(left / status.rate - since, 0.0) + 0.5);
+  }
+  return status;
 }
 
 Status Indexer::BuildLookup(int64_t total) {

@@ -138,8 +138,9 @@ class Indexer {
   std::atomic<int64_t> popularity_updates_{0};
 
   mutable std::mutex status_mu_;
-  IndexBuildStatus status_;                            // guarded by status_mu_
-  std::chrono::steady_clock::time_point phase_start_;  // guarded by status_mu_
+  IndexBuildStatus status_;                             // guarded by status_mu_
+  std::chrono::steady_clock::time_point phase_start_;   // guarded by status_mu_
+  std::chrono::steady_clock::time_point last_advance_;  // guarded by status_mu_
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -301,6 +301,15 @@ Shard& ShardOf(const std::vector<std::unique_ptr<Shard>>& shards, std::string_vi
   return *shards[std::hash<std::string_view>()(id) % shards.size()];
 }
 
+// Everything queued in `shards` into their databases, each committed with
+// `progress`.
+Status CommitShards(const std::vector<std::unique_ptr<Shard>>& shards,
+                    const IndexProgress& progress) {
+  for (const auto& s : shards) RETURN_IF_ERROR(s->Drain());
+  for (const auto& s : shards) RETURN_IF_ERROR(s->Commit(progress));
+  return Ok();
+}
+
 // The lookup index: one shard database per core under <index dir>/lookup,
 // each committing every kFreshCommitChanges on its own, so readers (which
 // open all shards as one database) find more papers as the pass goes.
@@ -317,8 +326,7 @@ class LookupWriter : public IndexWriter {
   Status SetPopularity(std::string_view, int64_t, double) override { return Ok(); }
 
   Status Commit(const IndexProgress& progress) override {
-    for (auto& s : shards_) RETURN_IF_ERROR(s->Drain());
-    for (auto& s : shards_) RETURN_IF_ERROR(s->Commit(progress));
+    RETURN_IF_ERROR(CommitShards(shards_, progress));
     progress_ = progress;
     return Ok();
   }
@@ -363,8 +371,7 @@ class FreshWriter : public FreshIndexWriter {
 
   Status Commit(const IndexProgress& progress) override {
     if (published_) return Fail(ErrorCode::kInternal, "Commit() after Publish()");
-    for (auto& s : shards_) RETURN_IF_ERROR(s->Drain());
-    for (auto& s : shards_) RETURN_IF_ERROR(s->Commit(progress));
+    RETURN_IF_ERROR(CommitShards(shards_, progress));
     progress_ = progress;
     return Ok();
   }
