@@ -201,8 +201,9 @@ def mail_problems(msg, baseline, shown=()):
 
 
 def wait_for_index(port):
-    """Until the search index answers: /healthz says index_lag 0 before the
-    first build is done, so a search is asked too."""
+    """Until the full search index answers: /healthz has index_lag 0 once
+    an index is live and current; a search for a word (which the quick
+    lookup index of a first build cannot answer) is asked too."""
     def caught_up():
         status, _, body = pp_http.request(port, "/healthz")
         if status != 200 or json.loads(body).get("index_lag") != 0:

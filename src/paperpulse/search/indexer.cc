@@ -222,7 +222,8 @@ Status Indexer::RebuildFull(bool with_lookup) {
     count += static_cast<int64_t>(batch.size());
     documents_indexed_ += static_cast<int64_t>(batch.size());
     Advance(static_cast<int64_t>(batch.size()));
-    lag_ = std::max<int64_t>(stats.change_seq - progress.change_seq, 0);
+    // lag_ stays: nothing of this build is searchable before Publish (the
+    // lag of a fresh site is not counted until then).
     if (Stopping()) return Fail(ErrorCode::kUnavailable, "stopped during a rebuild");
   }
   BeginPhase(IndexBuildStatus::Phase::kMerging, stats.papers);
@@ -234,6 +235,8 @@ Status Indexer::RebuildFull(bool with_lookup) {
   ASSIGN_OR_RETURN(writer_, OpenLiveIndexWriter(options_.store.data_dir));
   indexed_seq_ = writer_->progress().change_seq;
   indexed_popularity_seq_ = writer_->progress().popularity_seq;
+  ASSIGN_OR_RETURN(storage::StoreStats now, store_->Stats());
+  lag_ = std::max<int64_t>(now.change_seq - progress.change_seq, 0);
   return Ok();
 }
 

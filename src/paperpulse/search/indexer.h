@@ -83,7 +83,8 @@ class Indexer {
   void Stop();
 
   // The Store's change_seq minus the last indexed one, as of the latest poll
-  // (0 when up to date; -1 before anything was counted). For /healthz and
+  // (0 when up to date; -1 before anything was counted, as during the first
+  // build until its index is live). For /healthz and
   // /metrics; thread-safe.
   int64_t lag() const { return lag_.load(); }
   // The last change_seq committed to the index; thread-safe.
