@@ -207,8 +207,13 @@ void AddLookupTerms(const IndexDocument& doc, const std::vector<Token>& title,
 
 }  // namespace
 
+void AddSpelling(SpellingCounts& words, Xapian::WritableDatabase& db) {
+  for (const auto& [word, count] : words) db.add_spelling(word, count);
+  words.clear();
+}
+
 Xapian::Document BuildDocument(const IndexDocument& doc, Stemmer& stemmer,
-                               Xapian::WritableDatabase* spelling_db) {
+                               SpellingCounts* spelling) {
   const Paper& p = doc.paper;
   Xapian::Document d;
   std::vector<Token> title = Tokenize(p.title);
@@ -220,7 +225,7 @@ Xapian::Document BuildDocument(const IndexDocument& doc, Stemmer& stemmer,
     ++pos;
     d.add_posting(Prefixed(kStemPrefix, stem), pos, kTitleBoost);
     d.add_posting(Prefixed(kTitlePrefix, stem), pos);
-    if (spelling_db && t.text.size() >= 3 && !IsStopWord(t.text)) spelling_db->add_spelling(t.text);
+    if (spelling && t.text.size() >= 3 && !IsStopWord(t.text)) ++(*spelling)[t.text];
   }
 
   pos += kFieldGap;

@@ -102,7 +102,8 @@ class LiveWriter : public IndexWriter {
   Status Put(const IndexDocument& doc) override {
     try {
       db_.replace_document(xapian::IdTerm(doc.paper.id),
-                           xapian::BuildDocument(doc, stemmer_, &db_));
+                           xapian::BuildDocument(doc, stemmer_, &spelling_));
+      xapian::AddSpelling(spelling_, db_);
     } catch (const Xapian::Error& e) {
       return tl::unexpected(XapianError(e, "indexing " + doc.paper.id));
     }
@@ -127,6 +128,7 @@ class LiveWriter : public IndexWriter {
   std::string path_;
   IndexProgress progress_;
   xapian::Stemmer stemmer_;
+  xapian::SpellingCounts spelling_;
 };
 
 // One shard of a fresh build or of the lookup index: a database and the
@@ -177,7 +179,7 @@ class Shard {
   Status Close(const IndexProgress& progress) {
     RETURN_IF_ERROR(Drain());
     Finish();
-    RETURN_IF_ERROR(CommitWithProgress(db_, progress));
+    RETURN_IF_ERROR(Commit(progress));
     try {
       db_.close();
     } catch (const Xapian::Error& e) {
@@ -187,7 +189,10 @@ class Shard {
   }
 
   // Only between Drain and the next Push.
-  Status Commit(const IndexProgress& progress) { return CommitWithProgress(db_, progress); }
+  Status Commit(const IndexProgress& progress) {
+    RETURN_IF_ERROR(FlushSpelling());
+    return CommitWithProgress(db_, progress);
+  }
 
   const std::string& path() const { return path_; }
 
@@ -231,12 +236,23 @@ class Shard {
     RETURN_IF_ERROR(ApplyChange(item));
     if (++uncommitted_ < kFreshCommitChanges) return Ok();
     uncommitted_ = 0;
+    RETURN_IF_ERROR(FlushSpelling());
     try {
       // What Xapian's auto-commit does at its threshold; DB_NO_SYNC makes
       // it cheap. Readers never see a shard, so no progress is recorded.
       db_.commit();
     } catch (const Xapian::Error& e) {
       return tl::unexpected(XapianError(e, "committing " + path_));
+    }
+    return Ok();
+  }
+
+  // The title words counted since the last commit into the spelling data.
+  Status FlushSpelling() {
+    try {
+      xapian::AddSpelling(spelling_, db_);
+    } catch (const Xapian::Error& e) {
+      return tl::unexpected(XapianError(e, "adding spelling data to " + path_));
     }
     return Ok();
   }
@@ -248,7 +264,7 @@ class Shard {
       return UpdatePopularity(db_, doc.paper.id, doc.upvotes, doc.trending);
     }
     try {
-      Xapian::Document d = xapian::BuildDocument(doc, stemmer_, &db_);
+      Xapian::Document d = xapian::BuildDocument(doc, stemmer_, &spelling_);
       // A new database has no earlier version of a paper it has not seen:
       // adding skips the id lookup, which is most of the cost of a replace.
       // (A paper changed during a build comes again with a later change_seq.)
@@ -284,6 +300,7 @@ class Shard {
   Kind kind_;
   xapian::Stemmer stemmer_;
   std::unordered_set<size_t> seen_;  // id hashes added (used by the thread)
+  xapian::SpellingCounts spelling_;  // title words since the last commit (as db_)
   int uncommitted_ = 0;              // changes since the last commit (the thread's)
 
   std::mutex mu_;
