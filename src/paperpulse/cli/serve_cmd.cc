@@ -112,14 +112,18 @@ std::unique_ptr<ingest::harvest::BackgroundHarvester> StartHarvester(
 }
 
 int RunServe(const ServeArgs& args) {
-  // Rendered bodies (10 KiB .. 1.5 MiB) come and go with the response
-  // cache: above 128 KiB they get their own mapping, returned to the system
-  // when freed, rather than fragmenting the heap of every I/O thread. glibc's
-  // default threshold adapts upwards to the largest block freed, after which
-  // a cache that filled and emptied keeps its peak for good (bench/scale.py:
-  // 650-800 MiB RSS for a 256 MiB cache; ~285 MiB with a fixed threshold).
+  // Rendered bodies come and go with the response cache: above 1 MiB they
+  // get their own mapping, returned to the system when freed, rather than
+  // fragmenting the heap of every I/O thread. glibc's default threshold
+  // adapts upwards to the largest block freed, after which a cache that
+  // filled and emptied keeps its peak for good (bench/scale.py: 650-800 MiB
+  // RSS for a 256 MiB cache; ~285 MiB with a fixed threshold). Not lower:
+  // at 128 KiB a 230 KiB list page (100 cards) took 31 ms instead of 14,
+  // its strings mapped, faulted in and unmapped (a TLB shootdown each) on
+  // every render; 1,500 pages through a 64 MiB cache left RSS at 172 MiB
+  // with 1 MiB, 159 MiB with 128 KiB, 202 MiB with 4 MiB.
   // NOLINTNEXTLINE(concurrency-mt-unsafe): first thing of serve, before any thread starts.
-  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
   // Before any thread exists: setting TZ races with threads reading it.
   if (Status s = SetProcessTimeZone(args.community.timezone); !s) {
     std::fprintf(stderr, "paperpulse serve: %s\n", s.error().message.c_str());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <unordered_map>
 
 #include "paperpulse/base/strings.h"
@@ -212,14 +213,26 @@ std::string PeriodLabel(const Period& p) {
 }
 
 Result<std::vector<DailyItem>> LoadPeriod(storage::Store& store, const Period& period) {
+  ASSIGN_OR_RETURN(PeriodSlice all,
+                   LoadPeriodSlice(store, period, 0, std::numeric_limits<size_t>::max()));
+  return std::move(all.items);
+}
+
+Result<PeriodSlice> LoadPeriodSlice(storage::Store& store, const Period& period, size_t offset,
+                                    size_t limit,
+                                    bool (*before)(const DailyEntry&, const DailyEntry&)) {
   ASSIGN_OR_RETURN(auto entries,
                    store.DailyEntriesBetween(FormatDate(period.first), FormatDate(period.last)));
   entries = OnePerPaper(std::move(entries), [](DailyEntry& kept, DailyEntry other) {
     if (other.upvotes > kept.upvotes) kept = std::move(other);
   });
-  std::stable_sort(entries.begin(), entries.end(), DailyBefore);
-  size_t all = entries.size();
-  return WithPapers(store, std::move(entries), all);
+  std::stable_sort(entries.begin(), entries.end(), before ? before : DailyBefore);
+  PeriodSlice slice;
+  slice.total = entries.size();
+  if (offset >= entries.size()) return slice;
+  entries.erase(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(offset));
+  ASSIGN_OR_RETURN(slice.items, WithPapers(store, std::move(entries), limit));
+  return slice;
 }
 
 Result<std::vector<DailyItem>> LoadFiltered(storage::Store& store,

@@ -56,6 +56,20 @@ struct DailyItem {
 // Errors: those of the Store.
 Result<std::vector<DailyItem>> LoadPeriod(storage::Store& store, const Period& period);
 
+// One page of a period's list and the length of the whole list.
+struct PeriodSlice {
+  std::vector<DailyItem> items;
+  size_t total = 0;  // entries of the period, one per paper
+};
+
+// As LoadPeriod, but only the `limit` items from `offset` on, in `before`
+// order (LoadPeriod's when null). Only their papers are read: a month of
+// ~1,500 listed papers costs one indexed read per paper shown, not per
+// paper listed. Errors: those of the Store.
+Result<PeriodSlice> LoadPeriodSlice(storage::Store& store, const Period& period, size_t offset,
+                                    size_t limit,
+                                    bool (*before)(const DailyEntry&, const DailyEntry&) = nullptr);
+
 // The entries that match `filter` (Store::DailyEntriesWhere: newest day
 // first) with their papers, `offset` entries skipped, at most `limit`.
 // Entries whose paper is missing are skipped, so a page may come short.

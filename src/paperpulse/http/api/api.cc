@@ -94,21 +94,27 @@ Result<std::string> DailyPapers(const Context& ctx, const Request& req) {
     if (!latest) return std::string("[]");
     period = Period{Period::Kind::kDay, *latest, *latest};
   }
-  ASSIGN_OR_RETURN(auto items, LoadPeriod(*store, *period));
+  size_t begin = static_cast<size_t>(page * limit);
+  std::vector<DailyItem> items;
   if (sort == "publishedAt") {
+    // The order is the papers' own: every paper of the period is read.
+    ASSIGN_OR_RETURN(items, LoadPeriod(*store, *period));
     std::stable_sort(items.begin(), items.end(), [](const DailyItem& a, const DailyItem& b) {
       return a.paper.submitted > b.paper.submitted;
     });
-  } else if (sort == "trending") {
-    // The period's papers in the order of the trending list (daily.h).
-    std::stable_sort(items.begin(), items.end(), [](const DailyItem& a, const DailyItem& b) {
-      return TrendingBefore(a.entry, b.entry);
-    });
+    items.erase(items.begin(),
+                items.begin() + static_cast<std::ptrdiff_t>(std::min(begin, items.size())));
+  } else {
+    // Trending: the period's papers in the order of the trending list
+    // (daily.h). Only the page's papers are read.
+    ASSIGN_OR_RETURN(PeriodSlice slice,
+                     LoadPeriodSlice(*store, *period, begin, static_cast<size_t>(limit),
+                                     sort == "trending" ? TrendingBefore : nullptr));
+    items = std::move(slice.items);
   }
   JsonWriter w;
   w.BeginArray();
-  size_t begin = static_cast<size_t>(page * limit);
-  for (size_t i = begin; i < items.size() && i < begin + static_cast<size_t>(limit); ++i) {
+  for (size_t i = 0; i < items.size() && i < static_cast<size_t>(limit); ++i) {
     WriteHfDailyItem(w, items[i]);
   }
   w.EndArray();

@@ -2,10 +2,12 @@
 // trending.
 #include <spdlog/spdlog.h>
 
+#include "paperpulse/http/api/params.h"
 #include "paperpulse/http/daily.h"
 #include "paperpulse/http/pages/cards.h"
 #include "paperpulse/http/pages/pages.h"
 #include "paperpulse/http/pages/routes.h"
+#include "paperpulse/http/text.h"
 #include "paperpulse/ranking/trending.h"
 #include "paperpulse/ranking/trending_constants.h"
 
@@ -32,11 +34,20 @@ CivilDate DayWithin(storage::Store& store, const Period& p) {
   return p.first;
 }
 
+// Papers per page of a list: a day fits on one (HF lists ~30-60 a day); a
+// month (~1,500) takes pages, ?page=2 and on.
+constexpr int64_t kListPageSize = 100;
+constexpr int64_t kMaxListPage = 1000;
+
 Response PeriodPage(const Context& ctx, const Request& req, const Period& period, bool is_home) {
+  auto page = IntParam(req, "page", 1, 1, kMaxListPage);
+  if (!page) return ErrorPage(ctx, 400, page.error().message);
   auto store = ctx.stores.Acquire();
   if (!store) return StoreErrorPage(ctx, store.error());
-  auto items = LoadPeriod(**store, period);
-  if (!items) return StoreErrorPage(ctx, items.error());
+  auto slice = LoadPeriodSlice(**store, period, static_cast<size_t>((*page - 1) * kListPageSize),
+                               static_cast<size_t>(kListPageSize));
+  if (!slice) return StoreErrorPage(ctx, slice.error());
+  const std::vector<DailyItem>* items = &slice->items;
   auto prev = AdjacentPeriod(**store, period, Direction::kBefore);
   auto next = AdjacentPeriod(**store, period, Direction::kAfter);
   if (!prev || !next) return StoreErrorPage(ctx, !prev ? prev.error() : next.error());
@@ -77,7 +88,18 @@ Response PeriodPage(const Context& ctx, const Request& req, const Period& period
     data.set("next_href", PeriodPath(**next));
     data.set("next_label", PeriodLabel(**next));
   }
-  data.set("count_label", CountLabel(items->size()));
+  data.set("count_label", CountLabel(slice->total));
+  int64_t pages = (static_cast<int64_t>(slice->total) + kListPageSize - 1) / kListPageSize;
+  if (pages > 1) {
+    data.set("has_pages", true);
+    data.set("page_label", "Page " + std::to_string(*page) + " of " + std::to_string(pages));
+    auto href = [&](int64_t n) {
+      std::string p = std::to_string(n);
+      return WithQuery(PeriodPath(period), {{"page", n > 1 ? std::string_view(p) : ""}});
+    };
+    if (*page > 1) data.set("prev_page_href", href(std::min(*page - 1, pages)));
+    if (*page < pages) data.set("next_page_href", href(*page + 1));
+  }
   TemplateData cards{TemplateData::type::list};
   for (const DailyItem& item : *items) {
     cards.push_back(DailyCard(item, period.kind != Period::Kind::kDay));
@@ -94,9 +116,12 @@ Response PeriodPage(const Context& ctx, const Request& req, const Period& period
   if (!cards_html) return TemplateErrorPage(cards_html.error());
   data.set("cards_html", *cards_html);
   int status = 200;
-  if (items->empty()) {
+  if (slice->total == 0) {
     status = 404;
     data.set("empty_message", "No papers were listed for " + label + ".");
+  } else if (items->empty()) {
+    status = 404;
+    data.set("empty_message", "There is no page " + std::to_string(*page) + " of " + label + ".");
   }
   PageInfo info;
   info.title = is_home ? "Daily Papers" : "Daily Papers · " + label;

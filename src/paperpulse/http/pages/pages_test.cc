@@ -285,6 +285,73 @@ TEST_F(PagesTest, BeforeAnyIndexIdsAreFoundInTheStoreAndTheBuildIsShown) {
   EXPECT_EQ(Header(after, "X-Search-Index"), "");
 }
 
+TEST_F(PagesTest, AMonthOfManyPapersComesInPagesOfAHundred) {
+  // 230 papers listed over May 2024 (plus the fixture's one), paper k with
+  // 1000 + k upvotes: the most upvoted first.
+  {
+    auto store = storage::Store::Open(options_);
+    ASSERT_TRUE(store);
+    for (int k = 0; k < 230; ++k) {
+      char id[16];
+      std::snprintf(id, sizeof id, "2405.%05d", 10000 + k);
+      ASSERT_TRUE((*store)->UpsertPaper(
+          MakePaper(id, "Listed paper number " + std::to_string(k), {"Ada Lovelace"}, "Words.")));
+      DailyEntry e;
+      e.date = "2024-05-" + std::string(k % 28 < 9 ? "0" : "") + std::to_string(k % 28 + 1);
+      e.paper_id = id;
+      e.upvotes = 1000 + k;
+      ASSERT_TRUE((*store)->UpsertDailyEntry(e));
+    }
+  }
+  auto app = MakeApp(index_.get());
+  auto cards = [](const std::string& body) {
+    size_t n = 0;
+    for (size_t at = body.find("<article"); at != std::string::npos;
+         at = body.find("<article", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  Response first = Get(*app, "/papers/month/2024-05");
+  ASSERT_EQ(first.status, 200);
+  EXPECT_THAT(Body(first), HasSubstr("231 papers"));
+  EXPECT_THAT(Body(first), HasSubstr("Page 1 of 3"));
+  EXPECT_EQ(cards(Body(first)), 100u);
+  EXPECT_THAT(Body(first), HasSubstr("Listed paper number 229<"));
+  EXPECT_THAT(Body(first), HasSubstr("Listed paper number 130<"));
+  EXPECT_THAT(Body(first), Not(HasSubstr("Listed paper number 129<")));
+  EXPECT_THAT(Body(first), HasSubstr("href=\"/papers/month/2024-05?page=2\""));
+
+  Response last = Get(*app, "/papers/month/2024-05", {{"page", "3"}});
+  ASSERT_EQ(last.status, 200);
+  EXPECT_THAT(Body(last), HasSubstr("Page 3 of 3"));
+  EXPECT_EQ(cards(Body(last)), 31u);
+  EXPECT_THAT(Body(last), HasSubstr("Attention Is All You Need"));  // 42 upvotes: last
+  EXPECT_THAT(Body(last), HasSubstr("href=\"/papers/month/2024-05?page=2\""));
+
+  EXPECT_EQ(Get(*app, "/papers/month/2024-05", {{"page", "4"}}).status, 404);
+  EXPECT_EQ(Get(*app, "/papers/month/2024-05", {{"page", "0"}}).status, 400);
+  EXPECT_EQ(Get(*app, "/papers/month/2024-05", {{"page", "x"}}).status, 400);
+  // A day of few papers has no page links.
+  Response day = Get(*app, "/papers/date/2024-05-08");
+  ASSERT_EQ(day.status, 200);
+  EXPECT_THAT(Body(day), Not(HasSubstr("Page 1 of")));
+
+  // The API pages the same list: page 2 of 10 is papers 219..210 (by
+  // upvotes), and trending order pages too.
+  Response api =
+      Get(*app, "/api/daily_papers", {{"month", "2024-05"}, {"limit", "10"}, {"p", "1"}});
+  ASSERT_EQ(api.status, 200) << Body(api);
+  EXPECT_THAT(Body(api), HasSubstr("\"id\":\"2405.10219\""));
+  EXPECT_THAT(Body(api), HasSubstr("\"id\":\"2405.10210\""));
+  EXPECT_THAT(Body(api), Not(HasSubstr("\"id\":\"2405.10209\"")));
+  EXPECT_THAT(Body(api), Not(HasSubstr("\"id\":\"2405.10220\"")));
+  Response beyond =
+      Get(*app, "/api/daily_papers", {{"month", "2024-05"}, {"limit", "100"}, {"p", "5"}});
+  ASSERT_EQ(beyond.status, 200);
+  EXPECT_EQ(Body(beyond), "[]");
+}
+
 TEST_F(PagesTest, CardsAndPaperPagesShowTheOrganisationLinkedToItsPage) {
   AddHfEntries();
   auto app = MakeApp(nullptr);
