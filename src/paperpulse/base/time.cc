@@ -51,7 +51,12 @@ bool ParseClock(std::string_view t, int& h, int& mi, int& s) {
 // Applies a "+HH:MM"/"-HHMM" offset (local = UTC + offset) to get UTC.
 std::optional<std::string> ToUtc(int y, int mo, int d, int h, int mi, int s, int offset_minutes) {
   int64_t t = DaysFromCivil({y, mo, d}) * 86400 + h * 3600 + mi * 60 + s - offset_minutes * 60;
-  return FormatUnixTimestamp(t);
+  std::string utc = FormatUnixTimestamp(t);
+  // An offset can carry a date at the edge of the calendar past it
+  // ("9999-12-31T23:59-05:00" is in year 10000): no timestamp we can
+  // store, parse back or compare as text. (Found by fuzz/time_fuzzer.cc.)
+  if (utc.size() != 20 || !ParseIsoDate(std::string_view(utc).substr(0, 10))) return std::nullopt;
+  return utc;
 }
 
 bool ParseOffset(std::string_view z, int& minutes) {
@@ -73,6 +78,8 @@ bool ParseOffset(std::string_view z, int& minutes) {
   } else {
     return false;
   }
+  // UTC offsets are within a day (in use: -12:00 .. +14:00).
+  if (hh > 23 || mm > 59) return false;
   minutes = (hh * 60 + mm) * (z[0] == '-' ? -1 : 1);
   return true;
 }
