@@ -224,7 +224,10 @@ Result<CivilDate> ParseIsoWeek(std::string_view s) {
   int64_t next_week1 = next_jan4 - (((next_jan4 % 7) + 7 + 3) % 7);
   int weeks = static_cast<int>((next_week1 - week1_monday) / 7);
   if (week < 1 || week > weeks) return bad("no such week in that year");
-  return CivilFromDays(week1_monday + (week - 1) * 7);
+  CivilDate monday = CivilFromDays(week1_monday + (week - 1) * 7);
+  // Year 0000 (and a Monday before 0001-01-01) is not a date we take.
+  if (!IsValidDate(monday.year, monday.month, monday.day)) return bad("outside the calendar");
+  return monday;
 }
 
 std::string IsoWeekOf(CivilDate d) {

@@ -40,5 +40,17 @@ TEST(NormalizeTimestampTest, ANormalisedTimestampIsItsOwnNormalForm) {
   }
 }
 
+TEST(ParseIsoWeekTest, WeeksOfYearZeroAreRefused) {
+  // fuzz/regressions/time/week-of-year-0000: its Monday was no valid date.
+  EXPECT_FALSE(ParseIsoWeek("0000-W13"));
+  EXPECT_FALSE(ParseIsoWeek("0000-W01"));
+  auto first = ParseIsoWeek("0001-W01");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(FormatDate(*first), "0001-01-01");
+  auto week = ParseIsoWeek("2026-W27");
+  ASSERT_TRUE(week);
+  EXPECT_EQ(FormatDate(*week), "2026-06-29");
+}
+
 }  // namespace
 }  // namespace paperpulse
