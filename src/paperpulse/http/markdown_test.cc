@@ -201,6 +201,17 @@ TEST(RenderCommentMarkdown, UnsafeDestinationsBecomeText) {
     ExpectInert(source);
   }
   EXPECT_THAT(RenderCommentMarkdown("<javascript:alert(1)>"), Not(HasSubstr("href")));
+  // A tab or space inside a destination that otherwise reads http: came out
+  // percent-encoded ("ht%09tp:..."), a scheme no check had read
+  // (fuzz/regressions/markdown/control-character-in-scheme).
+  for (const char* source :
+       {"[x](ht&#x09;tp:example)", "[x](<ht tp:example>)", "[x](https://e.org/&#x0a;a)"}) {
+    std::string html = RenderCommentMarkdown(source);
+    EXPECT_THAT(html, Not(HasSubstr("href"))) << source;
+    ExpectInert(source);
+  }
+  EXPECT_THAT(RenderCommentMarkdown("[x](https://e.org/a%20b)"),
+              HasSubstr("href=\"https://e.org/a%20b\""));
 }
 
 TEST(RenderCommentMarkdown, RawHtmlIsShownAsText) {
