@@ -59,7 +59,9 @@ Result<std::unique_ptr<Indexer>> Indexer::Create(const IndexerOptions& options) 
 }
 
 Indexer::Indexer(IndexerOptions options, std::unique_ptr<storage::Store> store)
-    : options_(std::move(options)), store_(std::move(store)) {}
+    : options_(std::move(options)),
+      store_(std::move(store)),
+      build_progress_(options_.clock ? *options_.clock : DefaultClock()) {}
 
 Indexer::~Indexer() { Stop(); }
 
@@ -89,7 +91,7 @@ Result<bool> Indexer::EnsureWriter() {
     }
     return tl::unexpected(opened.error());
   }
-  ASSIGN_OR_RETURN(storage::StoreStats stats, store_->Stats());
+  ASSIGN_OR_RETURN(storage::StoreSequences stats, store_->Sequences());
   const IndexProgress& progress = (*opened)->progress();
   if (progress.change_seq > stats.change_seq || progress.popularity_seq > stats.popularity_seq) {
     // An index ahead of the Store belongs to another database.
@@ -112,10 +114,9 @@ Status Indexer::Follow() {
   // writes, counts the lag from its progress marker, and takes the index
   // over when the lock comes free (tried on every poll).
   ASSIGN_OR_RETURN(IndexProgress progress, ReadLiveIndexProgress(options_.store.data_dir));
-  ASSIGN_OR_RETURN(storage::StoreStats stats, store_->Stats());
   indexed_seq_ = progress.change_seq;
   indexed_popularity_seq_ = progress.popularity_seq;
-  lag_ = std::max<int64_t>(stats.change_seq - progress.change_seq, 0);
+  RETURN_IF_ERROR(CountLag(progress.change_seq));
   if (!following_) {
     spdlog::info(
         "search index: another process on this data dir keeps it current; this one reads it "
@@ -125,38 +126,41 @@ Status Indexer::Follow() {
   return Ok();
 }
 
-void Indexer::BeginPhase(IndexBuildStatus::Phase phase, int64_t total) {
-  std::lock_guard<std::mutex> lock(status_mu_);
+Status Indexer::CountLag(int64_t indexed_change_seq) {
+  ASSIGN_OR_RETURN(storage::StoreSequences now, store_->Sequences());
+  lag_ = std::max<int64_t>(now.change_seq - indexed_change_seq, 0);
+  return Ok();
+}
+
+void BuildProgress::Begin(IndexBuildStatus::Phase phase, int64_t total) {
+  std::lock_guard<std::mutex> lock(mu_);
   status_ = IndexBuildStatus{};
   status_.phase = phase;
   status_.total = total;
-  phase_start_ = last_advance_ = std::chrono::steady_clock::now();
+  phase_start_ = last_advance_ = clock_.SteadyNow();
 }
 
-void Indexer::Advance(int64_t n) {
-  std::lock_guard<std::mutex> lock(status_mu_);
+void BuildProgress::Advance(int64_t n) {
+  std::lock_guard<std::mutex> lock(mu_);
   status_.done += n;
-  last_advance_ = std::chrono::steady_clock::now();
+  last_advance_ = clock_.SteadyNow();
   double seconds = std::chrono::duration<double>(last_advance_ - phase_start_).count();
   if (seconds > 0) status_.rate = static_cast<double>(status_.done) / seconds;
 }
 
-IndexBuildStatus Indexer::build_status() const {
-  std::lock_guard<std::mutex> lock(status_mu_);
+IndexBuildStatus BuildProgress::Get() const {
+  std::lock_guard<std::mutex> lock(mu_);
   IndexBuildStatus status = status_;
   if (status.phase == IndexBuildStatus::Phase::kFull && status.rate > 0) {
-    // What is left at the rate so far, less the time since the last count:
-    // the estimate goes down between batches rather than in steps.
     double left = static_cast<double>(std::max<int64_t>(status.total - status.done, 0));
-    double since =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - last_advance_).count();
+    double since = std::chrono::duration<double>(clock_.SteadyNow() - last_advance_).count();
     status.eta_seconds = static_cast<int64_t>(std::max(left / status.rate - since, 0.0) + 0.5);
   }
   return status;
 }
 
 Status Indexer::BuildLookup(int64_t total) {
-  BeginPhase(IndexBuildStatus::Phase::kLookup, total);
+  build_progress_.Begin(IndexBuildStatus::Phase::kLookup, total);
   auto start = std::chrono::steady_clock::now();
   int64_t count = 0;
   ASSIGN_OR_RETURN(std::unique_ptr<IndexWriter> lookup,
@@ -172,7 +176,7 @@ Status Indexer::BuildLookup(int64_t total) {
     }
     RETURN_IF_ERROR(lookup->Commit(progress));
     count += static_cast<int64_t>(batch.size());
-    Advance(static_cast<int64_t>(batch.size()));
+    build_progress_.Advance(static_cast<int64_t>(batch.size()));
     if (Stopping()) return Fail(ErrorCode::kUnavailable, "stopped during a rebuild");
   }
   spdlog::info("search index: lookup of {} papers (ids, titles, authors) ready in {:.1f} s", count,
@@ -185,7 +189,7 @@ Status Indexer::Rebuild() {
   // Readers answer from the lookup index only while no generation is live.
   bool nothing_live = !LiveGeneration(IndexDir(options_.store.data_dir));
   Status built = RebuildFull(nothing_live);
-  BeginPhase(IndexBuildStatus::Phase::kNone, 0);
+  build_progress_.Begin(IndexBuildStatus::Phase::kNone, 0);
   return built;
 }
 
@@ -207,7 +211,7 @@ Status Indexer::RebuildFull(bool with_lookup) {
   IndexProgress progress;
   ASSIGN_OR_RETURN(PopularityMap popularity,
                    ReadAllPopularity(*store_, options_.batch_size, &progress.popularity_seq));
-  BeginPhase(IndexBuildStatus::Phase::kFull, stats.papers);
+  build_progress_.Begin(IndexBuildStatus::Phase::kFull, stats.papers);
   int64_t count = 0;
   while (true) {
     ASSIGN_OR_RETURN(std::vector<storage::ChangedPaper> batch,
@@ -221,12 +225,12 @@ Status Indexer::RebuildFull(bool with_lookup) {
     }
     count += static_cast<int64_t>(batch.size());
     documents_indexed_ += static_cast<int64_t>(batch.size());
-    Advance(static_cast<int64_t>(batch.size()));
+    build_progress_.Advance(static_cast<int64_t>(batch.size()));
     // lag_ stays: nothing of this build is searchable before Publish (the
     // lag of a fresh site is not counted until then).
     if (Stopping()) return Fail(ErrorCode::kUnavailable, "stopped during a rebuild");
   }
-  BeginPhase(IndexBuildStatus::Phase::kMerging, stats.papers);
+  build_progress_.Begin(IndexBuildStatus::Phase::kMerging, stats.papers);
   RETURN_IF_ERROR(fresh->Publish(progress));
   RemoveLookupIndex(options_.store.data_dir);
   spdlog::info("search index rebuilt: {} papers up to change {}, popularity {}", count,
@@ -235,9 +239,7 @@ Status Indexer::RebuildFull(bool with_lookup) {
   ASSIGN_OR_RETURN(writer_, OpenLiveIndexWriter(options_.store.data_dir));
   indexed_seq_ = writer_->progress().change_seq;
   indexed_popularity_seq_ = writer_->progress().popularity_seq;
-  ASSIGN_OR_RETURN(storage::StoreStats now, store_->Stats());
-  lag_ = std::max<int64_t>(now.change_seq - progress.change_seq, 0);
-  return Ok();
+  return CountLag(progress.change_seq);
 }
 
 Status Indexer::PopularityBatch(bool* done) {
@@ -281,11 +283,9 @@ Status Indexer::IndexBatch(bool* done) {
   documents_indexed_ += static_cast<int64_t>(batch.size());
   if (*done) {
     lag_ = 0;
-  } else {
-    ASSIGN_OR_RETURN(storage::StoreStats stats, store_->Stats());
-    lag_ = std::max<int64_t>(stats.change_seq - progress.change_seq, 0);
+    return Ok();
   }
-  return Ok();
+  return CountLag(progress.change_seq);
 }
 
 bool Indexer::Stopping() {

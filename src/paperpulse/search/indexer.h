@@ -29,6 +29,7 @@
 #include <string>
 #include <thread>
 
+#include "paperpulse/base/clock.h"
 #include "paperpulse/base/result.h"
 #include "paperpulse/search/index.h"
 #include "paperpulse/storage/store.h"
@@ -46,6 +47,32 @@ struct IndexerOptions {
   int batch_size = 5000;
   // How often the background thread asks the Store for changes.
   std::chrono::milliseconds poll_interval{1000};
+  // Times the phases of a build for its rate and ETA (nullptr:
+  // DefaultClock()).
+  Clock* clock = nullptr;
+};
+
+// How far a build is, as IndexBuildStatus reports it: counted by the
+// indexer thread, read by request threads. Thread-safe.
+class BuildProgress {
+ public:
+  explicit BuildProgress(Clock& clock) : clock_(clock) {}
+
+  // Starts phase `phase` over `total` papers (kNone: no build runs).
+  void Begin(IndexBuildStatus::Phase phase, int64_t total);
+  // `n` more papers through the current phase.
+  void Advance(int64_t n);
+  // The counts, the rate so far and, during the full phase, the seconds
+  // left at that rate less the time since the last Advance: the ETA goes
+  // down between batches rather than in steps, and never below 0.
+  IndexBuildStatus Get() const;
+
+ private:
+  Clock& clock_;
+  mutable std::mutex mu_;
+  IndexBuildStatus status_;         // guarded by mu_
+  Clock::SteadyTime phase_start_;   // guarded by mu_
+  Clock::SteadyTime last_advance_;  // guarded by mu_
 };
 
 class Indexer {
@@ -94,7 +121,7 @@ class Indexer {
   // The last popularity_seq committed to the index; thread-safe.
   int64_t indexed_popularity_seq() const { return indexed_popularity_seq_.load(); }
   // Where a running build is (phase kNone when none runs). Thread-safe.
-  IndexBuildStatus build_status() const;
+  IndexBuildStatus build_status() const { return build_progress_.Get(); }
   // Popularity changes applied to the live index since this Indexer was
   // created (one per changed popularity row; a full build counts none):
   // what a poll costs after votes. Thread-safe.
@@ -109,6 +136,9 @@ class Indexer {
   Result<bool> EnsureWriter();
   // Reads the progress of an index another process writes.
   Status Follow();
+  // lag_ = the Store's change_seq less `indexed_change_seq` (one read of
+  // the sequences, no counts).
+  Status CountLag(int64_t indexed_change_seq);
   // Applies one batch of popularity changes; sets *done when there were
   // none left.
   Status PopularityBatch(bool* done);
@@ -119,10 +149,6 @@ class Indexer {
   Status BuildLookup(int64_t total);
   // Rebuild's work: the lookup pass when `with_lookup`, then the full build.
   Status RebuildFull(bool with_lookup);
-  // Starts phase `phase` of a build over `total` papers; Advance counts
-  // `n` more papers through it.
-  void BeginPhase(IndexBuildStatus::Phase phase, int64_t total);
-  void Advance(int64_t n);
   // Whether Stop was called.
   bool Stopping();
   void Run();
@@ -138,10 +164,7 @@ class Indexer {
   std::atomic<int64_t> indexed_popularity_seq_{0};
   std::atomic<int64_t> popularity_updates_{0};
 
-  mutable std::mutex status_mu_;
-  IndexBuildStatus status_;                             // guarded by status_mu_
-  std::chrono::steady_clock::time_point phase_start_;   // guarded by status_mu_
-  std::chrono::steady_clock::time_point last_advance_;  // guarded by status_mu_
+  BuildProgress build_progress_;
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "paperpulse/base/clock.h"
 #include "paperpulse/ranking/trending.h"
 #include "paperpulse/search/index.h"
 #include "paperpulse/storage/store_test_util.h"
@@ -222,6 +223,48 @@ TEST_P(IndexerPopularityTest, UnlistedPapersTrendNewestFirst) {
   Poll();
   EXPECT_THAT(Ids(SortOrder::kTrending),
               ElementsAre("2606.00001", "2606.00002", "2101.00005", "2001.00003", "1901.00006"));
+}
+
+// The figures /healthz and /search show during a build, on a clock the test
+// moves: the rate is papers per second of the phase so far, and the ETA
+// counts down between batches, stops at 0, and exists only for the full
+// phase.
+TEST(BuildProgressTest, RateAndEtaFollowTheClock) {
+  FakeClock clock;
+  BuildProgress progress(clock);
+  EXPECT_EQ(progress.Get().phase, IndexBuildStatus::Phase::kNone);
+  EXPECT_EQ(progress.Get().eta_seconds, -1);
+
+  progress.Begin(IndexBuildStatus::Phase::kLookup, 1000);
+  clock.Advance(std::chrono::seconds(2));
+  progress.Advance(1000);
+  EXPECT_EQ(progress.Get().done, 1000);
+  EXPECT_DOUBLE_EQ(progress.Get().rate, 500);
+  EXPECT_EQ(progress.Get().eta_seconds, -1);  // the quick pass has none
+
+  progress.Begin(IndexBuildStatus::Phase::kFull, 1000);
+  IndexBuildStatus s = progress.Get();
+  EXPECT_EQ(s.done, 0);
+  EXPECT_EQ(s.rate, 0);
+  EXPECT_EQ(s.eta_seconds, -1);  // no rate yet
+  clock.Advance(std::chrono::seconds(10));
+  progress.Advance(100);
+  s = progress.Get();
+  EXPECT_DOUBLE_EQ(s.rate, 10);
+  EXPECT_EQ(s.eta_seconds, 90);
+  clock.Advance(std::chrono::seconds(4));
+  EXPECT_EQ(progress.Get().eta_seconds, 86);  // between batches
+  clock.Advance(std::chrono::seconds(6));
+  progress.Advance(300);  // 400 in 20 s: 20 a second, 600 left
+  EXPECT_EQ(progress.Get().eta_seconds, 30);
+  clock.Advance(std::chrono::seconds(45));
+  EXPECT_EQ(progress.Get().eta_seconds, 0);  // late, not negative
+  progress.Advance(700);                     // more than counted at the start
+  EXPECT_EQ(progress.Get().eta_seconds, 0);
+
+  progress.Begin(IndexBuildStatus::Phase::kMerging, 1000);
+  EXPECT_EQ(progress.Get().eta_seconds, -1);
+  EXPECT_EQ(progress.Get().done, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, IndexerPopularityTest,

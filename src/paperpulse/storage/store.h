@@ -51,6 +51,12 @@ struct StoreStats {
   int64_t popularity_seq = 0;
 };
 
+// The committed counters of StoreStats alone (Store::Sequences).
+struct StoreSequences {
+  int64_t change_seq = 0;
+  int64_t popularity_seq = 0;
+};
+
 // What Store::EnqueueDigest writes in one transaction.
 struct NewDigest {
   OutboxMail mail;  // id, state, attempts, sent_at ignored; next_attempt_at = when due
@@ -166,7 +172,12 @@ class Store {
   // `after_id` is not an arXiv id.
   virtual Result<std::vector<Paper>> PapersNewestFirst(std::string_view after_id, int limit) = 0;
 
+  // Row counts scan their tables (COUNT(*)): for reports, not for polling.
   virtual Result<StoreStats> Stats() = 0;
+
+  // change_seq and popularity_seq of Stats, read in one statement of two
+  // primary key probes: what the indexer polls.
+  virtual Result<StoreSequences> Sequences() = 0;
 
   // A number that changes with every committed write that can change what
   // a page shows (papers, daily lists, votes, comments, reading lists,

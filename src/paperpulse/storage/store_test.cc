@@ -54,6 +54,8 @@ TEST_P(StoreTest, FreshDatabaseIsMigratedAndEmpty) {
   EXPECT_EQ(stats->change_seq, 0);
   EXPECT_EQ(stats->popularity_seq, 0);
   EXPECT_EQ(stats->votes, 0);
+  EXPECT_EQ(store_->Sequences()->change_seq, 0);
+  EXPECT_EQ(store_->Sequences()->popularity_seq, 0);
   EXPECT_EQ(*store_->ContentVersion(), 0);
   // Opening again applies nothing twice.
   auto again = db_->Open();
@@ -721,6 +723,11 @@ TEST_P(StoreTest, PopularityFollowsImportsIncrementally) {
   // An unchanged import changes no popularity.
   EXPECT_EQ(*store_->UpsertDailyEntry(e), WriteOutcome::kUnchanged);
   EXPECT_EQ(store_->Stats()->popularity_seq, 4);
+  // Sequences reads the same counters without counting rows.
+  auto seqs = store_->Sequences();
+  ASSERT_TRUE(seqs) << seqs.error().ToString();
+  EXPECT_EQ(seqs->change_seq, 2);
+  EXPECT_EQ(seqs->popularity_seq, 4);
 
   auto changes = *store_->PopularityChangedSince(0, 10);
   ASSERT_EQ(changes.size(), 2u);

@@ -47,7 +47,6 @@ Response PeriodPage(const Context& ctx, const Request& req, const Period& period
   auto slice = LoadPeriodSlice(**store, period, static_cast<size_t>((*page - 1) * kListPageSize),
                                static_cast<size_t>(kListPageSize));
   if (!slice) return StoreErrorPage(ctx, slice.error());
-  const std::vector<DailyItem>* items = &slice->items;
   auto prev = AdjacentPeriod(**store, period, Direction::kBefore);
   auto next = AdjacentPeriod(**store, period, Direction::kAfter);
   if (!prev || !next) return StoreErrorPage(ctx, !prev ? prev.error() : next.error());
@@ -101,7 +100,7 @@ Response PeriodPage(const Context& ctx, const Request& req, const Period& period
     if (*page < pages) data.set("next_page_href", href(*page + 1));
   }
   TemplateData cards{TemplateData::type::list};
-  for (const DailyItem& item : *items) {
+  for (const DailyItem& item : slice->items) {
     cards.push_back(DailyCard(item, period.kind != Period::Kind::kDay));
   }
   auto viewer = PageViewer(ctx, req);
@@ -119,7 +118,7 @@ Response PeriodPage(const Context& ctx, const Request& req, const Period& period
   if (slice->total == 0) {
     status = 404;
     data.set("empty_message", "No papers were listed for " + label + ".");
-  } else if (items->empty()) {
+  } else if (slice->items.empty()) {
     status = 404;
     data.set("empty_message", "There is no page " + std::to_string(*page) + " of " + label + ".");
   }

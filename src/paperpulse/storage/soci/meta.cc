@@ -55,6 +55,18 @@ Result<int64_t> MetaTable::ContentVersion() {
   }
 }
 
+Result<StoreSequences> MetaTable::Sequences() {
+  try {
+    StoreSequences s;
+    db_.sql() << "SELECT (SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'change_seq'), "
+                 "(SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'popularity_seq')",
+        soci::into(s.change_seq), soci::into(s.popularity_seq);
+    return s;
+  } catch (...) {
+    return tl::unexpected(db_.DbError("reading the change sequences"));
+  }
+}
+
 Result<StoreStats> MetaTable::Stats() {
   StoreStats s;
   try {
@@ -71,14 +83,12 @@ Result<StoreStats> MetaTable::Stats() {
     s.users = n;
     db_.sql() << "SELECT COUNT(*) FROM votes", soci::into(n);
     s.votes = n;
-    std::string change, popularity;
-    db_.sql() << "SELECT value FROM meta WHERE key = 'change_seq'", soci::into(change);
-    db_.sql() << "SELECT value FROM meta WHERE key = 'popularity_seq'", soci::into(popularity);
-    s.change_seq = std::stoll(change);
-    s.popularity_seq = std::stoll(popularity);
   } catch (...) {
     return tl::unexpected(db_.DbError("reading stats"));
   }
+  ASSIGN_OR_RETURN(StoreSequences seqs, Sequences());
+  s.change_seq = seqs.change_seq;
+  s.popularity_seq = seqs.popularity_seq;
   return s;
 }
 

@@ -17,11 +17,12 @@ class MetaTable {
  public:
   explicit MetaTable(SociDb& db) : db_(db) {}
 
-  // See Store::GetMeta, SetMeta, SchemaVersion, ContentVersion.
+  // See Store::GetMeta, SetMeta, SchemaVersion, ContentVersion, Sequences.
   Result<std::optional<std::string>> Get(std::string_view key);
   Status Set(std::string_view key, std::string_view value);
   Result<int> SchemaVersion();
   Result<int64_t> ContentVersion();
+  Result<StoreSequences> Sequences();
 
   // See Store::Stats: row counts over every table and the committed
   // counters.

@@ -86,6 +86,7 @@ class SociStore final : public Store {
   }
 
   Result<StoreStats> Stats() override { return meta_.Stats(); }
+  Result<StoreSequences> Sequences() override { return meta_.Sequences(); }
   Result<int64_t> ContentVersion() override { return meta_.ContentVersion(); }
   Result<SavedEntry> SaveToLibrary(const LibraryEntry& entry, std::string_view now) override {
     return library_.Save(entry, now);
