@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -122,7 +123,6 @@ Result<std::string> PublishBuild(std::string_view index_dir, std::string_view bu
   RETURN_IF_ERROR(FsyncPath(build_dir, true));
 
   long newest = 0;
-  std::optional<std::string> previous = LiveGeneration(index_dir);
   for (const auto& entry : fs::directory_iterator(dir, ec))
     newest = std::max(newest, GenerationNumber(entry.path().filename().string()));
   if (ec) return IoError("listing " + dir.string(), ec);
@@ -149,16 +149,72 @@ Result<std::string> PublishBuild(std::string_view index_dir, std::string_view bu
   if (ec) return IoError("replacing " + (dir / kCurrent).string(), ec);
   RETURN_IF_ERROR(FsyncPath(dir, true));
 
-  // Readers and the Indexer of a running `serve` may still be on the
-  // previous generation for a moment: keep it until the next publish.
-  std::string keep_previous = previous ? fs::path(*previous).filename().string() : std::string();
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (GenerationNumber(name) < 0 || name == target.filename() || name == keep_previous) continue;
-    std::error_code rm_ec;
-    fs::remove_all(entry.path(), rm_ec);
-  }
+  // Readers and the Indexer of a running `serve` may still hold the
+  // previous generation: it goes when the last of them lets go.
+  SweepGenerations(index_dir);
   return target.string();
+}
+
+GenerationHold::~GenerationHold() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+GenerationHold::GenerationHold(GenerationHold&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+
+GenerationHold& GenerationHold::operator=(GenerationHold&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.fd_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+Result<std::optional<HeldGeneration>> HoldLiveGeneration(std::string_view index_dir) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::optional<std::string> live = LiveGeneration(index_dir);
+    if (!live) return std::optional<HeldGeneration>();
+    int fd = ::open(live->c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT) continue;  // swept after a publish: read CURRENT again
+      return Fail(ErrorCode::kIo, "open " + *live + ": " + ErrnoText(errno));
+    }
+    GenerationHold hold(fd);
+    // A sweeper holding it exclusively is removing it, so it is no longer
+    // live: read CURRENT again.
+    if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
+      if (errno == EWOULDBLOCK || errno == EINTR) continue;
+      return Fail(ErrorCode::kIo, "flock " + *live + ": " + ErrnoText(errno));
+    }
+    // Held and still live: no sweep removes it now.
+    if (LiveGeneration(index_dir) == live) {
+      return std::optional<HeldGeneration>(HeldGeneration{std::move(*live), std::move(hold)});
+    }
+  }
+  return Fail(ErrorCode::kUnavailable,
+              "the live search index in " + std::string(index_dir) + " kept changing");
+}
+
+int SweepGenerations(std::string_view index_dir) {
+  fs::path dir(index_dir);
+  std::optional<std::string> live = LiveGeneration(index_dir);
+  if (!live) return 0;  // nothing to keep readers on: leave everything
+  long live_number = GenerationNumber(fs::path(*live).filename().string());
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    long n = GenerationNumber(entry.path().filename().string());
+    if (n < 0 || n >= live_number) continue;
+    int fd = ::open(entry.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+      std::error_code rm_ec;
+      fs::remove_all(entry.path(), rm_ec);
+      if (!rm_ec) ++removed;
+    }
+    ::close(fd);
+  }
+  return removed;
 }
 
 std::string LookupIndexPath(std::string_view index_dir) {

@@ -9,6 +9,15 @@
 // A build is published by renaming its directory to the next generation
 // and then atomically replacing CURRENT, so a reader sees either the old
 // index or the complete new one; a crash at any point leaves the old one live.
+//
+// Whoever opens a generation (readers, the live writer, a progress read)
+// holds it: a shared flock(2) on the generation's directory, in any
+// process. A generation older than the live one goes as soon as nobody
+// holds it: SweepGenerations takes an exclusive lock without waiting and
+// removes what it got. Publishing sweeps, and so does each holder when it
+// lets go of a generation that is no longer live, so an index never takes
+// twice its size on disk for longer than its readers need the old one.
+// (flock locks end with their process: a crash leaves nothing held.)
 #pragma once
 
 #include <optional>
@@ -28,9 +37,46 @@ std::optional<std::string> LiveGeneration(std::string_view index_dir);
 Result<std::string> NewBuildDirectory(std::string_view index_dir);
 
 // Flushes every file of `build_dir` to disk, renames it to the next
-// generation, points CURRENT at it and removes all generations except it and
-// the one it replaced. Returns the new generation's path. Errors: kIo.
+// generation, points CURRENT at it and sweeps (SweepGenerations). Returns
+// the new generation's path. Errors: kIo.
 Result<std::string> PublishBuild(std::string_view index_dir, std::string_view build_dir);
+
+struct HeldGeneration;
+
+// A shared lock on one generation's directory; released when destroyed.
+class GenerationHold {
+ public:
+  GenerationHold() = default;
+  ~GenerationHold();
+  GenerationHold(GenerationHold&& other) noexcept;
+  GenerationHold& operator=(GenerationHold&& other) noexcept;
+  GenerationHold(const GenerationHold&) = delete;
+  GenerationHold& operator=(const GenerationHold&) = delete;
+
+  bool held() const { return fd_ >= 0; }
+
+ private:
+  friend Result<std::optional<HeldGeneration>> HoldLiveGeneration(std::string_view index_dir);
+  explicit GenerationHold(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+struct HeldGeneration {
+  std::string path;  // as LiveGeneration returns it
+  GenerationHold hold;
+};
+
+// The live generation, held; nullopt when none is live. A publish that
+// swaps it meanwhile is followed (the hold is taken, then the generation
+// checked to be still live). Errors: kIo; kUnavailable when it kept
+// changing for 100 tries.
+Result<std::optional<HeldGeneration>> HoldLiveGeneration(std::string_view index_dir);
+
+// Removes every generation older than the live one that no process holds;
+// returns how many went. Never waits for a holder; never touches the live
+// generation, newer ones (a publish in progress elsewhere), builds or
+// folders that are not generations.
+int SweepGenerations(std::string_view index_dir);
 
 // Path of the lookup index under `index_dir`, and of its shard `i`
 // (lookup/shard-0, ...): readers open every shard that exists.

@@ -1,7 +1,10 @@
 #include "paperpulse/search/index_dir.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -61,6 +64,8 @@ TEST_F(IndexDirTest, OddFoldersAreIgnoredNotFatal) {
   ASSERT_TRUE(live);
   EXPECT_EQ(fs::path(*live).filename(), "gen-000003");
 
+  auto held = HoldLiveGeneration(dir_.string());
+  ASSERT_TRUE(held && *held);
   auto build = NewBuildDirectory(dir_.string());
   ASSERT_TRUE(build) << build.error().message;
   auto published = PublishBuild(dir_.string(), *build);
@@ -68,17 +73,70 @@ TEST_F(IndexDirTest, OddFoldersAreIgnoredNotFatal) {
   // The next number after the real generation, not after an odd folder.
   EXPECT_EQ(fs::path(*published).filename(), "gen-000004");
   EXPECT_EQ(Current(), "gen-000004");
-  EXPECT_TRUE(fs::is_directory(dir_ / "gen-000003"));  // the previous one is kept
+  EXPECT_TRUE(fs::is_directory(dir_ / "gen-000003"));  // held: kept
   for (const char* name : kOddNames) EXPECT_TRUE(fs::is_directory(dir_ / name)) << name;
 
-  // A second publish removes gen-000003, and still nothing odd.
-  build = NewBuildDirectory(dir_.string());
-  ASSERT_TRUE(build) << build.error().message;
-  published = PublishBuild(dir_.string(), *build);
-  ASSERT_TRUE(published) << published.error().message;
-  EXPECT_EQ(fs::path(*published).filename(), "gen-000005");
+  // Let go of, gen-000003 goes at the next sweep, and still nothing odd.
+  held->reset();
+  EXPECT_EQ(SweepGenerations(dir_.string()), 1);
   EXPECT_FALSE(fs::exists(dir_ / "gen-000003"));
+  EXPECT_TRUE(fs::is_directory(dir_ / "gen-000004"));
   for (const char* name : kOddNames) EXPECT_TRUE(fs::is_directory(dir_ / name)) << name;
+}
+
+// Holds are flock(2) locks on the generation's directory: one of another
+// process counts as much as one of this process, and ends with its process.
+TEST_F(IndexDirTest, AGenerationHeldByAnyProcessIsKept) {
+  Mkdir("gen-000001");
+  SetCurrent("gen-000001");
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto held = HoldLiveGeneration(dir_.string());
+    char c = held && *held ? 'y' : 'n';
+    (void)!::write(ready[1], &c, 1);
+    ::pause();  // until killed
+    ::_exit(0);
+  }
+  char c = 0;
+  ASSERT_EQ(::read(ready[0], &c, 1), 1);
+  EXPECT_EQ(c, 'y');
+  Mkdir("gen-000002");
+  SetCurrent("gen-000002");
+  EXPECT_EQ(SweepGenerations(dir_.string()), 0);
+  EXPECT_TRUE(fs::is_directory(dir_ / "gen-000001"));
+  // kill -9: the kernel drops the lock.
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ::close(ready[0]);
+  ::close(ready[1]);
+  EXPECT_EQ(SweepGenerations(dir_.string()), 1);
+  EXPECT_FALSE(fs::exists(dir_ / "gen-000001"));
+}
+
+// A sweep keeps what is not older than the live generation: the live one,
+// a newer one (renamed into place by a publish that has not replaced
+// CURRENT yet) and builds; with no live generation it keeps everything.
+TEST_F(IndexDirTest, SweepKeepsTheLiveAndNewerGenerations) {
+  Mkdir("gen-000001");
+  Mkdir("gen-000005");
+  Mkdir("gen-000009");
+  Mkdir("build-0.tmp-1");
+  EXPECT_EQ(SweepGenerations(dir_.string()), 0);  // no CURRENT
+  EXPECT_TRUE(fs::is_directory(dir_ / "gen-000001"));
+  SetCurrent("gen-000005");
+  EXPECT_EQ(SweepGenerations(dir_.string()), 1);
+  EXPECT_FALSE(fs::exists(dir_ / "gen-000001"));
+  EXPECT_TRUE(fs::is_directory(dir_ / "gen-000005"));
+  EXPECT_TRUE(fs::is_directory(dir_ / "gen-000009"));
+  EXPECT_TRUE(fs::is_directory(dir_ / "build-0.tmp-1"));
+  // The hold is on the live one, not the newest.
+  auto held = HoldLiveGeneration(dir_.string());
+  ASSERT_TRUE(held && *held);
+  EXPECT_EQ(fs::path((*held)->path).filename(), "gen-000005");
 }
 
 TEST_F(IndexDirTest, CurrentNamingAnOddFolderMeansNoIndex) {

@@ -37,6 +37,9 @@ constexpr const char* kNotBuiltYet =
 struct Reader {
   std::string path;
   Xapian::Database db;
+  // Keeps the generation on disk while this reader may read it (index_dir.h);
+  // none on the lookup index. Declared after db: released after it closes.
+  GenerationHold hold;
   // Open on the lookup index: no live generation yet (index_writer.h).
   bool partial = false;
   Xapian::Stem stemmer{"english"};
@@ -438,32 +441,70 @@ class XapianIndex : public Index {
         pool_.pop_back();
       }
     }
-    try {
-      if (!r || r->path != *live) {
-        auto fresh = std::make_unique<Reader>();
-        fresh->db = partial ? OpenLookupShards(*live) : Xapian::Database(*live);
-        fresh->path = *live;
-        fresh->partial = partial;
-        r = std::move(fresh);
-      } else {
+    if (r && r->path == *live) {
+      try {
         r->db.reopen();
+        return r;
+      } catch (const Xapian::Error& e) {
+        return tl::unexpected(XapianError(e, "opening the search index " + *live));
+      }
+    }
+    auto fresh = std::make_unique<Reader>();
+    fresh->partial = partial;
+    try {
+      if (partial) {
+        fresh->db = OpenLookupShards(*live);
+        fresh->path = *live;
+      } else {
+        ASSIGN_OR_RETURN(std::optional<HeldGeneration> held, HoldLiveGeneration(index_dir_));
+        if (!held) return Fail(ErrorCode::kUnavailable, kNotBuiltYet);
+        fresh->db = Xapian::Database(held->path);
+        fresh->path = std::move(held->path);
+        fresh->hold = std::move(held->hold);
       }
     } catch (const Xapian::Error& e) {
       // The lookup index goes away when the full one is published.
       if (partial) return Fail(ErrorCode::kUnavailable, kNotBuiltYet);
       return tl::unexpected(XapianError(e, "opening the search index " + *live));
     }
-    return r;
+    // A reader of another generation (or of the lookup index) is stale:
+    // it and every pooled one like it let go, so the old generation can go.
+    // (Unless a publish overtook this open: then this reader is the stale
+    // one and goes at Release.)
+    std::vector<std::unique_ptr<Reader>> stale;
+    if (r) stale.push_back(std::move(r));
+    if (LiveGeneration(index_dir_).value_or(LookupIndexPath(index_dir_)) == fresh->path) {
+      std::lock_guard<std::mutex> lock(mu_);
+      latest_path_ = fresh->path;
+      for (auto& pooled : pool_) {
+        if (pooled->path != latest_path_) stale.push_back(std::move(pooled));
+      }
+      std::erase(pool_, nullptr);
+    }
+    if (!stale.empty()) {
+      stale.clear();
+      SweepGenerations(index_dir_);
+    }
+    return fresh;
   }
 
   void Release(std::unique_ptr<Reader> r) {
-    std::lock_guard<std::mutex> lock(mu_);
-    pool_.push_back(std::move(r));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (r->path == latest_path_) {
+        pool_.push_back(std::move(r));
+        return;
+      }
+    }
+    // Borrowed while a newer generation was opened: let go of it here.
+    r.reset();
+    SweepGenerations(index_dir_);
   }
 
   std::string index_dir_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Reader>> pool_;  // guarded by mu_
+  std::string latest_path_;                    // of the newest reader opened; guarded by mu_
 };
 
 }  // namespace

@@ -88,8 +88,8 @@ Status CommitWithProgress(Xapian::WritableDatabase& db, const IndexProgress& pro
 // Incremental updates of the live index.
 class LiveWriter : public IndexWriter {
  public:
-  LiveWriter(Xapian::WritableDatabase db, std::string path, IndexProgress progress)
-      : db_(std::move(db)), path_(std::move(path)), progress_(progress) {}
+  LiveWriter(Xapian::WritableDatabase db, HeldGeneration live, IndexProgress progress)
+      : db_(std::move(db)), path_(live.path), hold_(std::move(live.hold)), progress_(progress) {}
 
   ~LiveWriter() override {
     try {
@@ -126,6 +126,7 @@ class LiveWriter : public IndexWriter {
  private:
   Xapian::WritableDatabase db_;
   std::string path_;
+  GenerationHold hold_;  // released after db_ closes (declared after it)
   IndexProgress progress_;
   xapian::Stemmer stemmer_;
   xapian::SpellingCounts spelling_;
@@ -446,25 +447,28 @@ Result<IndexProgress> ProgressOf(const Db& db, const std::string& path) {
 
 Result<std::unique_ptr<IndexWriter>> OpenLiveIndexWriter(std::string_view data_dir) {
   std::string index_dir = IndexDir(data_dir);
-  std::optional<std::string> live = LiveGeneration(index_dir);
+  ASSIGN_OR_RETURN(std::optional<HeldGeneration> live, HoldLiveGeneration(index_dir));
   if (!live) return Fail(ErrorCode::kNotFound, "no search index in " + index_dir);
+  // Older generations nobody holds any more (left by a crash, or by readers
+  // that let go without sweeping) go now.
+  SweepGenerations(index_dir);
   try {
-    Xapian::WritableDatabase db(*live, Xapian::DB_OPEN);
-    ASSIGN_OR_RETURN(IndexProgress progress, ProgressOf(db, *live));
-    return std::unique_ptr<IndexWriter>(new LiveWriter(std::move(db), *live, progress));
+    Xapian::WritableDatabase db(live->path, Xapian::DB_OPEN);
+    ASSIGN_OR_RETURN(IndexProgress progress, ProgressOf(db, live->path));
+    return std::unique_ptr<IndexWriter>(new LiveWriter(std::move(db), std::move(*live), progress));
   } catch (const Xapian::Error& e) {
-    return tl::unexpected(XapianError(e, "opening " + *live));
+    return tl::unexpected(XapianError(e, "opening " + live->path));
   }
 }
 
 Result<IndexProgress> ReadLiveIndexProgress(std::string_view data_dir) {
   std::string index_dir = IndexDir(data_dir);
-  std::optional<std::string> live = LiveGeneration(index_dir);
+  ASSIGN_OR_RETURN(std::optional<HeldGeneration> live, HoldLiveGeneration(index_dir));
   if (!live) return Fail(ErrorCode::kNotFound, "no search index in " + index_dir);
   try {
-    return ProgressOf(Xapian::Database(*live), *live);
+    return ProgressOf(Xapian::Database(live->path), live->path);
   } catch (const Xapian::Error& e) {
-    return tl::unexpected(XapianError(e, "reading " + *live));
+    return tl::unexpected(XapianError(e, "reading " + live->path));
   }
 }
 
