@@ -155,13 +155,13 @@ Result<std::string> PublishBuild(std::string_view index_dir, std::string_view bu
   return target.string();
 }
 
-GenerationHold::~GenerationHold() {
+FlockHold::~FlockHold() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-GenerationHold::GenerationHold(GenerationHold&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+FlockHold::FlockHold(FlockHold&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
 
-GenerationHold& GenerationHold::operator=(GenerationHold&& other) noexcept {
+FlockHold& FlockHold::operator=(FlockHold&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = other.fd_;
@@ -179,7 +179,7 @@ Result<std::optional<HeldGeneration>> HoldLiveGeneration(std::string_view index_
       if (errno == ENOENT) continue;  // swept after a publish: read CURRENT again
       return Fail(ErrorCode::kIo, "open " + *live + ": " + ErrnoText(errno));
     }
-    GenerationHold hold(fd);
+    FlockHold hold(fd);
     // A sweeper holding it exclusively is removing it, so it is no longer
     // live: read CURRENT again.
     if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
@@ -193,6 +193,22 @@ Result<std::optional<HeldGeneration>> HoldLiveGeneration(std::string_view index_
   }
   return Fail(ErrorCode::kUnavailable,
               "the live search index in " + std::string(index_dir) + " kept changing");
+}
+
+Result<std::optional<FlockHold>> TryLockBuild(std::string_view index_dir) {
+  fs::path dir(index_dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return IoError("creating " + dir.string(), ec);
+  fs::path path = dir / "BUILD.lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Fail(ErrorCode::kIo, "open " + path.string() + ": " + ErrnoText(errno));
+  FlockHold lock(fd);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) return std::optional<FlockHold>();
+    return Fail(ErrorCode::kIo, "flock " + path.string() + ": " + ErrnoText(errno));
+  }
+  return std::optional<FlockHold>(std::move(lock));
 }
 
 int SweepGenerations(std::string_view index_dir) {

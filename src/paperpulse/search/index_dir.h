@@ -43,27 +43,29 @@ Result<std::string> PublishBuild(std::string_view index_dir, std::string_view bu
 
 struct HeldGeneration;
 
-// A shared lock on one generation's directory; released when destroyed.
-class GenerationHold {
+// A flock(2) lock held on an open file or directory (a generation's shared
+// hold, the build lock); released when destroyed.
+class FlockHold {
  public:
-  GenerationHold() = default;
-  ~GenerationHold();
-  GenerationHold(GenerationHold&& other) noexcept;
-  GenerationHold& operator=(GenerationHold&& other) noexcept;
-  GenerationHold(const GenerationHold&) = delete;
-  GenerationHold& operator=(const GenerationHold&) = delete;
+  FlockHold() = default;
+  ~FlockHold();
+  FlockHold(FlockHold&& other) noexcept;
+  FlockHold& operator=(FlockHold&& other) noexcept;
+  FlockHold(const FlockHold&) = delete;
+  FlockHold& operator=(const FlockHold&) = delete;
 
   bool held() const { return fd_ >= 0; }
 
  private:
   friend Result<std::optional<HeldGeneration>> HoldLiveGeneration(std::string_view index_dir);
-  explicit GenerationHold(int fd) : fd_(fd) {}
+  friend Result<std::optional<FlockHold>> TryLockBuild(std::string_view index_dir);
+  explicit FlockHold(int fd) : fd_(fd) {}
   int fd_ = -1;
 };
 
 struct HeldGeneration {
   std::string path;  // as LiveGeneration returns it
-  GenerationHold hold;
+  FlockHold hold;
 };
 
 // The live generation, held; nullopt when none is live. A publish that
@@ -71,6 +73,14 @@ struct HeldGeneration {
 // checked to be still live). Errors: kIo; kUnavailable when it kept
 // changing for 100 tries.
 Result<std::optional<HeldGeneration>> HoldLiveGeneration(std::string_view index_dir);
+
+// One build (a new generation, or the lookup index) per index directory at
+// a time, across processes: the exclusive lock of <index_dir>/BUILD.lock,
+// taken without waiting. nullopt when another process holds it (its build
+// will be live when done: a second `serve` on a fresh data dir waits for
+// the first one's instead of building its own). Creates `index_dir` if
+// needed. Errors: kIo.
+Result<std::optional<FlockHold>> TryLockBuild(std::string_view index_dir);
 
 // Removes every generation older than the live one that no process holds;
 // returns how many went. Never waits for a holder; never touches the live

@@ -58,6 +58,9 @@ Result<std::unique_ptr<Indexer>> Indexer::Create(const IndexerOptions& options) 
   return std::unique_ptr<Indexer>(new Indexer(options, std::move(store)));
 }
 
+constexpr const char* kBuildingElsewhere =
+    "another process on this data dir is building the search index";
+
 Indexer::Indexer(IndexerOptions options, std::unique_ptr<storage::Store> store)
     : options_(std::move(options)),
       store_(std::move(store)),
@@ -86,8 +89,7 @@ Result<bool> Indexer::EnsureWriter() {
       } else {
         spdlog::warn("search index: {}; rebuilding it from the store", opened.error().message);
       }
-      RETURN_IF_ERROR(Rebuild());
-      return true;
+      return TryRebuild();
     }
     return tl::unexpected(opened.error());
   }
@@ -99,8 +101,7 @@ Result<bool> Indexer::EnsureWriter() {
         "search index is at change {} / popularity {} but the store only at {} / {}; rebuilding",
         progress.change_seq, progress.popularity_seq, stats.change_seq, stats.popularity_seq);
     opened->reset();
-    RETURN_IF_ERROR(Rebuild());
-    return true;
+    return TryRebuild();
   }
   writer_ = std::move(*opened);
   indexed_seq_ = writer_->progress().change_seq;
@@ -185,12 +186,28 @@ Status Indexer::BuildLookup(int64_t total) {
 }
 
 Status Indexer::Rebuild() {
+  ASSIGN_OR_RETURN(bool built, TryRebuild());
+  if (!built) return Fail(ErrorCode::kUnavailable, kBuildingElsewhere);
+  return Ok();
+}
+
+Result<bool> Indexer::TryRebuild() {
   writer_.reset();
+  std::string index_dir = IndexDir(options_.store.data_dir);
+  ASSIGN_OR_RETURN(std::optional<FlockHold> lock, TryLockBuild(index_dir));
+  if (!lock) {
+    if (!waiting_for_build_)
+      spdlog::info("search index: {}; this one waits for it", kBuildingElsewhere);
+    waiting_for_build_ = true;
+    return false;
+  }
+  waiting_for_build_ = false;
   // Readers answer from the lookup index only while no generation is live.
-  bool nothing_live = !LiveGeneration(IndexDir(options_.store.data_dir));
+  bool nothing_live = !LiveGeneration(index_dir);
   Status built = RebuildFull(nothing_live);
   build_progress_.Begin(IndexBuildStatus::Phase::kNone, 0);
-  return built;
+  RETURN_IF_ERROR(built);
+  return true;
 }
 
 Status Indexer::RebuildFull(bool with_lookup) {

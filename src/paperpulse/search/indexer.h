@@ -90,14 +90,16 @@ class Indexer {
   // Brings the index up to the Store's current change_seq and popularity_seq
   // on the calling thread: rebuilds it first when it is missing, corrupt,
   // half-built or foreign. Must not be called while the background thread runs.
-  // Errors: kUnavailable when another process holds the index's write lock
-  // (e.g. `serve` is running: its indexer keeps the index current);
-  // kIo / kInternal from the Store or the index.
+  // When another process holds the index's write lock (e.g. `serve` is
+  // running: its indexer keeps the index current) or is building it, this
+  // does nothing but follow it (lag() then counts from its progress).
+  // Errors: kIo / kInternal from the Store or the index.
   Status CatchUp();
 
   // Discards the index and builds a new one from the Store; readers keep
   // seeing the old one until the new one is complete. Same preconditions and
-  // errors as CatchUp.
+  // errors as CatchUp, and kUnavailable when another process is building
+  // one (one build per data dir at a time: CatchUp waits for that one).
   Status Rebuild();
 
   // Starts a background thread that runs CatchUp and then polls the Store
@@ -134,6 +136,9 @@ class Indexer {
   // true when writer_ is ready, false when another process holds the
   // index's write lock (then Follow has counted the lag).
   Result<bool> EnsureWriter();
+  // Rebuild, unless another process holds the build lock (index_dir.h):
+  // then false, and nothing is done.
+  Result<bool> TryRebuild();
   // Reads the progress of an index another process writes.
   Status Follow();
   // lag_ = the Store's change_seq less `indexed_change_seq` (one read of
@@ -158,7 +163,8 @@ class Indexer {
   std::unique_ptr<IndexWriter> writer_;
 
   std::atomic<int64_t> lag_{-1};
-  bool following_ = false;  // another process writes the index (indexer thread only)
+  bool following_ = false;          // another process writes the index (indexer thread only)
+  bool waiting_for_build_ = false;  // another process builds it (indexer thread only)
   std::atomic<int64_t> indexed_seq_{0};
   std::atomic<int64_t> documents_indexed_{0};
   std::atomic<int64_t> indexed_popularity_seq_{0};

@@ -2,6 +2,7 @@
 // builds (arXiv ids, exact titles, author names, field filters), marked
 // partial; and the Indexer's build making it, reporting its phases, and
 // removing it once the full index is live.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -125,6 +126,37 @@ TEST_P(LookupIndexTest, IndexerBuildsItFirstAndRemovesItWhenTheFullIndexIsLive) 
   EXPECT_FALSE(words.partial);
   EXPECT_EQ(words.hits.size(), 3u);
   EXPECT_FALSE(words.hits[0].snippet.empty());
+}
+
+// Two `serve` on a fresh data dir: the second one's indexer waits for the
+// first one's build (which holds the build lock) instead of building the
+// same index again; `reindex` meanwhile says why it cannot start.
+TEST_P(LookupIndexTest, AnIndexerWaitsWhileAnotherProcessBuilds) {
+  for (const Paper& p : Papers()) ASSERT_TRUE(store_->UpsertPaper(p));
+  std::string index_dir = IndexDir(db_->options().data_dir);
+  auto other = TryLockBuild(index_dir);  // the other process's build
+  ASSERT_TRUE(other && *other);
+  auto indexer = Indexer::Create({.store = db_->options()});
+  ASSERT_TRUE(indexer);
+  Status s = (*indexer)->CatchUp();
+  ASSERT_TRUE(s) << s.error().ToString();
+  EXPECT_FALSE(LiveGeneration(index_dir));
+  EXPECT_FALSE(std::filesystem::exists(LookupIndexPath(index_dir)));
+  EXPECT_EQ((*indexer)->lag(), -1);
+  EXPECT_EQ((*indexer)->documents_indexed(), 0);
+  Status rebuilt = (*indexer)->Rebuild();
+  ASSERT_FALSE(rebuilt);
+  EXPECT_EQ(rebuilt.error().code, ErrorCode::kUnavailable);
+  EXPECT_THAT(rebuilt.error().message, ::testing::HasSubstr("another process"));
+  // While one build holds the lock, no other can take it.
+  EXPECT_TRUE(TryLockBuild(index_dir) && !*TryLockBuild(index_dir));
+
+  other->reset();  // that process ended without publishing: this one builds
+  s = (*indexer)->CatchUp();
+  ASSERT_TRUE(s) << s.error().ToString();
+  EXPECT_TRUE(LiveGeneration(index_dir));
+  EXPECT_EQ((*indexer)->lag(), 0);
+  EXPECT_EQ((*indexer)->documents_indexed(), static_cast<int64_t>(Papers().size()));
 }
 
 TEST_P(LookupIndexTest, NoLookupPassWhenAnIndexIsAlreadyLive) {

@@ -39,7 +39,7 @@ struct Reader {
   Xapian::Database db;
   // Keeps the generation on disk while this reader may read it (index_dir.h);
   // none on the lookup index. Declared after db: released after it closes.
-  GenerationHold hold;
+  FlockHold hold;
   // Open on the lookup index: no live generation yet (index_writer.h).
   bool partial = false;
   Xapian::Stem stemmer{"english"};

@@ -126,7 +126,7 @@ class LiveWriter : public IndexWriter {
  private:
   Xapian::WritableDatabase db_;
   std::string path_;
-  GenerationHold hold_;  // released after db_ closes (declared after it)
+  FlockHold hold_;  // released after db_ closes (declared after it)
   IndexProgress progress_;
   xapian::Stemmer stemmer_;
   xapian::SpellingCounts spelling_;
