@@ -138,15 +138,18 @@ void BuildProgress::Begin(IndexBuildStatus::Phase phase, int64_t total) {
   status_ = IndexBuildStatus{};
   status_.phase = phase;
   status_.total = total;
-  phase_start_ = last_advance_ = clock_.SteadyNow();
+  samples_.assign(1, Sample{clock_.SteadyNow(), 0});
 }
 
 void BuildProgress::Advance(int64_t n) {
   std::lock_guard<std::mutex> lock(mu_);
   status_.done += n;
-  last_advance_ = clock_.SteadyNow();
-  double seconds = std::chrono::duration<double>(last_advance_ - phase_start_).count();
-  if (seconds > 0) status_.rate = static_cast<double>(status_.done) / seconds;
+  Clock::SteadyTime now = clock_.SteadyNow();
+  samples_.push_back(Sample{now, status_.done});
+  while (samples_.size() > 2 && samples_[1].at <= now - kRateWindow) samples_.pop_front();
+  const Sample& from = samples_.front();
+  double seconds = std::chrono::duration<double>(now - from.at).count();
+  if (seconds > 0) status_.rate = static_cast<double>(status_.done - from.done) / seconds;
 }
 
 IndexBuildStatus BuildProgress::Get() const {
@@ -154,7 +157,7 @@ IndexBuildStatus BuildProgress::Get() const {
   IndexBuildStatus status = status_;
   if (status.phase == IndexBuildStatus::Phase::kFull && status.rate > 0) {
     double left = static_cast<double>(std::max<int64_t>(status.total - status.done, 0));
-    double since = std::chrono::duration<double>(clock_.SteadyNow() - last_advance_).count();
+    double since = std::chrono::duration<double>(clock_.SteadyNow() - samples_.back().at).count();
     status.eta_seconds = static_cast<int64_t>(std::max(left / status.rate - since, 0.0) + 0.5);
   }
   return status;

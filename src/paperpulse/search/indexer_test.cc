@@ -267,6 +267,26 @@ TEST(BuildProgressTest, RateAndEtaFollowTheClock) {
   EXPECT_EQ(progress.Get().done, 0);
 }
 
+// A build that slows down (as a Xapian index does while it grows): the rate
+// and the ETA follow the last minute, not the average since the start.
+TEST(BuildProgressTest, TheRateIsThatOfTheLastMinute) {
+  FakeClock clock;
+  BuildProgress progress(clock);
+  progress.Begin(IndexBuildStatus::Phase::kFull, 10000);
+  clock.Advance(std::chrono::seconds(10));
+  progress.Advance(5000);  // 500 a second at first
+  EXPECT_DOUBLE_EQ(progress.Get().rate, 500);
+  clock.Advance(std::chrono::seconds(60));
+  progress.Advance(600);  // then 10 a second
+  // The window reaches back to the sample at 10 s: 600 in 60 s.
+  EXPECT_DOUBLE_EQ(progress.Get().rate, 10);
+  clock.Advance(std::chrono::seconds(60));
+  progress.Advance(600);
+  IndexBuildStatus s = progress.Get();
+  EXPECT_DOUBLE_EQ(s.rate, 10);
+  EXPECT_EQ(s.eta_seconds, 380);  // 3,800 left; the average (48/s) said 80
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, IndexerPopularityTest,
                          ::testing::ValuesIn(storage::testing::BackendsUnderTest()));
 
