@@ -54,8 +54,6 @@ class FlockHold {
   FlockHold(const FlockHold&) = delete;
   FlockHold& operator=(const FlockHold&) = delete;
 
-  bool held() const { return fd_ >= 0; }
-
  private:
   friend Result<std::optional<HeldGeneration>> HoldLiveGeneration(std::string_view index_dir);
   friend Result<std::optional<FlockHold>> TryLockBuild(std::string_view index_dir);

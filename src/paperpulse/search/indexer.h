@@ -103,8 +103,9 @@ class Indexer {
   // on the calling thread: rebuilds it first when it is missing, corrupt,
   // half-built or foreign. Must not be called while the background thread runs.
   // When another process holds the index's write lock (e.g. `serve` is
-  // running: its indexer keeps the index current) or is building it, this
-  // does nothing but follow it (lag() then counts from its progress).
+  // running: its indexer keeps the index current), this only follows it
+  // (lag() counts from its progress); when another process is building the
+  // index, this does nothing until that build is live.
   // Errors: kIo / kInternal from the Store or the index.
   Status CatchUp();
 

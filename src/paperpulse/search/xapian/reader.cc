@@ -36,10 +36,11 @@ constexpr const char* kNotBuiltYet =
 // call borrows one of these from the pool.
 struct Reader {
   std::string path;
-  Xapian::Database db;
   // Keeps the generation on disk while this reader may read it (index_dir.h);
-  // none on the lookup index. Declared after db: released after it closes.
+  // none on the lookup index. Declared before db, so released after it
+  // closes (members are destroyed in reverse order).
   FlockHold hold;
+  Xapian::Database db;
   // Open on the lookup index: no live generation yet (index_writer.h).
   bool partial = false;
   Xapian::Stem stemmer{"english"};

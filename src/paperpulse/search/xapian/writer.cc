@@ -89,7 +89,7 @@ Status CommitWithProgress(Xapian::WritableDatabase& db, const IndexProgress& pro
 class LiveWriter : public IndexWriter {
  public:
   LiveWriter(Xapian::WritableDatabase db, HeldGeneration live, IndexProgress progress)
-      : db_(std::move(db)), path_(live.path), hold_(std::move(live.hold)), progress_(progress) {}
+      : hold_(std::move(live.hold)), db_(std::move(db)), path_(live.path), progress_(progress) {}
 
   ~LiveWriter() override {
     try {
@@ -124,9 +124,9 @@ class LiveWriter : public IndexWriter {
   const std::string& path() const override { return path_; }
 
  private:
+  FlockHold hold_;  // declared before db_: released after it closes
   Xapian::WritableDatabase db_;
   std::string path_;
-  FlockHold hold_;  // released after db_ closes (declared after it)
   IndexProgress progress_;
   xapian::Stemmer stemmer_;
   xapian::SpellingCounts spelling_;
